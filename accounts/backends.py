@@ -1,0 +1,92 @@
+"""Authentication (identifier or e-mail; temporary passwords) and the membership permission backend."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import BaseBackend, ModelBackend
+from django.db import transaction
+from django.utils import timezone
+
+from . import perms
+
+
+def find_user_for_login(login):
+    """The one user whose identifier, or else e-mail, matches `login` (case-insensitive)."""
+    login = (login or "").strip()
+    if not login:
+        return None
+    User = get_user_model()
+    user = User.objects.filter(identifier__iexact=login).first()
+    if user is None and "@" in login:
+        matches = list(User.objects.filter(email__iexact=login)[:2])
+        user = matches[0] if len(matches) == 1 else None
+    return user
+
+
+class IdentifierBackend(ModelBackend):
+    """Login by identifier or e-mail, case-insensitive. Permissions come from MembershipPermissionBackend."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None or password is None:
+            return None
+        user = find_user_for_login(username)
+        if user is None:
+            # Same work as a real check, so that timing does not tell whether the account exists.
+            get_user_model()().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
+
+    def get_user_permissions(self, user_obj, obj=None):
+        return set()
+
+    def get_group_permissions(self, user_obj, obj=None):
+        return set()
+
+    def get_all_permissions(self, user_obj, obj=None):
+        return set()
+
+    def has_perm(self, user_obj, perm, obj=None):
+        return False
+
+
+class TemporaryPasswordBackend(ModelBackend):
+    """Accepts a usable temporary password once, then forces a password change."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None or password is None:
+            return None
+        user = find_user_for_login(username)
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        from django.contrib.auth.hashers import check_password
+
+        from .models import TemporaryPassword
+
+        now = timezone.now()
+        with transaction.atomic():
+            candidates = TemporaryPassword.objects.select_for_update().filter(
+                user=user, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+            )
+            for temporary in candidates:
+                if check_password(password, temporary.password):
+                    temporary.used_at = now
+                    temporary.save(update_fields=["used_at"])
+                    user.must_change_password = True
+                    user.save(update_fields=["must_change_password"])
+                    return user
+        return None
+
+    def has_perm(self, user_obj, perm, obj=None):
+        return False
+
+    def get_all_permissions(self, user_obj, obj=None):
+        return set()
+
+
+class MembershipPermissionBackend(BaseBackend):
+    """Answers `user.has_perm(perm, obj)` from the user's active memberships and the rules of perms.py."""
+
+    def has_perm(self, user_obj, perm, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous:
+            return False
+        return perms.check(user_obj, perm, obj)

@@ -1,0 +1,87 @@
+"""Session lifetime, current organisation, and the gates a user passes before using a space."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from . import perms
+
+SESSION_AUTH_STARTED = "guichet_auth_started"
+SESSION_MEMBERSHIP = "guichet_membership_id"
+
+
+class SessionLifetimeMiddleware:
+    """Ends a session 12 hours (setting) after login, whatever the activity. Idle timeout is the cookie age."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            started = request.session.get(SESSION_AUTH_STARTED)
+            if started is None:
+                request.session[SESSION_AUTH_STARTED] = time.time()
+            elif time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                messages.info(request, _("Votre session a expiré. Veuillez vous reconnecter."))
+                return redirect(settings.LOGIN_URL)
+        return self.get_response(request)
+
+
+class CurrentOrganisationMiddleware:
+    """Sets request.membership and request.organisation from the session, re-checked on every request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.membership = None
+        request.organisation = None
+        request.memberships = []
+        if request.user.is_authenticated:
+            memberships = perms.active_memberships(request.user)
+            request.memberships = memberships
+            wanted = request.session.get(SESSION_MEMBERSHIP)
+            current = next((m for m in memberships if m.pk == wanted), None)
+            if current is None and memberships:
+                current = memberships[0]
+                request.session[SESSION_MEMBERSHIP] = current.pk
+            request.membership = current
+            request.organisation = current.organisation if current else None
+        return self.get_response(request)
+
+
+# Paths any signed-in user may reach whatever gate is pending.
+ALWAYS_OPEN_NAMES = ("accounts:logout", "portal:set_language", "portal:healthz", "portal:readyz")
+
+
+class AccountGateMiddleware:
+    """Forced password change, then mandatory second factor, then consent: nothing else until done."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            target = self.pending_gate(request)
+            if target and not self.is_open(request, target):
+                return redirect(target)
+        return self.get_response(request)
+
+    @staticmethod
+    def is_open(request, target):
+        path = request.path_info
+        if path.startswith(settings.STATIC_URL) or path == target:
+            return True
+        return any(path == reverse(name) for name in ALWAYS_OPEN_NAMES)
+
+    @staticmethod
+    def pending_gate(request):
+        from . import gates
+
+        return gates.pending(request)

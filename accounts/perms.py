@@ -1,0 +1,63 @@
+"""Permission rules answered by MembershipPermissionBackend.
+
+Each space registers its rules with `rule("app.perm")`: a function (user, obj) -> bool that
+reads the user's active memberships. Object-level grants that are not a consequence of a role
+(e.g. the right to use one application) are django-guardian's, asked by the same has_perm.
+"""
+
+from .enums import Role
+
+_RULES = {}
+
+
+def rule(perm):
+    def register(func):
+        _RULES[perm] = func
+        return func
+
+    return register
+
+
+def check(user, perm, obj=None):
+    func = _RULES.get(perm)
+    if func is None:
+        return False
+    return bool(func(user, obj))
+
+
+def active_memberships(user):
+    """The user's active memberships, cached on the user object for the request."""
+    cached = getattr(user, "_active_memberships", None)
+    if cached is None:
+        from .models import Membership
+
+        cached = list(Membership.objects.active().filter(user=user).select_related("organisation"))
+        user._active_memberships = cached
+    return cached
+
+
+def has_role(user, *roles, organisation=None):
+    return any(
+        m.role in roles and (organisation is None or m.organisation_id == getattr(organisation, "pk", organisation))
+        for m in active_memberships(user)
+    )
+
+
+def is_org_admin(user, organisation):
+    org_id = getattr(organisation, "pk", organisation)
+    return any(m.organisation_id == org_id and m.is_admin for m in active_memberships(user))
+
+
+@rule("accounts.view_security_events")
+def can_view_security_events(user, organisation):
+    """Admins of an organisation see its security events."""
+    return organisation is not None and is_org_admin(user, organisation)
+
+
+@rule("accounts.process_erasure")
+def can_process_erasure(user, space):
+    """An admin of the space processes erasure requests for that space."""
+    from .enums import ROLE_SPACE
+
+    admin_roles = {Role.UNION_OFFICER, Role.AGENCY_STAFF, Role.NATIONAL_ADMIN, Role.UCANSS_ADMIN}
+    return any(m.role in admin_roles and ROLE_SPACE[m.role] == space for m in active_memberships(user))

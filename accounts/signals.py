@@ -1,0 +1,1 @@
+"""Security log: every login, failure, lockout and logout is recorded."""

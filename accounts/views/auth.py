@@ -1,0 +1,58 @@
+"""Login, logout, lockout message, organisation switcher."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import perms
+from ..forms import LoginForm
+from ..middleware import SESSION_MEMBERSHIP
+
+
+@method_decorator(login_not_required, name="dispatch")
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def lockout_response(request, credentials, *args, **kwargs):
+    """django-axes calls this when an identifier and address are locked: say when to retry."""
+    from axes.helpers import get_cool_off
+
+    minutes = int(get_cool_off(request).total_seconds() // 60)
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
+
+
+@require_POST
+def switch_organisation(request):
+    """Makes another of the user's active memberships the current one (re-checked, never trusted)."""
+    try:
+        wanted = int(request.POST.get("membership", ""))
+    except ValueError:
+        raise Http404 from None
+    membership = next((m for m in perms.active_memberships(request.user) if m.pk == wanted), None)
+    if membership is None:
+        raise Http404
+    request.session[SESSION_MEMBERSHIP] = membership.pk
+    messages.success(request, _("Vous travaillez maintenant pour %(org)s.") % {"org": membership.organisation})
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "portal:dashboard"
+    return redirect(target)
+
+
+urlpatterns = [
+    path("connexion/", LoginView.as_view(), name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("organisation/", switch_organisation, name="switch_organisation"),
+]

@@ -1,0 +1,43 @@
+"""Celery application. The beat schedule of every timed job is declared here, in one place."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.development")
+
+app = Celery("guichet")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    task_serializer="json",
+    result_serializer="json",
+    accept_content=["json"],
+    timezone="Europe/Paris",
+    enable_utc=True,
+    task_time_limit=300,
+    task_soft_time_limit=240,
+    worker_prefetch_multiplier=1,
+    task_reject_on_worker_lost=True,
+    broker_connection_retry_on_startup=True,
+    result_expires=3600,
+)
+
+# Every timed job of SPEC section 7. Each task is idempotent and can also be run by hand
+# with the management command of the same name.
+BEAT_SCHEDULE = {
+    "expire-temporary-passwords": {
+        "task": "accounts.tasks.expire_temporary_passwords",
+        "schedule": crontab(minute="*/15"),
+    },
+    "deliver-pending-messages": {
+        "task": "portal.tasks.deliver_pending_messages",
+        "schedule": crontab(minute="*/5"),
+    },
+    "heartbeat": {
+        "task": "portal.tasks.heartbeat",
+        "schedule": 60.0,
+    },
+}
+app.conf.beat_schedule = BEAT_SCHEDULE
+app.autodiscover_tasks()

@@ -1,0 +1,100 @@
+"""Cross-cutting records: history of transitions, outgoing messages, notification preferences."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Transition(models.Model):
+    """One change of state of any object: who, when, from, to, why."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=64)
+    subject = GenericForeignKey("content_type", "object_id")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    from_state = models.CharField(_("de"), max_length=40, blank=True)
+    to_state = models.CharField(_("à"), max_length=40)
+    reason = models.TextField(_("motif"), blank=True)
+    created_at = models.DateTimeField(_("le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("transition")
+        verbose_name_plural = _("historique")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "created_at"], name="portal_transition_subject")]
+
+    def __str__(self):
+        return f"{self.from_state or '∅'} → {self.to_state}"
+
+
+class OutboundMessage(models.Model):
+    """An e-mail or SMS written in the sender's transaction and delivered by a task after commit."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("À envoyer")
+        SENT = "sent", _("Envoyé")
+        FAILED = "failed", _("Échec")
+
+    channel = models.CharField(max_length=5, choices=Channel.choices)
+    event = models.CharField(max_length=64, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages_received"
+    )
+    recipient = models.CharField(max_length=254)
+    subject = models.CharField(max_length=255, blank=True)
+    body = models.TextField()
+    html_body = models.TextField(blank=True)
+    status = models.CharField(max_length=7, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message sortant")
+        verbose_name_plural = _("messages sortants")
+        indexes = [models.Index(fields=["status", "created_at"], name="portal_outbound_status")]
+
+
+class NotificationPreference(models.Model):
+    """A user's choice for one event type of the registry (absent row = the event's default)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    event = models.CharField(max_length=64)
+    enabled = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "event"], name="portal_notifpref_user_event")]
+
+
+class JobRun(models.Model):
+    """One run of a timed job, so that users and admins can see the jobs happen."""
+
+    name = models.CharField(_("tâche"), max_length=80)
+    started_at = models.DateTimeField(_("début"), default=timezone.now)
+    finished_at = models.DateTimeField(_("fin"), null=True, blank=True)
+    ok = models.BooleanField(_("réussie"), default=False)
+    summary = models.CharField(_("résultat"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("exécution de tâche")
+        verbose_name_plural = _("exécutions de tâches")
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["name", "-started_at"], name="portal_jobrun_name")]

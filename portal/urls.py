@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from . import views
+
+portal_patterns = (
+    [
+        path("", views.home, name="home"),
+        path("tableau-de-bord/", views.dashboard, name="dashboard"),
+        path("mentions-legales/", views.info_page("portal/legal.html"), name="legal"),
+        path("confidentialite/", views.info_page("portal/privacy.html"), name="privacy"),
+        path("accessibilite/", views.info_page("portal/accessibility.html"), name="accessibility"),
+        path("contact/", views.info_page("portal/contact.html"), name="contact"),
+        path("langue/", login_not_required(set_language), name="set_language"),
+        path("healthz", views.healthz, name="healthz"),
+        path("readyz", views.readyz, name="readyz"),
+        path("bench/baseline/", views.baseline, name="baseline"),
+    ],
+    "portal",
+)
+
+urlpatterns = [
+    path("", include(portal_patterns)),
+    path("compte/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "portal.views.error_403"
+handler404 = "portal.views.error_404"
+handler500 = "portal.views.error_500"

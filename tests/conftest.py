@@ -1,0 +1,25 @@
+import pytest
+
+from portal import sms
+
+
+@pytest.fixture(autouse=True)
+def _clean_outboxes(settings, tmp_path):
+    sms.outbox.clear()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+    }
+    yield
+    sms.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
+def _reset_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
