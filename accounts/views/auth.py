@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import perms
-from ..forms import LoginForm
+from ..forms.auth import LoginForm
 from ..middleware import SESSION_MEMBERSHIP
 
 

@@ -5,8 +5,8 @@ import os
 # Production sends real mail: SMTP on the local relay unless EMAIL_URL says otherwise.
 os.environ.setdefault("GUICHET_DEFAULT_EMAIL_URL", "smtp://localhost:25")
 
-from .base import *  # noqa: E402,F403
-from .base import env  # noqa: E402
+from .base import *  # noqa: F403
+from .base import env
 
 DEBUG = False
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -1,0 +1,1 @@
+"""Account services (every write of the accounts app), one module per concern."""

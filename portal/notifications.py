@@ -1,0 +1,120 @@
+"""Notifications: e-mails and SMS written in the caller's transaction, delivered by Celery after commit.
+
+    send_email(to=..., template="accounts/emails/temporary_password", context={...}, user=user, event="...")
+    send_sms_message(to=..., body=..., user=user, event="...")
+    notify(user, "interim.advance_paid", template=..., context=...)   # honours the user's preferences
+
+An OutboundMessage row is written with the rendered content; `transaction.on_commit` enqueues
+`portal.tasks.deliver_message(message_id)`, which is idempotent and retried on failure.
+Templates: `<template>_subject.txt`, `<template>_body.txt`, `<template>_body.html` (optional).
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from .models import NotificationPreference, OutboundMessage
+
+
+@dataclass(frozen=True)
+class EventType:
+    key: str
+    label: str
+    space: str | None = None
+    default: bool = True
+    optional: bool = True  # False: always sent (security, legal), not shown as a switch
+
+
+_EVENTS: dict[str, EventType] = {}
+
+
+def register_event(key, label, *, space=None, default=True, optional=True):
+    event = EventType(key=key, label=label, space=space, default=default, optional=optional)
+    _EVENTS[key] = event
+    return event
+
+
+def get_event(key):
+    return _EVENTS[key]
+
+
+def events_for(spaces):
+    """The optional event types of the given spaces (and those of no space), in registration order."""
+    return [e for e in _EVENTS.values() if e.optional and (e.space is None or e.space in spaces)]
+
+
+def is_enabled(user, key):
+    event = _EVENTS.get(key)
+    if event is None or not event.optional:
+        return True
+    row = NotificationPreference.objects.filter(user=user, event=key).values_list("enabled", flat=True).first()
+    return event.default if row is None else row
+
+
+def preferences_for(user, spaces):
+    """[(event, enabled)] for the user's spaces, in one query."""
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("event", "enabled"))
+    return [(event, chosen.get(event.key, event.default)) for event in events_for(spaces)]
+
+
+@transaction.atomic
+def set_preferences(*, user, enabled_keys, spaces):
+    for event in events_for(spaces):
+        NotificationPreference.objects.update_or_create(
+            user=user, event=event.key, defaults={"enabled": event.key in enabled_keys}
+        )
+
+
+def _render(template, context, language):
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body = render_to_string(f"{template}_body.txt", context)
+        try:
+            html = render_to_string(f"{template}_body.html", context)
+        except TemplateDoesNotExist:
+            html = ""
+    return subject, body, html
+
+
+def _enqueue(message):
+    from .tasks import deliver_message
+
+    transaction.on_commit(lambda: deliver_message.delay(message.pk))
+    return message
+
+
+def send_email(*, to, template, context, user=None, event="", language=None):
+    language = language or getattr(user, "language", None) or translation.get_language() or "fr"
+    subject, body, html = _render(template, {**context, "user": user}, language)
+    message = OutboundMessage.objects.create(
+        channel=OutboundMessage.Channel.EMAIL,
+        event=event,
+        user=user,
+        recipient=to,
+        subject=subject,
+        body=body,
+        html_body=html,
+    )
+    return _enqueue(message)
+
+
+def send_sms_message(*, to, body, user=None, event=""):
+    message = OutboundMessage.objects.create(
+        channel=OutboundMessage.Channel.SMS, event=event, user=user, recipient=to, body=body
+    )
+    return _enqueue(message)
+
+
+def notify(user, event, *, template, context, sms_body=None):
+    """Sends an optional event to a user by e-mail (and SMS if given), unless they switched it off."""
+    if not is_enabled(user, event):
+        return []
+    sent = []
+    if user.email:
+        sent.append(send_email(to=user.email, template=template, context=context, user=user, event=event))
+    if sms_body and user.phone:
+        sent.append(send_sms_message(to=user.phone, body=sms_body, user=user, event=event))
+    return sent
