@@ -83,6 +83,7 @@ ACCOUNTS = [
         "Tional",
         (("national", Role.NATIONAL_ADMIN, True),),
         "national@partenaires.demo",
+        password=DEMO_PARTNER_PASSWORD,
     ),
     DemoAccount(
         "caisse@carsat.demo",
