@@ -1,0 +1,84 @@
+"""Asserts that a view's query count does not grow with the number of rows it shows.
+
+    def test_list_is_constant(client):
+        client.force_login(user)
+        assert_constant_queries(client, url, lambda n: RequestFactory.create_batch(n, ...))
+
+The helper creates `few` rows, requests the page (a first, unmeasured request warms up caches such
+as the session and content types), counts the queries, creates `more` rows, counts again, and fails
+with both query lists when the counts differ.
+"""
+
+from contextlib import contextmanager
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def _fetch(client_or_callable, url):
+    if callable(client_or_callable) and not hasattr(client_or_callable, "get"):
+        return client_or_callable()
+    response = client_or_callable.get(url)
+    assert response.status_code == 200, f"GET {url} answered {response.status_code}"
+    # Render lazy responses fully (templates evaluate querysets while rendering).
+    if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+        response.render()
+    return response
+
+
+def count_queries(client_or_callable, url=None):
+    """Runs the request (or callable) once and returns the captured queries."""
+    with CaptureQueriesContext(connection) as ctx:
+        _fetch(client_or_callable, url)
+    return ctx.captured_queries
+
+
+def _describe(queries):
+    return "\n".join(f"  {i + 1}. {q['sql'][:300]}" for i, q in enumerate(queries))
+
+
+def assert_constant_queries(client_or_callable, url=None, make_rows=None, *, few=1, more=5):
+    """Fails when showing `few + more` rows takes more queries than showing `few` rows.
+
+    client_or_callable: a Django test client (then `url` is requested with GET) or a callable doing
+    the work (then `url` is ignored). make_rows(n): creates n more rows the view should show.
+    """
+    assert make_rows is not None, "make_rows(n) is required"
+    make_rows(few)
+    _fetch(client_or_callable, url)  # warm-up: session, content types, permission caches
+    first = count_queries(client_or_callable, url)
+    make_rows(more)
+    second = count_queries(client_or_callable, url)
+    assert len(first) == len(second), (
+        f"The query count grows with the rows: {len(first)} queries with {few} row(s), "
+        f"{len(second)} with {few + more}.\nWith {few}:\n{_describe(first)}\nWith {few + more}:\n{_describe(second)}"
+    )
+    return len(first)
+
+
+@contextmanager
+def constant_queries():
+    """Context-manager style: measure two runs of the same code and compare them.
+
+    with constant_queries() as measure:
+        make_rows(1)
+        with measure():
+            client.get(url)
+        make_rows(5)
+        with measure():
+            client.get(url)
+    """
+    runs = []
+
+    @contextmanager
+    def measure():
+        with CaptureQueriesContext(connection) as ctx:
+            yield ctx
+        runs.append(ctx.captured_queries)
+
+    yield measure
+    assert len(runs) >= 2, "measure() at least twice"
+    counts = [len(run) for run in runs]
+    assert len(set(counts)) == 1, f"The query count changed between runs: {counts}\n" + "\n---\n".join(
+        _describe(run) for run in runs
+    )
