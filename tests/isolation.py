@@ -1,0 +1,65 @@
+"""The tenant isolation registry: every named route of the project says how it is protected.
+
+tests/test_isolation.py walks every URL pattern and fails when a route is missing here. Kinds:
+
+- PUBLIC: reachable without signing in.
+- PERSONAL: any signed-in user, about their own data only (no object id in the URL); anonymous
+  users are sent to the login page.
+- Restricted(roles): only members with one of `roles` (or `perm` checks); any other signed-in user
+  gets 403.
+- Owned(role, make): the URL names an object. `make(membership)` creates one belonging to the
+  membership's organisation and returns the URL kwargs; a user with the same role in another
+  organisation of the same kind must get 404, for GET and POST.
+
+A space adds its routes here in the same commit as the routes.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class _Kind:
+    name: str
+
+
+PUBLIC = _Kind("public")
+PERSONAL = _Kind("personal")
+# Routes that do not answer a browser page to a signed-in user: logout (POST only), probes.
+TECHNICAL = _Kind("technical")
+
+
+@dataclass(frozen=True)
+class Restricted:
+    roles: frozenset
+    admin_only: bool = False
+
+
+@dataclass(frozen=True)
+class Owned:
+    role: str
+    make: object  # callable(membership) -> dict of URL kwargs
+    methods: tuple = ("get", "post")
+    extra: dict = field(default_factory=dict)
+
+
+ROUTES = {
+    # portal
+    "portal:home": PUBLIC,
+    "portal:legal": PUBLIC,
+    "portal:privacy": PUBLIC,
+    "portal:accessibility": PUBLIC,
+    "portal:contact": PUBLIC,
+    "portal:set_language": PUBLIC,
+    "portal:healthz": TECHNICAL,
+    "portal:readyz": TECHNICAL,
+    "portal:baseline": TECHNICAL,
+    "portal:dashboard": PERSONAL,
+    # accounts
+    "accounts:login": PUBLIC,
+    "accounts:logout": TECHNICAL,
+    "accounts:switch_organisation": PERSONAL,
+    "accounts:password_change": PERSONAL,
+}
+
+# URL namespaces that are not the project's own pages (protected by their own tests).
+IGNORED_NAMESPACES = {"admin", "captcha"}
