@@ -380,7 +380,7 @@ def test_stream_mode_streams_the_file(settings, stored_pdf, rf_request):
         )
         assert_secure_headers(response)
     finally:
-        response.close()
+        response.file_to_stream.close()
 
 
 def test_stream_mode_inline(settings, stored_pdf, rf_request):
@@ -390,7 +390,7 @@ def test_stream_mode_inline(settings, stored_pdf, rf_request):
     try:
         assert response["Content-Disposition"] == 'inline; filename="a.pdf"'
     finally:
-        response.close()
+        response.file_to_stream.close()
 
 
 def test_accel_mode_delegates_to_nginx(settings, stored_pdf, rf_request):
