@@ -1,0 +1,114 @@
+"""History of any model: transitions (who, when, from, to, why) and their timeline.
+
+A state transition is one service call, in one transaction, that locks the row:
+
+    request = transition(
+        ErasureRequest, pk, field="status", allowed_from=[ErasureRequest.Status.PENDING],
+        to=ErasureRequest.Status.DONE, actor=request.user, reason=form.cleaned_data["reason"],
+        scope=selectors.erasure_requests_for(request.user),
+        extra_updates={"processed_by": request.user, "processed_at": timezone.now()},
+    )
+
+It raises `Model.DoesNotExist` when the object is not in `scope` (the view turns it into a 404)
+and `TransitionNotAllowed` (a ValidationError, French message) when its current state is not in
+`allowed_from`: two users acting at once cannot both win. Showing the history:
+
+    {% include "components/timeline.html" with entries=timeline %}   # timeline = timeline_for(obj)
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction as db_transaction
+from django.utils.translation import gettext_lazy as _
+
+from .models import Transition
+
+STATE_FIELD_NAMES = ("state", "status")
+
+
+class TransitionNotAllowed(ValidationError):
+    def __init__(self, *, current, allowed, current_label=None):
+        self.current = current
+        self.allowed = tuple(allowed)
+        super().__init__(
+            _("Cette action n’est pas possible dans l’état actuel (« %(current)s »). Rechargez la page."),
+            code="transition_not_allowed",
+            params={"current": current_label or current},
+        )
+
+
+def _actor(actor):
+    return actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
+
+
+def record_transition(obj, *, actor, from_state, to_state, reason=""):
+    """Writes one history row for `obj` (any model). `actor` None (or anonymous) = the system."""
+    return Transition.objects.create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
+        actor=_actor(actor),
+        from_state=from_state or "",
+        to_state=to_state,
+        reason=reason or "",
+    )
+
+
+def timeline_for(obj):
+    """The object's transitions, oldest first, actors included: one query."""
+    return (
+        Transition.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
+        .select_related("actor")
+        .order_by("created_at", "pk")
+    )
+
+
+def transition(
+    model,
+    pk,
+    *,
+    field="state",
+    allowed_from,
+    to,
+    actor,
+    reason="",
+    scope=None,
+    extra_updates=None,
+):
+    """Locks the row, checks its state, writes the new state and a history row; returns the object."""
+    allowed = (allowed_from,) if isinstance(allowed_from, str) else tuple(allowed_from)
+    extra_updates = dict(extra_updates or {})
+    queryset = scope if scope is not None else model._default_manager.all()
+    with db_transaction.atomic():
+        obj = queryset.select_for_update(of=("self",)).get(pk=pk)
+        current = getattr(obj, field)
+        if current not in allowed:
+            raise TransitionNotAllowed(
+                current=current, allowed=allowed, current_label=choice_label(type(obj), current, field=field)
+            )
+        setattr(obj, field, to)
+        for name, value in extra_updates.items():
+            setattr(obj, name, value)
+        obj.save(update_fields=[field, *extra_updates])
+        record_transition(obj, actor=actor, from_state=current, to_state=to, reason=reason)
+    return obj
+
+
+def choice_label(model, value, *, field=None):
+    """The human label of a state value: from `field`'s choices, else from a `state`/`status` field."""
+    if not value or model is None:
+        return value
+    names = [field] if field else []
+    names += [name for name in STATE_FIELD_NAMES if name != field]
+    fields = [f for f in model._meta.concrete_fields if f.choices]
+    fields.sort(key=lambda f: names.index(f.name) if f.name in names else len(names))
+    for candidate in fields:
+        label = dict(candidate.flatchoices).get(value)
+        if label is not None:
+            return label
+    return value
+
+
+def state_label(entry, value):
+    """Label of `value` (a state of `entry`'s subject): no query, content types are cached."""
+    model = ContentType.objects.get_for_id(entry.content_type_id).model_class()
+    return choice_label(model, value)
