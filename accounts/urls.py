@@ -1,7 +1,15 @@
 """Account URLs, one list per concern (see accounts/views/)."""
 
-from .views import auth, passwords
+from .views import auth, consent, data, otp, passwords, profile, security
 
 app_name = "accounts"
 
-urlpatterns = [*auth.urlpatterns, *passwords.urlpatterns]
+urlpatterns = [
+    *auth.urlpatterns,
+    *passwords.urlpatterns,
+    *otp.urlpatterns,
+    *consent.urlpatterns,
+    *profile.urlpatterns,
+    *security.urlpatterns,
+    *data.urlpatterns,
+]

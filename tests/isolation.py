@@ -59,7 +59,45 @@ ROUTES = {
     "accounts:logout": TECHNICAL,
     "accounts:switch_organisation": PERSONAL,
     "accounts:password_change": PERSONAL,
+    # accounts: second factor, consent, profile, security log, "Mes données" (tests/accounts/test_*.py)
+    **{
+        f"accounts:{name}": PERSONAL
+        for name in (
+            "otp_manage",
+            "otp_enrol",
+            "otp_verify",
+            "otp_recovery_codes",
+            "otp_recovery_codes_download",
+            "otp_recovery_codes_done",
+            "otp_recovery_codes_regenerate",
+            "otp_remove",
+            "reauth",
+            "consent",
+            "profile",
+            "profile_contact",
+            "profile_notifications",
+            "security",
+            "my_data",
+            "data_download",
+            "erasure_request",
+        )
+    },
+    "accounts:security_organisation": Restricted(frozenset(), admin_only=True),
+    "accounts:erasure_list": Restricted(
+        frozenset({"union_officer", "agency_staff", "national_admin", "ucanss_admin"}), admin_only=False
+    ),
+    "accounts:erasure_process": Owned("agency_staff", make=lambda m: _erasure_request_of(m)),
 }
+
+
+def _erasure_request_of(membership):
+    """A pending erasure request of a temp worker of the membership's agency."""
+    from accounts.models import ErasureRequest
+    from tests.accounts.factories import member
+
+    worker = member("temp_worker", organisation=membership.organisation)
+    return {"pk": ErasureRequest.objects.create(user=worker, space="interim").pk}
+
 
 # URL namespaces that are not the project's own pages (protected by their own tests).
 IGNORED_NAMESPACES = {"admin", "captcha"}

@@ -1,0 +1,83 @@
+"""Scoped reads of accounts data: what a user or a membership may see, nothing more."""
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from .enums import OrganisationKind, Role, SecurityEventKind, Space
+from .models import ErasureRequest, Membership, SecurityEvent
+from .perms import active_memberships
+
+
+def security_events_for_user(user):
+    """The user's own security log, newest first."""
+    return SecurityEvent.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def security_events_for_organisation(membership):
+    """The security events of the membership's organisation, for its admins only (else nothing).
+
+    Events recorded in the organisation, and events recorded outside any organisation (logins,
+    failures) of the organisation's active members.
+    """
+    if membership is None or not membership.is_admin or not membership.is_active:
+        return SecurityEvent.objects.none()
+    organisation_id = membership.organisation_id
+    members = Membership.objects.filter(organisation_id=organisation_id, is_active=True).values("user_id")
+    return (
+        SecurityEvent.objects.filter(
+            Q(organisation_id=organisation_id) | Q(organisation__isnull=True, user_id__in=members)
+        )
+        .select_related("user", "actor")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def erasure_spaces_for(user):
+    """The spaces whose erasure requests the user processes (rule accounts.process_erasure)."""
+    return [space for space in Space if user.has_perm("accounts.process_erasure", space)]
+
+
+# Admin roles that answer for their whole space (one union, one national operator, one Ucanss);
+# agency staff answer for the people of their own agencies only.
+SPACE_WIDE_ADMIN_ROLES = frozenset({Role.UNION_OFFICER, Role.NATIONAL_ADMIN, Role.UCANSS_ADMIN})
+
+
+def erasure_requests_for(user, *, status=ErasureRequest.Status.PENDING):
+    """Erasure requests the user processes: their whole space for space-wide admins; for agency staff,
+    the requests of their agencies' members (and of interim users attached to no agency, e.g. clients)."""
+    scope = Q(pk__in=[])
+    for membership in active_memberships(user):
+        space = membership.space
+        if not user.has_perm("accounts.process_erasure", space):
+            continue
+        if membership.role in SPACE_WIDE_ADMIN_ROLES:
+            scope |= Q(space=space)
+        elif membership.role == Role.AGENCY_STAFF:
+            members = Membership.objects.filter(organisation_id=membership.organisation_id).values("user_id")
+            in_an_agency = Membership.objects.filter(user=OuterRef("user"), organisation__kind=OrganisationKind.AGENCY)
+            scope |= Q(space=space) & (Q(user_id__in=members) | ~Exists(in_an_agency))
+    queryset = ErasureRequest.objects.filter(scope).select_related("user", "processed_by")
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("requested_at", "pk")
+
+
+_ACTION_LABELS = {
+    "removed": _("Double authentification désactivée"),
+    "recovery_codes_regenerated": _("Codes de secours régénérés"),
+}
+_ERASURE_LABELS = {
+    ErasureRequest.Status.PENDING: _("Effacement demandé"),
+    ErasureRequest.Status.DONE: _("Effacement effectué"),
+    ErasureRequest.Status.REFUSED: _("Effacement refusé"),
+}
+
+
+def describe_event(event):
+    """A short French label for a security event, more precise than its kind where the detail says more."""
+    detail = event.detail or {}
+    if event.kind == SecurityEventKind.OTP_ENROLLED and detail.get("action") in _ACTION_LABELS:
+        return _ACTION_LABELS[detail["action"]]
+    if event.kind == SecurityEventKind.ERASURE_REQUESTED and detail.get("status") in _ERASURE_LABELS:
+        return _ERASURE_LABELS[detail["status"]]
+    return event.get_kind_display()

@@ -1,0 +1,105 @@
+""" "Mes données": download of the user's own data, erasure requests, and their processing by space admins."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ..forms.gdpr import ErasureDecisionForm, ErasureRequestForm
+from ..models import ConsentAcceptance, ErasureRequest
+from ..selectors import erasure_requests_for, erasure_spaces_for
+from ..services import gdpr
+from ..services.consent import user_spaces
+
+PAGE_SIZE = 20
+
+
+def _my_data_page(request, erasure_form=None, status=200):
+    user = request.user
+    spaces = user_spaces(request.memberships)
+    context = {
+        "erasure_form": erasure_form or ErasureRequestForm(spaces=spaces),
+        "has_spaces": bool(spaces),
+        "erasure_requests": ErasureRequest.objects.filter(user=user).order_by("-requested_at"),
+        "consents": ConsentAcceptance.objects.filter(user=user).select_related("text").order_by("-accepted_at"),
+    }
+    return render(request, "accounts/data_overview.html", context, status=status)
+
+
+def my_data(request):
+    return _my_data_page(request)
+
+
+@require_POST
+def data_download(request):
+    """The user's data (data.json in a ZIP), built in a spooled temporary file and streamed."""
+    gdpr.data_export_record(user=request.user, request=request)
+    archive = gdpr.user_data_zip(request.user)
+    filename = f"mes-donnees-guichet-{timezone.localdate():%Y-%m-%d}.zip"
+    return FileResponse(archive, as_attachment=True, filename=filename, content_type="application/zip")
+
+
+@require_POST
+def erasure_request(request):
+    spaces = user_spaces(request.memberships)
+    form = ErasureRequestForm(request.POST, spaces=spaces)
+    if form.is_valid():
+        try:
+            gdpr.erasure_request_create(user=request.user, space=form.cleaned_data["space"], request=request)
+        except ValidationError as error:
+            form.add_error("space", error)
+        else:
+            messages.success(
+                request, _("Votre demande d'effacement est enregistrée : un administrateur de l'espace va la traiter.")
+            )
+            return redirect("accounts:my_data")
+    return _my_data_page(request, erasure_form=form, status=200)
+
+
+def erasure_list(request):
+    """Pending erasure requests of the spaces the user administers."""
+    if not erasure_spaces_for(request.user):
+        raise PermissionDenied
+    page = Paginator(erasure_requests_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/erasure_list.html", {"page": page})
+
+
+def erasure_process(request, pk):
+    if not erasure_spaces_for(request.user):
+        raise PermissionDenied
+    erasure = get_object_or_404(erasure_requests_for(request.user, status=None), pk=pk)
+    if not request.user.has_perm("accounts.process_erasure", erasure.space):
+        raise PermissionDenied
+    form = ErasureDecisionForm(request.POST or None)
+    if request.method == "POST" and erasure.status == ErasureRequest.Status.PENDING and form.is_valid():
+        accept = form.cleaned_data["decision"] == ErasureDecisionForm.DONE
+        try:
+            gdpr.erasure_request_process(
+                erasure=erasure,
+                actor=request.user,
+                accept=accept,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Le compte a été effacé.") if accept else _("La demande d'effacement est refusée.")
+            )
+            return redirect("accounts:erasure_list")
+    return render(request, "accounts/erasure_process.html", {"erasure": erasure, "form": form})
+
+
+urlpatterns = [
+    path("donnees/", my_data, name="my_data"),
+    path("donnees/telecharger/", data_download, name="data_download"),
+    path("donnees/effacement/", erasure_request, name="erasure_request"),
+    path("effacements/", erasure_list, name="erasure_list"),
+    path("effacements/<int:pk>/", erasure_process, name="erasure_process"),
+]
