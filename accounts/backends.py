@@ -21,6 +21,23 @@ def find_user_for_login(login):
     return user
 
 
+def lockout_username(request, credentials=None):
+    """django-axes' AXES_USERNAME_CALLABLE: one lockout counter per account, whatever was typed.
+
+    An identifier and the account's e-mail, in any case, count as the same username; an unknown
+    login counts as itself (lower-cased), so that the answer is the same whether it exists or not.
+    """
+    if credentials:
+        login = credentials.get("username")
+    else:
+        login = getattr(request, "POST", {}).get("username") if request is not None else None
+    login = (login or "").strip()
+    if not login:
+        return None
+    user = find_user_for_login(login)
+    return (user.identifier if user is not None else login).lower()
+
+
 class IdentifierBackend(ModelBackend):
     """Login by identifier or e-mail, case-insensitive. Permissions come from MembershipPermissionBackend."""
 
@@ -73,6 +90,8 @@ class TemporaryPasswordBackend(ModelBackend):
                     temporary.save(update_fields=["used_at"])
                     user.must_change_password = True
                     user.save(update_fields=["must_change_password"])
+                    # Read by the user_logged_in receiver (security log, session flag).
+                    user.used_temporary_password = temporary.pk
                     return user
         return None
 

@@ -86,6 +86,7 @@ class SecurityEventKind(models.TextChoices):
     PASSWORD_CHANGED = "password_changed", _("Mot de passe modifié")
     PASSWORD_RESET_REQUESTED = "password_reset_requested", _("Mot de passe oublié")
     TEMPORARY_PASSWORD_ISSUED = "temporary_password_issued", _("Mot de passe temporaire émis")
+    TEMPORARY_PASSWORD_USED = "temporary_password_used", _("Mot de passe temporaire utilisé")
     ROLE_CHANGED = "role_changed", _("Rôle modifié")
     ADMIN_RIGHT_CHANGED = "admin_right_changed", _("Droits d'administration modifiés")
     CONSENT_ACCEPTED = "consent_accepted", _("Consentement accepté")

@@ -344,3 +344,15 @@ class SmsDevice(ThrottlingMixin, CooldownMixin, SideChannelDevice):
         else:
             self.throttle_increment()
         return verified
+
+
+class UserSession(models.Model):
+    """Which sessions belong to which user, so that they can all be ended (account disabled, password changed)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")

@@ -1,1 +1,80 @@
-"""Security log: every login, failure, lockout and logout is recorded."""
+"""Security log and session bookkeeping: every login, logout, failure and lockout is recorded.
+
+django-axes connects its own receivers first (its app is listed before ours), so when ours run the
+request already carries axes' verdict: `axes_locked_out`, and `axes_failures_since_start` which is
+None when the attempt was refused because the client was already locked.
+"""
+
+import time
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from .backends import find_user_for_login
+from .enums import SecurityEventKind
+from .middleware import SESSION_AUTH_STARTED
+from .services.security_log import log_event
+
+# Set in the session when it was opened with a temporary password: the forced change then does not
+# ask for the old password (the user does not know any other).
+SESSION_TEMPORARY_LOGIN = "guichet_temporary_login"
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.security_log.logged_in")
+def on_logged_in(sender, request, user, **kwargs):
+    from .services.credentials import session_record
+
+    temporary = getattr(user, "used_temporary_password", None)
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_AUTH_STARTED] = time.time()
+        if temporary:
+            request.session[SESSION_TEMPORARY_LOGIN] = True
+        else:
+            request.session.pop(SESSION_TEMPORARY_LOGIN, None)
+        if request.session.session_key is None:
+            request.session.save()
+        session_record(user=user, session_key=request.session.session_key)
+    if temporary:
+        log_event(SecurityEventKind.TEMPORARY_PASSWORD_USED, user=user, request=request)
+    log_event(SecurityEventKind.LOGIN, user=user, request=request, temporary_password=bool(temporary))
+
+
+@receiver(user_logged_out, dispatch_uid="accounts.security_log.logged_out")
+def on_logged_out(sender, request, user, **kwargs):
+    from .services.credentials import session_forget
+
+    if request is not None and hasattr(request, "session"):
+        session_forget(session_key=request.session.session_key)
+    if user is not None:
+        log_event(SecurityEventKind.LOGOUT, user=user, request=request)
+
+
+@receiver(user_login_failed, dispatch_uid="accounts.security_log.login_failed")
+def on_login_failed(sender, credentials, request=None, **kwargs):
+    identifier = (credentials or {}).get("username") or ""
+    already_locked = bool(
+        getattr(request, "axes_locked_out", False) and getattr(request, "axes_failures_since_start", 0) is None
+    )
+    log_event(
+        SecurityEventKind.LOGIN_FAILED,
+        user=find_user_for_login(identifier),
+        request=request,
+        identifier=identifier,
+        reason="locked_out" if already_locked else "invalid_credentials",
+    )
+
+
+@receiver(user_locked_out, dispatch_uid="accounts.security_log.locked_out")
+def on_locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    # axes also signals every attempt refused during a lock: only the lock itself is an event.
+    if request is not None and getattr(request, "axes_failures_since_start", None) is None:
+        return
+    typed = getattr(request, "POST", {}).get("username", "") if request is not None else ""
+    log_event(
+        SecurityEventKind.LOCKED_OUT,
+        user=find_user_for_login(username or typed),
+        request=request,
+        identifier=typed or username or "",
+        failures=getattr(request, "axes_failures_since_start", None),
+    )

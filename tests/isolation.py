@@ -59,6 +59,20 @@ ROUTES = {
     "accounts:logout": TECHNICAL,
     "accounts:switch_organisation": PERSONAL,
     "accounts:password_change": PERSONAL,
+    "accounts:password_forgot": PUBLIC,
+    **{
+        name: PUBLIC
+        for slug in ("prestations", "partenaires", "interimaires", "organismes")
+        for name in (f"accounts:password_forgot_{slug}", f"accounts:password_forgot_{slug}_done")
+    },
+    # Public, reached with a one-time token (tests/accounts/test_forgot_password.py).
+    "accounts:password_reset_confirm": TECHNICAL,
+    "accounts:password_reset_complete": PUBLIC,
+    # django-simple-captcha's images (no namespace): public, no object of any organisation.
+    "captcha-image": TECHNICAL,
+    "captcha-image-2x": TECHNICAL,
+    "captcha-audio": TECHNICAL,
+    "captcha-refresh": TECHNICAL,
     # accounts: second factor, consent, profile, security log, "Mes données" (tests/accounts/test_*.py)
     **{
         f"accounts:{name}": PERSONAL

@@ -1,11 +1,14 @@
 """Login, logout, lockout message, organisation switcher."""
 
+import math
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -23,12 +26,30 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def lockout_response(request, credentials, *args, **kwargs):
-    """django-axes calls this when an identifier and address are locked: say when to retry."""
-    from axes.helpers import get_cool_off
+def lockout_minutes_left(request, credentials=None):
+    """Whole minutes (rounded up, at least 1) until the lock of this identifier and address ends."""
+    from axes.helpers import get_client_ip_address, get_client_username, get_cool_off
+    from axes.models import AccessAttempt
 
-    minutes = int(get_cool_off(request).total_seconds() // 60)
-    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
+    cool_off = get_cool_off(request)
+    username = get_client_username(request, credentials)
+    address = getattr(request, "axes_ip_address", None) or get_client_ip_address(request)
+    last = (
+        AccessAttempt.objects.filter(username=username, ip_address=address)
+        .order_by("-attempt_time")
+        .values_list("attempt_time", flat=True)
+        .first()
+    )
+    remaining = cool_off if last is None else last + cool_off - timezone.now()
+    return max(1, math.ceil(remaining.total_seconds() / 60))
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes calls this when an identifier and address are locked: say when to retry (HTTP 429)."""
+    minutes = lockout_minutes_left(request, credentials)
+    response = render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(minutes * 60)
+    return response
 
 
 @require_POST

@@ -139,8 +139,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "accounts.views.auth.lockout_response"
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind N trusted reverse proxies, the client is the N-th address from the right of X-Forwarded-For.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.ratelimit.client_address"
+# One counter per account whatever was typed (identifier or e-mail, any case).
+AXES_USERNAME_CALLABLE = "accounts.backends.lockout_username"
+# A locked client trying again does not push the end of its lock further away.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
 
 CAPTCHA_FONT_SIZE = 30

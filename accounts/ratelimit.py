@@ -1,0 +1,71 @@
+"""Who the client is (its address behind our proxies) and how often it may ask for something.
+
+`client_address(request)` is django-axes' AXES_CLIENT_IP_CALLABLE too, so the lockout, the security
+log and the rate limits all see the same address. With settings.PROXY_COUNT = N trusted reverse
+proxies in front of Django, the client is the N-th address from the right of X-Forwarded-For (each
+proxy appends the address it received the request from); addresses further left were written by the
+client and are not trusted. With no proxy (the default), X-Forwarded-For is ignored.
+
+`hit(scope, key, limit=..., window=...)` counts one request in a fixed window kept in the cache
+(shared by every web process when the cache is Redis) and tells whether it is still allowed.
+"""
+
+import hashlib
+import ipaddress
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def _valid_ip(value):
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def client_address(request, *args):
+    """The client's IP address, honouring settings.PROXY_COUNT trusted proxies."""
+    if request is None:
+        return None
+    remote = _valid_ip(request.META.get("REMOTE_ADDR", "") or "")
+    proxies = getattr(settings, "PROXY_COUNT", 0)
+    if not proxies:
+        return remote
+    forwarded = [part for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if len(forwarded) < proxies:
+        # Fewer hops than proxies: the request did not come through all of them; trust only the socket.
+        return remote
+    return _valid_ip(forwarded[-proxies]) or remote
+
+
+def _cache_key(scope, key):
+    digest = hashlib.sha256(str(key).strip().lower().encode()).hexdigest()[:32]
+    return f"ratelimit:{scope}:{digest}"
+
+
+def hit(scope, key, *, limit, window):
+    """Counts one request for (scope, key); True while the count stays within `limit` per `window` seconds."""
+    if key in (None, ""):
+        return True
+    cache_key = _cache_key(scope, key)
+    if cache.add(cache_key, 1, timeout=window):
+        return True
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.add(cache_key, 1, timeout=window)
+        return True
+    return count <= limit
+
+
+def forgot_password_allowed(request, identifier):
+    """One forgotten-password request, counted per client address and per identifier typed."""
+    limit, window = settings.RATELIMIT_FORGOT_PASSWORD
+    by_address = hit("forgot-ip", client_address(request), limit=limit, window=window)
+    by_identifier = hit("forgot-id", identifier, limit=limit, window=window)
+    return by_address and by_identifier
+
+
+def forgot_password_window_minutes():
+    return max(1, settings.RATELIMIT_FORGOT_PASSWORD[1] // 60)
