@@ -1,12 +1,22 @@
 """Navigation and dashboards per space, filled by each space as it arrives.
 
-A space registers, for its roles, the menu entries (`menu(role)`) and the dashboard panels
-(`panel(role)`) it offers. The shell builds the navigation of the current membership from them.
+A space registers, for its roles, the menu entries and the dashboard panels it offers, usually in
+its AppConfig.ready():
+
+    register_menu(Role.COOP_MANAGER, [MenuItem(_("Demandes"), "benefits:request_list", perm="benefits.view_request")])
+    register_panel(Role.COOP_MANAGER, "benefits/panels/requests.html")
+
+The shell builds the navigation of the current membership (`menu_for(membership, user)`: items whose
+`perm` the user lacks are left out) and the dashboard (`panels_for(membership)`; each panel template
+is included with the dashboard's context: `request`, `current_membership`, `current_organisation`).
 """
 
 from dataclasses import dataclass, field
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.enums import ROLE_SPACE
 
 
 @dataclass(frozen=True)
@@ -14,15 +24,31 @@ class MenuItem:
     label: str
     url_name: str
     perm: str | None = None
+    # Other view names under this entry (a detail page keeps its list's entry current).
+    also_current: tuple = ()
 
     def url(self):
         return reverse(self.url_name)
+
+    def is_current(self, view_name):
+        return view_name == self.url_name or view_name in self.also_current
 
 
 @dataclass
 class _Registry:
     menus: dict = field(default_factory=dict)
     panels: dict = field(default_factory=dict)
+    # The user menu (every signed-in user): (url name, label). A name that does not resolve (the page
+    # does not exist yet) is left out, so the accounts app can add its pages at its own pace.
+    account_links: list = field(
+        default_factory=lambda: [
+            ("accounts:profile", _("Mon profil")),
+            ("accounts:password_change", _("Changer de mot de passe")),
+            ("accounts:otp_manage", _("Double authentification")),
+            ("accounts:security", _("Journal de sécurité")),
+            ("accounts:my_data", _("Mes données")),
+        ]
+    )
 
 
 registry = _Registry()
@@ -33,16 +59,46 @@ def register_menu(role, items):
 
 
 def register_panel(role, template_name):
-    registry.panels.setdefault(role, []).append(template_name)
+    panels = registry.panels.setdefault(role, [])
+    if template_name not in panels:
+        panels.append(template_name)
 
 
-def menu_for(membership):
+def register_account_link(url_name, label):
+    """Adds (or relabels) an entry of the user menu."""
+    registry.account_links = [link for link in registry.account_links if link[0] != url_name]
+    registry.account_links.append((url_name, label))
+
+
+def account_links():
+    """The user menu's entries whose page exists: dicts with name, url, label."""
+    links = []
+    for name, label in registry.account_links:
+        try:
+            links.append({"name": name, "url": reverse(name), "label": label})
+        except NoReverseMatch:
+            continue
+    return links
+
+
+def space_for(membership):
+    """The space (accounts.enums.Space) the membership works in, or None."""
+    if membership is None:
+        return None
+    return ROLE_SPACE.get(membership.role)
+
+
+def menu_for(membership, user=None):
+    """The space navigation for the membership: its role's items the user may use."""
     if membership is None:
         return []
-    return registry.menus.get(membership.role, [])
+    items = registry.menus.get(membership.role, [])
+    if user is None:
+        return list(items)
+    return [item for item in items if item.perm is None or user.has_perm(item.perm)]
 
 
 def panels_for(membership):
     if membership is None:
         return []
-    return registry.panels.get(membership.role, [])
+    return list(registry.panels.get(membership.role, []))

@@ -13,6 +13,7 @@ portal_patterns = (
         path("confidentialite/", views.info_page("portal/privacy.html"), name="privacy"),
         path("accessibilite/", views.info_page("portal/accessibility.html"), name="accessibility"),
         path("contact/", views.info_page("portal/contact.html"), name="contact"),
+        path("composants/", views.components, name="components"),
         path("langue/", login_not_required(set_language), name="set_language"),
         path("healthz", views.healthz, name="healthz"),
         path("readyz", views.readyz, name="readyz"),

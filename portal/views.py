@@ -1,23 +1,76 @@
 """The shell: home, dashboard, static information pages, health probes, error pages."""
 
+from dataclasses import dataclass
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist, loader
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from accounts.enums import Space
+from accounts.enums import OrganisationKind, Space
+from accounts.models import Organisation
 
-from .models import JobRun
+from .models import JobRun, OutboundMessage, Transition
 from .navigation import panels_for
+from .tables import Column, DataTable, FilterForm
+
+
+@dataclass(frozen=True)
+class SpaceCard:
+    space: str
+    title: str
+    purpose: str
+    audience: str
+
 
 SPACES = [
-    (Space.BENEFITS, "Les coopératives et leurs coopérateurs demandent leurs prestations sociales à l'Union."),
-    (Space.INTERIM, "Les intérimaires tiennent leur dossier, signent leurs contrats et demandent des acomptes."),
-    (Space.PARTNERS, "Les prestataires s'inscrivent auprès d'une caisse de retraite et gèrent leurs conventions."),
-    (Space.HABILITATIONS, "Le personnel des organismes demande l'accès aux applications métier."),
+    SpaceCard(
+        Space.BENEFITS,
+        _("Prestations"),
+        _(
+            "Les coopératives déclarent les situations de leurs coopérateurs et demandent leurs prestations "
+            "sociales à l’Union, qui les instruit et les paie."
+        ),
+        _("Pour les responsables RH de coopérative, les coopérateurs et les gestionnaires de l’Union."),
+    ),
+    SpaceCard(
+        Space.INTERIM,
+        _("Espace intérimaire"),
+        _(
+            "Les intérimaires tiennent leur dossier à jour, signent leurs contrats de mission, consultent leurs "
+            "relevés d’heures et demandent des acomptes."
+        ),
+        _("Pour les intérimaires, le personnel des agences et les entreprises clientes."),
+    ),
+    SpaceCard(
+        Space.PARTNERS,
+        _("Partenaires Action Sociale"),
+        _(
+            "Les prestataires de l’action sociale s’inscrivent auprès d’une caisse de retraite, signent leurs "
+            "conventions et transmettent leurs justificatifs."
+        ),
+        _("Pour les partenaires, les caisses et l’administration nationale."),
+    ),
+    SpaceCard(
+        Space.HABILITATIONS,
+        _("Espace Organismes"),
+        _(
+            "Le personnel des organismes de sécurité sociale demande l’accès aux applications métier ; les "
+            "correspondants locaux et les gestionnaires d’application valident les habilitations."
+        ),
+        _("Pour le personnel des organismes, les correspondants locaux et l’Ucanss."),
+    ),
 ]
 
 
@@ -26,9 +79,12 @@ def home(request):
     return render(request, "portal/home.html", {"spaces": SPACES})
 
 
+RECENT_JOBS = 8
+
+
 def dashboard(request):
     membership = request.membership
-    recent_jobs = JobRun.objects.all()[:5] if request.user.is_superuser else []
+    recent_jobs = list(JobRun.objects.all()[:RECENT_JOBS]) if request.user.is_superuser else []
     return render(
         request,
         "portal/dashboard.html",
@@ -100,4 +156,111 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
-    return render(request, "500.html", status=500)
+    """Rendered without the request: no context processor, no database, nothing that may have failed."""
+    return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+# -- Component demo page (/composants/): every reusable piece, for developers and the axe check.
+
+
+class DemoFilters(FilterForm):
+    lookups = {"q": "name__icontains", "kind": "kind", "active": "is_active"}
+
+    q = forms.CharField(label=_("Nom contient"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("Tous les types")), *OrganisationKind.choices]
+    )
+    active = forms.TypedChoiceField(
+        label=_("État"),
+        required=False,
+        choices=[("", _("Tous")), ("1", _("Active")), ("0", _("Désactivée"))],
+        coerce=lambda value: value == "1",
+        empty_value=None,
+    )
+
+
+class DemoForm(forms.Form):
+    required_fields_note = True
+
+    name = forms.CharField(label=_("Nom"), help_text=_("Tel qu’il figure sur la pièce d’identité."))
+    email = forms.EmailField(label=_("Adresse e-mail"))
+    channel = forms.ChoiceField(
+        label=_("Canal préféré"),
+        choices=[("email", _("E-mail")), ("sms", _("SMS"))],
+        widget=forms.RadioSelect,
+        help_text=_("Nous vous écrirons par ce canal."),
+    )
+    accept = forms.BooleanField(label=_("J’accepte les conditions d’utilisation"))
+
+
+DEMO_BADGES = [
+    (_("Brouillon"), "grey"),
+    (_("En attente"), "yellow"),
+    (_("Payée"), "blue"),
+    (_("Refusée"), "red"),
+    (_("Validée"), "green"),
+    (_("À compléter"), "orange"),
+]
+
+
+def demo_columns():
+    return [
+        Column("name", _("Nom"), order_by="name"),
+        Column("kind", _("Type"), order_by="kind"),
+        Column("code", _("Code"), order_by="code"),
+        Column("parent", _("Rattachée à"), accessor="parent.name", order_by="parent__name"),
+        Column("active", _("État"), accessor="is_active", cell_template="portal/cells/active.html"),
+    ]
+
+
+def components(request):
+    """The reusable template pieces with sample data: DEBUG, or staff only."""
+    if not (settings.DEBUG or request.user.is_staff):
+        raise PermissionDenied
+    if request.method == "POST":
+        messages.success(request, _("Action confirmée (démonstration : rien n’a été modifié)."))
+        return redirect("portal:components")
+    table = DataTable(
+        request,
+        Organisation.objects.select_related("parent"),
+        columns=demo_columns(),
+        filter_form_class=DemoFilters,
+        default_sort="name",
+        caption=_("Organisations"),
+    )
+    form = DemoForm(data={"name": "Camille Martin", "email": "pas-une-adresse", "channel": ""})
+    form.is_valid()
+    # Sample history: transitions of an (unsaved) outgoing message, labels from its status choices.
+    message_type = ContentType.objects.get_for_model(OutboundMessage)
+    now = timezone.now()
+    timeline = [
+        Transition(content_type=message_type, actor=None, from_state="", to_state="pending", created_at=now),
+        Transition(
+            content_type=message_type,
+            actor=None,
+            from_state="pending",
+            to_state="failed",
+            reason=_("Passerelle SMS indisponible."),
+            created_at=now,
+        ),
+        Transition(content_type=message_type, actor=request.user, from_state="failed", to_state="sent", created_at=now),
+    ]
+    return render(
+        request,
+        "portal/components.html",
+        {
+            "table": table,
+            "form": form,
+            "badges": DEMO_BADGES,
+            "timeline_entries": timeline,
+            "timeline_available": _template_exists("components/timeline.html"),
+        },
+    )
+
+
+def _template_exists(name):
+    try:
+        loader.get_template(name)
+    except TemplateDoesNotExist:
+        return False
+    return True

@@ -54,6 +54,8 @@ ROUTES = {
     "portal:readyz": TECHNICAL,
     "portal:baseline": TECHNICAL,
     "portal:dashboard": PERSONAL,
+    # The component demo page: staff only (or DEBUG), whatever the role.
+    "portal:components": Restricted(frozenset()),
     # accounts
     "accounts:login": PUBLIC,
     "accounts:logout": TECHNICAL,

@@ -1,19 +1,74 @@
-// Guichet: small progressive enhancements. No inline script anywhere (strict CSP).
+// Guichet: small progressive enhancements. No inline script anywhere (strict CSP): pages work
+// without JavaScript; this file only makes them nicer.
+document.documentElement.classList.add("js");
+
 document.addEventListener("DOMContentLoaded", () => {
+  // Space navigation: on phones, a "Menu" button folds and unfolds the list.
+  document.querySelectorAll(".nav-toggle[aria-controls]").forEach((button) => {
+    const list = document.getElementById(button.getAttribute("aria-controls"));
+    if (!list) return;
+    button.addEventListener("click", () => {
+      const open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", String(open));
+      list.classList.toggle("is-open", open);
+    });
+  });
+
+  // User menu: Escape closes it and gives focus back to its summary.
+  document.querySelectorAll("details.user-menu").forEach((details) => {
+    details.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && details.open) {
+        details.open = false;
+        details.querySelector("summary")?.focus();
+      }
+    });
+  });
+
+  // Error summary: focus it so that screen reader and keyboard users land on the errors.
+  const summary = document.querySelector(".error-summary[tabindex]");
+  if (summary) summary.focus();
+
+  // Page size selector: submit on change (the "Afficher" button remains for keyboard and no-JS users).
+  document.querySelectorAll("form[data-autosubmit] select").forEach((select) => {
+    select.addEventListener("change", () => select.form.requestSubmit());
+  });
+
   // Confirmation dialog: a form with data-confirm="dialog-id" opens that <dialog> before submitting.
+  // Without JavaScript (or without <dialog>), the form submits directly: the view then answers with
+  // a confirmation page (the server-side pattern), so nothing depends on this script.
+  document.querySelectorAll("dialog.confirm-dialog").forEach((dialog) => {
+    dialog.querySelector("[data-confirm-yes]")?.addEventListener("click", () => {
+      const form = dialog.pendingForm;
+      dialog.pendingForm = null;
+      dialog.close();
+      if (form) {
+        form.dataset.confirmed = "1";
+        const submitter = form.pendingSubmitter;
+        form.requestSubmit(submitter && submitter.form === form ? submitter : undefined);
+      }
+    });
+    dialog.querySelector("[data-confirm-no]")?.addEventListener("click", () => {
+      dialog.pendingForm = null;
+      dialog.close();
+    });
+    dialog.addEventListener("close", () => {
+      dialog.returnFocus?.focus();
+      dialog.returnFocus = null;
+    });
+  });
   document.querySelectorAll("form[data-confirm]").forEach((form) => {
     const dialog = document.getElementById(form.dataset.confirm);
     if (!dialog || typeof dialog.showModal !== "function") return;
     form.addEventListener("submit", (event) => {
-      if (form.dataset.confirmed === "1") return;
+      if (form.dataset.confirmed === "1") {
+        delete form.dataset.confirmed;
+        return;
+      }
       event.preventDefault();
+      form.pendingSubmitter = event.submitter || null;
+      dialog.pendingForm = form;
+      dialog.returnFocus = event.submitter || document.activeElement;
       dialog.showModal();
-      dialog.querySelector("[data-confirm-yes]")?.addEventListener("click", () => {
-        form.dataset.confirmed = "1";
-        dialog.close();
-        form.requestSubmit();
-      }, { once: true });
-      dialog.querySelector("[data-confirm-no]")?.addEventListener("click", () => dialog.close(), { once: true });
     });
   });
 });

@@ -49,3 +49,12 @@ def login(page, identifier, password, *, next_url=None):
         page.get_by_role("button", name="Se connecter", exact=True).click()
     assert not re.search(r"/compte/connexion/", page.url), f"login failed for {identifier}, still on {page.url}"
     return page
+
+
+def accept_consents(user):
+    """Accepts every consent text, so that the consent gate does not stop a journey that is not about it."""
+    from accounts.models import ConsentAcceptance, ConsentText
+
+    for text in ConsentText.objects.all():
+        ConsentAcceptance.objects.get_or_create(user=user, text=text)
+    return user

@@ -1,29 +1,155 @@
-"""The shell in a real browser: accessibility, keyboard, phone width, switchers."""
+"""The shell in a real browser: accessibility of every page, keyboard, phone width, switchers."""
+
+import re
 
 import pytest
 
-from tests.e2e.helpers import assert_accessible
+from accounts.enums import Role
+from tests.accounts.factories import DEFAULT_PASSWORD, MembershipFactory, OrganisationFactory, member
+from tests.e2e.helpers import accept_consents, assert_accessible, login
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PUBLIC_PAGES = [
+    ("/", "Accueil"),
+    ("/compte/connexion/", "Connexion"),
+    ("/mentions-legales/", "Mentions légales"),
+    ("/confidentialite/", "Données personnelles"),
+    ("/accessibilite/", "Déclaration d’accessibilité"),
+    ("/contact/", "Contact"),
+]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_home_is_accessible(page):
-    page.goto("/")
-    assert page.title().endswith("Guichet")
+@pytest.fixture
+def cooperator():
+    user = member(Role.COOPERATOR, first_name="Camille", last_name="Martin")
+    return accept_consents(user)
+
+
+@pytest.mark.parametrize(("path", "title"), PUBLIC_PAGES)
+def test_public_pages_are_accessible(page, path, title):
+    response = page.goto(path)
+    assert response.status == 200
+    assert page.title() == f"{title} · Guichet"
+    assert page.locator("header").count() >= 1
+    assert page.locator("main#contenu").count() == 1
+    assert page.locator("footer").count() == 1
     assert_accessible(page)
 
 
-@pytest.mark.django_db(transaction=True)
+def test_static_files_load(page):
+    page.goto("/")
+    assert page.evaluate("getComputedStyle(document.querySelector('.skip-link')).position") == "absolute"
+    assert page.evaluate("document.documentElement.classList.contains('js')")
+
+
+def test_404_page_is_french_and_accessible(page):
+    response = page.goto("/nulle-part/")
+    assert response.status == 404
+    assert page.get_by_role("heading", level=1).inner_text() == "Page introuvable"
+    assert_accessible(page)
+
+
+def test_dashboard_is_accessible(page, cooperator):
+    login(page, cooperator.identifier, DEFAULT_PASSWORD)
+    page.goto("/tableau-de-bord/")
+    assert page.title() == "Tableau de bord · Guichet"
+    assert "Coopérateur" in page.locator(".page-header").inner_text()
+    nav = page.get_by_role("navigation", name="Navigation : Prestations")
+    assert nav.get_by_role("link", name="Tableau de bord").get_attribute("aria-current") == "page"
+    assert_accessible(page)
+    # The user menu (a <details> disclosure) opens and is accessible too.
+    page.locator(".user-menu summary").click()
+    assert page.get_by_role("button", name="Se déconnecter").is_visible()
+    assert_accessible(page)
+
+
+def test_components_page_is_accessible(page, cooperator, settings):
+    settings.DEBUG = True  # the demo page is for DEBUG or staff
+    OrganisationFactory.create_batch(3)
+    login(page, cooperator.identifier, DEFAULT_PASSWORD)
+    page.goto("/composants/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Composants de l’interface"
+    assert_accessible(page)
+    # Sorting by name toggles aria-sort and keeps the other parameters.
+    page.goto("/composants/?par_page=10&tri=name")
+    header = page.locator("th", has_text="Nom").first
+    assert header.get_attribute("aria-sort") == "ascending"
+    header.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"tri=-name"))
+    assert "par_page=10" in page.url
+    assert page.locator("th", has_text="Nom").first.get_attribute("aria-sort") == "descending"
+    # The confirmation dialog opens, can be cancelled, then confirmed.
+    page.get_by_role("button", name="Supprimer le brouillon").click()
+    dialog = page.get_by_role("dialog", name="Supprimer le brouillon ?")
+    assert dialog.is_visible()
+    assert_accessible(page)
+    dialog.get_by_role("button", name="Annuler").click()
+    assert not dialog.is_visible()
+    page.get_by_role("button", name="Supprimer le brouillon").click()
+    with page.expect_navigation():
+        dialog.get_by_role("button", name="Oui, supprimer").click()
+    assert "Action confirmée" in page.locator(".messages").inner_text()
+
+
 def test_skip_link_is_first_and_moves_focus_to_main(page):
     page.goto("/")
     page.keyboard.press("Tab")
-    focused = page.evaluate("document.activeElement.textContent.trim()")
-    assert focused == "Aller au contenu"
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Aller au contenu"
+    assert page.evaluate("getComputedStyle(document.activeElement).left") != "-9999px"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "contenu"
 
 
-@pytest.mark.django_db(transaction=True)
-def test_static_files_load(page):
-    response = page.goto("/")
-    assert response.ok
-    assert page.evaluate("getComputedStyle(document.querySelector('.skip-link')).position") == "absolute"
+@pytest.mark.parametrize("width", [375, 320])
+def test_phone_width_has_no_horizontal_scroll(page, cooperator, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    for path in ["/", "/contact/"]:
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+    login(page, cooperator.identifier, DEFAULT_PASSWORD)
+    page.goto("/tableau-de-bord/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # The space navigation folds behind a "Menu" button.
+    toggle = page.get_by_role("button", name="Menu")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert not page.locator("#space-nav-list").is_visible()
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert page.locator("#space-nav-list").get_by_role("link", name="Tableau de bord").is_visible()
+    assert_accessible(page)
+
+
+def test_switching_organisation_from_the_header(page):
+    first = OrganisationFactory(name="Coopérative des Tilleuls")
+    second = OrganisationFactory(name="Coopérative du Port")
+    user = member(Role.COOP_MANAGER, organisation=first)
+    MembershipFactory(user=user, organisation=second, role=Role.COOPERATOR)
+    accept_consents(user)
+    login(page, user.identifier, DEFAULT_PASSWORD)
+    page.goto("/tableau-de-bord/")
+    header = page.locator(".page-header")
+    assert "Coopérative des Tilleuls" in header.inner_text()
+    page.get_by_label("Organisation").select_option(label="Coopérative du Port (Coopérateur)")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Changer", exact=True).click()
+    assert page.url.endswith("/tableau-de-bord/")
+    assert "Coopérative du Port" in header.inner_text()
+    assert "Coopérateur" in header.inner_text()
+    assert_accessible(page)
+
+
+def test_language_switcher_to_english_and_back(page):
+    page.goto("/contact/")
+    page.get_by_label("Langue").select_option("en")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Changer de langue").click()
+    assert page.url.endswith("/contact/")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.get_by_role("link", name="Sign in").first.is_visible()
+    assert_accessible(page)
+    page.get_by_label("Language").select_option("fr")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Change language").click()
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    assert page.get_by_role("link", name="Se connecter").first.is_visible()

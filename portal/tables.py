@@ -1,0 +1,236 @@
+"""DataTable: a list page's sorting, filters, page size and pagination, driven by GET parameters.
+
+    class RequestFilters(FilterForm):
+        lookups = {"status": "status", "q": "reference__icontains"}
+        status = forms.ChoiceField(label=_("Statut"), choices=[("", _("Tous")), *Status.choices], required=False)
+        q = forms.CharField(label=_("Référence"), required=False)
+
+    def request_list(request):
+        table = DataTable(
+            request,
+            selectors.requests_for(request.membership).select_related("cooperator"),
+            columns=[
+                Column("reference", _("Référence"), order_by="reference", link=lambda r: r.get_absolute_url()),
+                Column("cooperator", _("Coopérateur"), accessor="cooperator.get_full_name",
+                       order_by=("cooperator__last_name", "cooperator__first_name")),
+                Column("status", _("Statut"), cell_template="benefits/cells/status.html"),
+                Column("amount", _("Montant"), order_by="amount", numeric=True),
+            ],
+            filter_form_class=RequestFilters,
+            default_sort="-reference",
+            caption=_("Demandes de prestation"),
+        )
+        return render(request, "benefits/request_list.html", {"table": table})
+
+    {% include "components/data_table.html" with table=table %}
+
+Sorting uses allowlisted keys only (the columns' keys; `?tri=montant`, `?tri=-montant`), with the primary
+key as a tie-breaker so that pages are stable. The whole table costs two queries (count and page)
+whatever the rows, as long as `accessor`s only follow relations the queryset selects.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.paginator import Paginator
+from django.utils.translation import gettext_lazy as _
+
+SORT_PARAM = "tri"
+PAGE_PARAM = "page"
+PAGE_SIZE_PARAM = "par_page"
+PAGE_SIZES = (10, 25, 50, 100)
+DEFAULT_PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    # Field(s) the column sorts on; None: not sortable. A string or a tuple of strings (no "-" prefix).
+    order_by: str | tuple | None = None
+    # Dotted path from the row (attributes, methods without arguments), a callable(row), or None: `key`.
+    accessor: Any = None
+    # A template rendering the cell, included with `row` and `value` (for badges, links, actions).
+    cell_template: str | None = None
+    # A callable(row) giving the URL the cell links to.
+    link: Any = None
+    numeric: bool = False
+
+    @property
+    def sortable(self):
+        return bool(self.order_by)
+
+    def fields(self):
+        return (self.order_by,) if isinstance(self.order_by, str) else tuple(self.order_by or ())
+
+    def value(self, row):
+        accessor = self.accessor if self.accessor is not None else self.key
+        if callable(accessor):
+            return accessor(row)
+        value = row
+        for part in accessor.split("."):
+            if value is None:
+                return None
+            display = getattr(value, f"get_{part}_display", None)
+            value = display if display is not None else getattr(value, part)
+            if callable(value):
+                value = value()
+        return value
+
+
+class FilterForm(forms.Form):
+    """A GET form filtering a queryset: `lookups` maps field names to ORM lookups.
+
+    A field with an empty value does not filter. Override `filter_queryset` for anything richer.
+    """
+
+    lookups: dict = {}
+
+    def filter_queryset(self, queryset):
+        for name, value in self.active_values().items():
+            lookup = self.lookups.get(name, name)
+            queryset = queryset.filter(**{lookup: value})
+        return queryset
+
+    def active_values(self):
+        if not self.is_bound or not self.is_valid():
+            return {}
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "", [], ())}
+
+
+@dataclass
+class HeaderCell:
+    column: Column
+    sort_value: str | None  # the `tri` value the header's link sets
+    aria_sort: str | None  # "ascending" / "descending" on the sorted column
+    direction_label: str
+
+
+class DataTable:
+    def __init__(
+        self,
+        request,
+        queryset,
+        *,
+        columns,
+        filter_form_class=None,
+        default_sort=None,
+        page_sizes=PAGE_SIZES,
+        default_page_size=DEFAULT_PAGE_SIZE,
+        caption="",
+        empty_message=None,
+        row_template=None,
+    ):
+        self.request = request
+        self.params = request.GET
+        self.columns = list(columns)
+        self.caption = caption
+        self.empty_message = empty_message or _("Aucun résultat.")
+        self.row_template = row_template
+        self.page_sizes = tuple(page_sizes)
+        self._columns_by_key = {column.key: column for column in self.columns}
+
+        self.filter_form = None
+        if filter_form_class is not None:
+            data = self.params if any(name in self.params for name in filter_form_class.base_fields) else None
+            self.filter_form = filter_form_class(data=data)
+            queryset = self.filter_form.filter_queryset(queryset)
+
+        self.sort = self._clean_sort(self.params.get(SORT_PARAM, "")) or self._clean_sort(default_sort or "")
+        queryset = self._apply_sort(queryset)
+
+        self.page_size = self._clean_page_size(self.params.get(PAGE_SIZE_PARAM), default_page_size)
+        self.paginator = Paginator(queryset, self.page_size)
+        self.page = self.paginator.get_page(self.params.get(PAGE_PARAM))
+        self.total = self.paginator.count
+
+    # -- sorting
+    def _clean_sort(self, value):
+        key = value.removeprefix("-")
+        column = self._columns_by_key.get(key)
+        if column is None or not column.sortable:
+            return ""
+        return value
+
+    def _apply_sort(self, queryset):
+        if not self.sort:
+            return queryset if queryset.ordered else queryset.order_by("-pk")
+        descending = self.sort.startswith("-")
+        column = self._columns_by_key[self.sort.removeprefix("-")]
+        fields = [f"-{field}" if descending else field for field in column.fields()]
+        return queryset.order_by(*fields, "-pk" if descending else "pk")
+
+    @property
+    def sort_key(self):
+        return self.sort.removeprefix("-")
+
+    @property
+    def sort_descending(self):
+        return self.sort.startswith("-")
+
+    def headers(self):
+        cells = []
+        for column in self.columns:
+            if not column.sortable:
+                cells.append(HeaderCell(column, None, None, ""))
+                continue
+            current = column.key == self.sort_key
+            if current and not self.sort_descending:
+                cells.append(HeaderCell(column, f"-{column.key}", "ascending", _("trier par ordre décroissant")))
+            elif current:
+                cells.append(HeaderCell(column, column.key, "descending", _("trier par ordre croissant")))
+            else:
+                cells.append(HeaderCell(column, column.key, None, _("trier par ordre croissant")))
+        return cells
+
+    # -- rows
+    def rows(self):
+        return [{"object": row, "cells": self._cells(row)} for row in self.page.object_list]
+
+    def _cells(self, row):
+        cells = []
+        for column in self.columns:
+            link = column.link(row) if column.link else None
+            cells.append({"column": column, "value": column.value(row), "link": link})
+        return cells
+
+    # -- filters and parameters
+    @property
+    def active_filter_count(self):
+        return len(self.filter_form.active_values()) if self.filter_form is not None else 0
+
+    @property
+    def filter_names(self):
+        return list(self.filter_form.fields) if self.filter_form is not None else []
+
+    @property
+    def reset_params(self):
+        """For {% querystring table.reset_params %}: the current parameters without filters and page."""
+        params = self.params.copy()
+        for name in [*self.filter_names, PAGE_PARAM]:
+            params.pop(name, None)
+        return params
+
+    def _hidden(self, excluded):
+        return [(key, value) for key, values in self.params.lists() if key not in excluded for value in values]
+
+    @property
+    def filter_hidden_params(self):
+        """Parameters the filter form carries along (sort, page size): (name, value) pairs."""
+        return self._hidden({*self.filter_names, PAGE_PARAM})
+
+    @property
+    def page_size_hidden_params(self):
+        return self._hidden({PAGE_SIZE_PARAM, PAGE_PARAM})
+
+    def _clean_page_size(self, value, default):
+        try:
+            size = int(value)
+        except (TypeError, ValueError):
+            return default
+        return size if size in self.page_sizes else default
+
+    sort_param = SORT_PARAM
+    page_param = PAGE_PARAM
+    page_size_param = PAGE_SIZE_PARAM

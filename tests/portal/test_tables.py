@@ -1,0 +1,150 @@
+import pytest
+from django import forms
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+
+from accounts.enums import OrganisationKind
+from accounts.models import Organisation
+from portal.tables import Column, DataTable, FilterForm
+from tests.accounts.factories import OrganisationFactory
+from tests.utils.queries import assert_constant_queries
+
+pytestmark = pytest.mark.django_db
+
+
+class Filters(FilterForm):
+    lookups = {"q": "name__icontains"}
+    q = forms.CharField(required=False, label="Nom")
+    kind = forms.ChoiceField(required=False, label="Type", choices=[("", "Tous"), *OrganisationKind.choices])
+
+
+COLUMNS = [
+    Column("name", "Nom", order_by="name"),
+    Column("kind", "Type", order_by="kind"),
+    Column("parent", "Rattachée à", accessor="parent.name", order_by="parent__name"),
+    Column("code", "Code"),
+]
+
+
+def make_table(query="", **kwargs):
+    request = RequestFactory().get("/liste/" + (f"?{query}" if query else ""))
+    options = {"columns": COLUMNS, "filter_form_class": Filters, "default_sort": "name", "caption": "Organisations"}
+    options.update(kwargs)
+    return request, DataTable(request, Organisation.objects.select_related("parent"), **options)
+
+
+def render(request, table):
+    return render_to_string("components/data_table.html", {"table": table}, request=request)
+
+
+@pytest.fixture
+def organisations():
+    return [OrganisationFactory(name=name) for name in ["Bêta", "Alpha", "Gamma", "Delta"]]
+
+
+def names(table):
+    return [row["object"].name for row in table.rows()]
+
+
+def test_default_sort_and_toggle(organisations):
+    request, table = make_table()
+    assert names(table) == ["Alpha", "Bêta", "Delta", "Gamma"]
+    headers = {h.column.key: h for h in table.headers()}
+    assert headers["name"].aria_sort == "ascending"
+    assert headers["name"].sort_value == "-name"  # clicking sorts descending
+    assert headers["kind"].aria_sort is None
+    assert headers["kind"].sort_value == "kind"
+    assert headers["code"].sort_value is None  # not sortable
+    request, table = make_table("tri=-name")
+    assert names(table) == ["Gamma", "Delta", "Bêta", "Alpha"]
+    assert {h.column.key: h for h in table.headers()}["name"].aria_sort == "descending"
+
+
+def test_sort_keys_are_allowlisted(organisations):
+    for bad in ("password", "-code", "name__foo", "organisation_set"):
+        _, table = make_table(f"tri={bad}")
+        assert table.sort == "name"
+        assert names(table)[0] == "Alpha"
+
+
+def test_filters_count_and_reset(organisations):
+    _, table = make_table("q=ta&kind=cooperative&tri=-name&par_page=10&page=1")
+    assert names(table) == ["Delta", "Bêta"]
+    assert table.active_filter_count == 2
+    assert table.reset_params.dict() == {"tri": "-name", "par_page": "10"}
+    assert sorted(table.filter_hidden_params) == [("par_page", "10"), ("tri", "-name")]
+    _, table = make_table("q=&kind=")
+    assert table.active_filter_count == 0
+
+
+def test_invalid_filter_does_not_filter(organisations):
+    _, table = make_table("kind=martian")
+    assert table.active_filter_count == 0
+    assert table.total == 4
+    assert table.filter_form.errors
+
+
+def test_page_size_and_pagination():
+    OrganisationFactory.create_batch(23)
+    _, table = make_table("par_page=10&page=3")
+    assert table.page_size == 10
+    assert table.total == 23
+    assert table.paginator.num_pages == 3
+    assert len(table.rows()) == 3
+    _, table = make_table("par_page=7&page=abc")  # not an allowed size, not a number
+    assert table.page_size == 25
+    assert table.page.number == 1
+    _, table = make_table("page=99")
+    assert table.page.number == 1  # get_page: the last page (1 page of 25)
+
+
+def test_rendering_keeps_querystring_and_marks_sort(organisations):
+    OrganisationFactory.create_batch(10)
+    request, table = make_table("q=a&tri=name&par_page=10&page=2")
+    html = render(request, table)
+    assert 'aria-sort="ascending"' in html
+    # Sorting keeps the filters and page size but goes back to page 1.
+    assert 'href="?q=a&amp;tri=-name&amp;par_page=10"' in html
+    # Pagination keeps everything else.
+    assert 'href="?q=a&amp;tri=name&amp;par_page=10&amp;page=1" rel="prev"' in html
+    assert 'aria-label="Pagination"' in html
+    assert "Page 2 sur 2" in html
+    assert "1 filtre actif" in html
+    assert 'href="?tri=name&amp;par_page=10"' in html  # reset link: no filter, no page
+    assert "résultats" in html
+    assert "INVALID_TEMPLATE_VARIABLE" not in html
+
+
+def test_empty_table_shows_empty_state():
+    request, table = make_table("q=zzz")
+    html = render(request, table)
+    assert "Aucun résultat ne correspond à ces filtres." in html
+    assert "<table" not in html
+
+
+def test_accessor_paths_and_links(organisations):
+    fund = OrganisationFactory(kind=OrganisationKind.FUND, name="Caisse Est")
+    columns = [
+        Column("name", "Nom", link=lambda org: f"/org/{org.pk}/"),
+        Column("kind", "Type"),
+        Column("parent", "Parent", accessor="parent.name"),
+    ]
+    request, table = make_table("q=Caisse", columns=columns, default_sort=None)
+    [row] = table.rows()
+    cells = row["cells"]
+    assert cells[0]["link"] == f"/org/{fund.pk}/"
+    assert cells[1]["value"] == "Caisse"  # get_kind_display
+    assert cells[2]["value"] == fund.parent.name
+    html = render(request, table)
+    assert f'<th scope="row"><a href="/org/{fund.pk}/">Caisse Est</a></th>' in html
+
+
+def test_constant_query_count(client, settings):
+    def view():
+        request, table = make_table("tri=parent")
+        return render(request, table)
+
+    count = assert_constant_queries(
+        view, make_rows=lambda n: OrganisationFactory.create_batch(n, kind=OrganisationKind.FUND), few=2, more=8
+    )
+    assert count == 2  # count + page
