@@ -12,8 +12,8 @@ Templates: `<template>_subject.txt`, `<template>_body.txt`, `<template>_body.htm
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 from .models import NotificationPreference, OutboundMessage
@@ -29,6 +29,7 @@ class EventType:
 
 
 _EVENTS: dict[str, EventType] = {}
+SUBJECT_MAX_LENGTH = OutboundMessage._meta.get_field("subject").max_length
 
 
 def register_event(key, label, *, space=None, default=True, optional=True):
@@ -68,10 +69,19 @@ def set_preferences(*, user, enabled_keys, spaces):
         )
 
 
+def _render_text(name, context):
+    """Plain text (subject, text body): no HTML escaping, "L'Union & co" stays as typed."""
+    template = get_template(name)
+    engine_template = getattr(template, "template", None)
+    if engine_template is None:  # not the Django template engine: best effort
+        return template.render(context)
+    return engine_template.render(Context(context, autoescape=False))
+
+
 def _render(template, context, language):
     with translation.override(language):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body = render_to_string(f"{template}_body.txt", context)
+        subject = " ".join(_render_text(f"{template}_subject.txt", context).split())
+        body = _render_text(f"{template}_body.txt", context)
         try:
             html = render_to_string(f"{template}_body.html", context)
         except TemplateDoesNotExist:
@@ -82,7 +92,9 @@ def _render(template, context, language):
 def _enqueue(message):
     from .tasks import deliver_message
 
-    transaction.on_commit(lambda: deliver_message.delay(message.pk))
+    # robust: a broker that is down must not turn the caller's committed request into an error;
+    # the message stays pending and deliver_pending_messages enqueues it again.
+    transaction.on_commit(lambda: deliver_message.delay(message.pk), robust=True)
     return message
 
 
@@ -94,7 +106,7 @@ def send_email(*, to, template, context, user=None, event="", language=None):
         event=event,
         user=user,
         recipient=to,
-        subject=subject,
+        subject=subject[:SUBJECT_MAX_LENGTH],
         body=body,
         html_body=html,
     )

@@ -1,0 +1,390 @@
+"""Notifications: written in the caller's transaction, delivered by a task after commit, with retries."""
+
+from datetime import timedelta
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.utils import timezone
+
+from portal import notifications, sms
+from portal.models import JobRun, NotificationPreference, OutboundMessage
+from portal.notifications import (
+    is_enabled,
+    notify,
+    preferences_for,
+    register_event,
+    send_email,
+    send_sms_message,
+    set_preferences,
+)
+from portal.sms.phone import InvalidPhoneNumber
+from portal.tasks import MAX_RETRIES, deliver_message, deliver_pending_messages, retry_countdown
+from tests.accounts.factories import UserFactory
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+SAMPLE = "tests_portal/emails/sample"
+Status = OutboundMessage.Status
+
+
+@pytest.fixture(autouse=True)
+def test_templates(settings):
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], TEMPLATES_DIR]}]
+
+
+@pytest.fixture
+def events():
+    """Event types of a test space ("tests"), removed afterwards so that no real space sees them."""
+    keys = {
+        "optional": register_event("tests.optional", "Un événement facultatif", space="tests"),
+        "off_by_default": register_event("tests.off", "Désactivé par défaut", space="tests", default=False),
+        "security": register_event("tests.security", "Sécurité", space="tests", optional=False),
+    }
+    yield keys
+    for event in keys.values():
+        notifications._EVENTS.pop(event.key, None)
+
+
+@pytest.fixture
+def eager_retries(monkeypatch):
+    """Eager tasks run their retries inline (no countdown) instead of raising Retry to the caller."""
+    monkeypatch.setitem(deliver_message.app.conf, "task_eager_propagates", False)
+
+
+def sample_email(user=None, **context):
+    return send_email(
+        to="jeanne@example.test",
+        template=SAMPLE,
+        context={"name": "Jeanne", "company": "L'Union & Fils", **context},
+        user=user,
+        event="tests.sample",
+    )
+
+
+# --- On commit --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_nothing_is_sent_before_commit(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        message = sample_email()
+        send_sms_message(to="0612345678", body="Code : 123456")
+    assert len(callbacks) == 2
+    assert mail.outbox == []
+    assert sms.outbox == []
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (Status.PENDING, 0)
+
+    for callback in callbacks:  # the commit
+        callback()
+    message.refresh_from_db()
+    assert message.status == Status.SENT
+    assert len(mail.outbox) == 1
+    assert len(sms.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_email_is_sent_after_commit(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        message = sample_email()
+    (email,) = mail.outbox
+    assert email.to == ["jeanne@example.test"]
+    assert email.subject == "Bonjour Jeanne — L'Union & Fils"
+    assert "Votre dossier chez L'Union & Fils a avancé." in email.body
+    html, mimetype = email.alternatives[0]
+    assert mimetype == "text/html"
+    assert "<h1>Bonjour Jeanne</h1>" in html
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.last_error) == (Status.SENT, 1, "")
+    assert message.sent_at is not None
+
+
+@pytest.mark.django_db
+def test_sms_is_sent_after_commit(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        message = send_sms_message(to="0612345678", body="Votre code : 123456", event="tests.sms")
+    (sent,) = sms.outbox
+    assert (sent.to, sent.body) == ("0612345678", "Votre code : 123456")
+    message.refresh_from_db()
+    assert message.status == Status.SENT
+    assert message.channel == OutboundMessage.Channel.SMS
+
+
+@pytest.mark.django_db
+def test_nothing_is_sent_when_the_transaction_rolls_back(django_capture_on_commit_callbacks):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        sample_email()
+        raise RuntimeError("the caller's write failed")
+    assert callbacks == []
+    assert mail.outbox == []
+    assert not OutboundMessage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_broker_down_at_commit_does_not_break_the_caller(django_capture_on_commit_callbacks):
+    with (
+        mock.patch.object(deliver_message, "delay", side_effect=ConnectionError("broker down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        message = sample_email()  # no exception reaches the caller
+    message.refresh_from_db()
+    assert message.status == Status.PENDING  # deliver_pending_messages will enqueue it again
+
+
+# --- Templates --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_templates_render_subject_text_and_html():
+    message = sample_email()
+    assert message.subject == "Bonjour Jeanne — L'Union & Fils"  # whitespace collapsed, not escaped
+    assert "Votre dossier chez L'Union & Fils a avancé." in message.body  # plain text: not escaped
+    assert "&amp;" not in message.body and "&#x27;" not in message.body
+    assert "Merci de ne pas y répondre" in message.body  # base_body.txt footer
+    assert "L&#x27;Union &amp; Fils" in message.html_body  # HTML: escaped
+    assert '<html lang="fr">' in message.html_body
+    assert "<main>" in message.html_body and "<title>Votre dossier</title>" in message.html_body
+    assert 'style="' not in message.html_body
+    assert "INVALID" not in message.body + message.html_body + message.subject
+
+
+@pytest.mark.django_db
+def test_html_part_is_optional(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        message = send_email(
+            to="a@example.test", template="tests_portal/emails/textonly", context={"subject": "Objet", "text": "Texte"}
+        )
+    assert message.html_body == ""
+    assert mail.outbox[0].alternatives == []
+    assert mail.outbox[0].body.strip() == "Texte"
+
+
+@pytest.mark.django_db
+def test_long_subject_is_truncated_to_the_column():
+    message = send_email(
+        to="a@example.test", template="tests_portal/emails/textonly", context={"subject": "x" * 400, "text": "t"}
+    )
+    message.refresh_from_db()
+    assert len(message.subject) == 255
+
+
+@pytest.mark.django_db
+def test_user_is_in_the_template_context_and_linked():
+    user = UserFactory(first_name="Paul")
+    message = send_email(
+        to=user.email,
+        template="tests_portal/emails/textonly",
+        context={"subject": "Objet", "text": "t"},
+        user=user,
+        event="tests.x",
+    )
+    assert (message.user, message.event, message.recipient) == (user, "tests.x", user.email)
+
+
+# --- Preferences and the event registry -------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_preferences_switch_an_optional_event_off_and_on(events, django_capture_on_commit_callbacks):
+    user = UserFactory(phone="0612345678")
+    context = {"name": "Jeanne", "company": "Coop"}
+    assert is_enabled(user, "tests.optional")
+
+    set_preferences(user=user, enabled_keys=set(), spaces=["tests"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notify(user, "tests.optional", template=SAMPLE, context=context, sms_body="x") == []
+    assert mail.outbox == [] and sms.outbox == []
+
+    set_preferences(user=user, enabled_keys={"tests.optional"}, spaces=["tests"])
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = notify(user, "tests.optional", template=SAMPLE, context=context, sms_body="Votre dossier a avancé.")
+    assert [m.channel for m in sent] == ["email", "sms"]
+    assert len(mail.outbox) == 1 and len(sms.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_event_off_by_default_is_sent_only_when_chosen(events, django_capture_on_commit_callbacks):
+    user = UserFactory()
+    context = {"name": "Jeanne", "company": "Coop"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notify(user, "tests.off", template=SAMPLE, context=context) == []
+    set_preferences(user=user, enabled_keys={"tests.off"}, spaces=["tests"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert len(notify(user, "tests.off", template=SAMPLE, context=context)) == 1
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_non_optional_event_is_always_sent(events, django_capture_on_commit_callbacks):
+    user = UserFactory()
+    NotificationPreference.objects.create(user=user, event="tests.security", enabled=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = notify(user, "tests.security", template=SAMPLE, context={"name": "J", "company": "C"})
+    assert len(sent) == 1
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_preferences_list_only_optional_events_of_the_spaces(events, django_assert_num_queries):
+    user = UserFactory()
+    NotificationPreference.objects.create(user=user, event="tests.optional", enabled=False)
+    with django_assert_num_queries(1):
+        preferences = preferences_for(user, ["tests"])
+    assert [(event.key, enabled) for event, enabled in preferences] == [("tests.optional", False), ("tests.off", False)]
+    assert all(event.space != "tests" for event, _enabled in preferences_for(user, ["interim"]))
+
+
+@pytest.mark.django_db
+def test_set_preferences_ignores_events_outside_the_spaces(events):
+    user = UserFactory()
+    set_preferences(user=user, enabled_keys={"tests.optional", "tests.security"}, spaces=["tests"])
+    assert dict(NotificationPreference.objects.filter(user=user).values_list("event", "enabled")) == {
+        "tests.optional": True,
+        "tests.off": False,
+    }
+
+
+# --- Delivery: idempotent, retried, bounded ---------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_delivery_is_idempotent():
+    message = sample_email()
+    assert deliver_message.apply(args=[message.pk]).get() == "sent"
+    assert deliver_message.apply(args=[message.pk]).get() == "skipped"
+    assert len(mail.outbox) == 1
+    message.refresh_from_db()
+    assert message.attempts == 1
+
+
+@pytest.mark.django_db
+def test_delivery_of_an_unknown_message_is_skipped():
+    assert deliver_message.apply(args=[123456]).get() == "skipped"
+
+
+@pytest.mark.django_db
+def test_transient_failure_is_retried_then_sent(eager_retries):
+    message = sample_email()
+    real_send = mail.EmailMultiAlternatives.send
+    calls = []
+
+    def flaky(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise ConnectionRefusedError("SMTP down")
+        return real_send(self, *args, **kwargs)
+
+    with mock.patch.object(mail.EmailMultiAlternatives, "send", flaky):
+        assert deliver_message.apply(args=[message.pk]).get() == "sent"
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.last_error) == (Status.SENT, 2, "")
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_transport_failure_is_retried_then_failed_after_max_retries(eager_retries):
+    message = sample_email()
+    with mock.patch.object(mail.EmailMultiAlternatives, "send", side_effect=ConnectionRefusedError("SMTP down")):
+        result = deliver_message.apply(args=[message.pk])
+    assert result.get() == "failed"
+    message.refresh_from_db()
+    assert message.status == Status.FAILED
+    assert message.attempts == MAX_RETRIES + 1
+    assert message.last_error == "ConnectionRefusedError: SMTP down"
+    assert mail.outbox == []
+    # A failed message is final: delivering it again does nothing.
+    assert deliver_message.apply(args=[message.pk]).get() == "skipped"
+
+
+@pytest.mark.django_db
+def test_failure_is_recorded_on_the_row_before_the_retry():
+    message = sample_email()
+    with (
+        mock.patch.object(mail.EmailMultiAlternatives, "send", side_effect=ConnectionRefusedError("SMTP down")),
+        mock.patch.object(deliver_message, "retry", side_effect=RuntimeError("retry scheduled")) as retry,
+        pytest.raises(RuntimeError, match="retry scheduled"),
+    ):
+        deliver_message.run(message.pk)
+    assert retry.call_count == 1
+    assert 24 <= retry.call_args.kwargs["countdown"] <= 36
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (Status.PENDING, 1)
+    assert "SMTP down" in message.last_error
+
+
+@pytest.mark.django_db
+def test_attempts_are_bounded_per_message_however_often_it_is_enqueued():
+    message = sample_email()
+    OutboundMessage.objects.filter(pk=message.pk).update(attempts=MAX_RETRIES)
+    with mock.patch.object(mail.EmailMultiAlternatives, "send", side_effect=ConnectionRefusedError("down")):
+        assert deliver_message.apply(args=[message.pk]).get() == "failed"
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (Status.FAILED, MAX_RETRIES + 1)
+
+
+@pytest.mark.django_db
+def test_invalid_number_fails_at_once_without_retries():
+    message = send_sms_message(to="12", body="x")
+    with mock.patch("portal.sms.send_sms", side_effect=InvalidPhoneNumber("numéro de téléphone invalide : '12'")):
+        assert deliver_message.apply(args=[message.pk]).get() == "failed"
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (Status.FAILED, 1)
+
+
+def test_retry_backoff_grows_and_is_capped():
+    assert 24 <= retry_countdown(0) <= 36
+    assert 48 <= retry_countdown(1) <= 72
+    assert retry_countdown(20) <= 3600 * 1.2
+
+
+# --- Safety net -------------------------------------------------------------------------------
+
+
+def pending_message(*, age, attempts=0, status=Status.PENDING):
+    message = OutboundMessage.objects.create(
+        channel=OutboundMessage.Channel.EMAIL,
+        recipient="a@example.test",
+        subject=f"{age} {attempts} {status}",
+        body="b",
+        attempts=attempts,
+        status=status,
+    )
+    OutboundMessage.objects.filter(pk=message.pk).update(created_at=timezone.now() - age)
+    return message
+
+
+@pytest.mark.django_db
+def test_deliver_pending_messages_enqueues_the_lost_ones_only():
+    lost = pending_message(age=timedelta(minutes=10))
+    lost_retry_chain = pending_message(age=timedelta(hours=4), attempts=3)
+    recent = pending_message(age=timedelta(minutes=1))
+    waiting_for_retry = pending_message(age=timedelta(minutes=30), attempts=2)
+    sent = pending_message(age=timedelta(hours=1), status=Status.SENT)
+    failed = pending_message(age=timedelta(hours=5), attempts=9, status=Status.FAILED)
+
+    with mock.patch.object(deliver_message, "delay") as delay:
+        summary = deliver_pending_messages()
+    assert sorted(call.args[0] for call in delay.call_args_list) == sorted([lost.pk, lost_retry_chain.pk])
+    assert summary == "2 message(s) relancé(s)"
+    assert {recent.pk, waiting_for_retry.pk, sent.pk, failed.pk}.isdisjoint(c.args[0] for c in delay.call_args_list)
+
+
+@pytest.mark.django_db
+def test_deliver_pending_messages_sends_them_and_records_the_run():
+    lost = pending_message(age=timedelta(minutes=10))
+    deliver_pending_messages()
+    lost.refresh_from_db()
+    assert lost.status == Status.SENT
+    assert len(mail.outbox) == 1
+    run = JobRun.objects.get(name="deliver_pending_messages")
+    assert run.ok and run.summary == "1 message(s) relancé(s)" and run.finished_at is not None
+
+    deliver_pending_messages()  # idempotent: nothing left to do
+    assert len(mail.outbox) == 1
+    assert JobRun.objects.filter(name="deliver_pending_messages").first().summary == "0 message(s) relancé(s)"
