@@ -3,6 +3,7 @@
 Idempotent: running it again changes nothing. Refused when DEBUG is off.
 """
 
+import importlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -143,6 +144,21 @@ CONSENT_BODY = (
 )
 
 
+# Each space seeds its own demo records in `<app>/demo.py`: `seed(*, orgs, users)`, idempotent,
+# with the organisations (by key above) and users (by identifier) created here.
+SPACE_APPS = ("benefits", "interim", "partners", "habilitations")
+
+
+def _space_seeder(app):
+    try:
+        module = importlib.import_module(f"{app}.demo")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{app}.demo":
+            raise
+        return None
+    return module.seed
+
+
 class Command(BaseCommand):
     help = (
         "Crée les données de démonstration (organisations de chaque type, un compte par rôle). Développement seulement."
@@ -169,6 +185,7 @@ class Command(BaseCommand):
             if not ConsentText.objects.filter(space=space).exists():
                 ConsentText.objects.create(space=space, version=1, title=title, body=CONSENT_BODY)
         created = 0
+        users = {}
         for spec in ACCOUNTS:
             user = User.objects.filter(identifier__iexact=spec.identifier).first()
             if user is None:
@@ -183,10 +200,15 @@ class Command(BaseCommand):
                 user.set_password(spec.password)
                 user.save()
                 created += 1
+            users[spec.identifier] = user
             for org_key, role, is_admin in spec.memberships:
                 Membership.objects.get_or_create(
                     user=user, organisation=orgs[org_key], defaults={"role": role, "is_admin": is_admin}
                 )
+        for space_app in SPACE_APPS:
+            seed_space = _space_seeder(space_app)
+            if seed_space is not None:
+                seed_space(orgs=orgs, users=users)
         return created
 
     def print_accounts(self):
