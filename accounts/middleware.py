@@ -3,16 +3,15 @@
 import time
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from . import perms
 
 SESSION_AUTH_STARTED = "guichet_auth_started"
 SESSION_MEMBERSHIP = "guichet_membership_id"
+SESSION_EXPIRED = "guichet_session_expired"
 
 
 class SessionLifetimeMiddleware:
@@ -28,7 +27,8 @@ class SessionLifetimeMiddleware:
                 request.session[SESSION_AUTH_STARTED] = time.time()
             elif time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
-                messages.info(request, _("Votre session a expiré. Veuillez vous reconnecter."))
+                # The message middleware runs after this one: the login page says it (see LoginView).
+                request.session[SESSION_EXPIRED] = True
                 return redirect(settings.LOGIN_URL)
         return self.get_response(request)
 

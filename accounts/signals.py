@@ -50,9 +50,11 @@ def on_logged_out(sender, request, user, **kwargs):
         log_event(SecurityEventKind.LOGOUT, user=user, request=request)
 
 
-@receiver(user_login_failed, dispatch_uid="accounts.security_log.login_failed")
-def on_login_failed(sender, credentials, request=None, **kwargs):
-    identifier = (credentials or {}).get("username") or ""
+def _log_failure(request, identifier):
+    if request is not None:
+        if getattr(request, "_guichet_failure_logged", False):
+            return
+        request._guichet_failure_logged = True
     already_locked = bool(
         getattr(request, "axes_locked_out", False) and getattr(request, "axes_failures_since_start", 0) is None
     )
@@ -65,12 +67,19 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
     )
 
 
+@receiver(user_login_failed, dispatch_uid="accounts.security_log.login_failed")
+def on_login_failed(sender, credentials, request=None, **kwargs):
+    _log_failure(request, (credentials or {}).get("username") or "")
+
+
 @receiver(user_locked_out, dispatch_uid="accounts.security_log.locked_out")
 def on_locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
     # axes also signals every attempt refused during a lock: only the lock itself is an event.
     if request is not None and getattr(request, "axes_failures_since_start", None) is None:
         return
     typed = getattr(request, "POST", {}).get("username", "") if request is not None else ""
+    # axes signals the lock from inside the failure signal, before our failure receiver: keep the order.
+    _log_failure(request, typed)
     log_event(
         SecurityEventKind.LOCKED_OUT,
         user=find_user_for_login(username or typed),

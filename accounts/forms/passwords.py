@@ -72,6 +72,11 @@ class CaptchaInput(CaptchaTextInput):
 
     template_name = "django/forms/widgets/multiwidget.html"  # the two inputs; the image is added below
 
+    def __init__(self, attrs=None, **kwargs):
+        super().__init__(attrs, **kwargs)
+        # The answer input sits in a fieldset whose legend is the field's label: name it too.
+        self.widgets[1].attrs["aria-label"] = _("Caractères de l’image")
+
     def render(self, name, value, attrs=None, renderer=None):
         inputs = super().render(name, value, attrs=attrs, renderer=renderer)
         return format_html(

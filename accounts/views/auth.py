@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from .. import perms
 from ..forms.auth import LoginForm
-from ..middleware import SESSION_MEMBERSHIP
+from ..middleware import SESSION_EXPIRED, SESSION_MEMBERSHIP
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -24,6 +24,11 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get(self, request, *args, **kwargs):
+        if request.session.pop(SESSION_EXPIRED, False):
+            messages.info(request, _("Votre session a expiré. Veuillez vous reconnecter."))
+        return super().get(request, *args, **kwargs)
 
 
 def lockout_minutes_left(request, credentials=None):

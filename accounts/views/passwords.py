@@ -48,9 +48,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         user = credentials.password_set(
             user=form.user, password=form.cleaned_data["new_password1"], request=self.request, via="change"
         )
-        # This session goes on with the new password hash; every other session of the user has ended.
+        # This session goes on with the new password hash (under a new key); every other session has ended.
+        old_key = self.request.session.session_key
         update_session_auth_hash(self.request, user)
         self.request.session.pop(SESSION_TEMPORARY_LOGIN, None)
+        credentials.session_forget(session_key=old_key)
         credentials.session_record(user=user, session_key=self.request.session.session_key)
         messages.success(self.request, _("Votre mot de passe a été modifié."))
         return redirect(self.get_success_url())
