@@ -56,6 +56,7 @@ def test_dashboard_is_accessible(page, cooperator):
     assert page.title() == "Tableau de bord · Guichet"
     assert "Coopérateur" in page.locator(".page-header").inner_text()
     nav = page.get_by_role("navigation", name="Navigation : Prestations")
+    assert not nav.get_by_role("button", name="Menu").is_visible()  # folded only on phones
     assert nav.get_by_role("link", name="Tableau de bord").get_attribute("aria-current") == "page"
     assert_accessible(page)
     # The user menu (a <details> disclosure) opens and is accessible too.
