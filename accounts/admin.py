@@ -53,6 +53,10 @@ class UserAdmin(BaseUserAdmin):
     ordering = ("identifier",)
     readonly_fields = ("last_login", "date_joined", "password_changed_at")
     inlines = [MembershipInline]
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
     fieldsets = (
         (None, {"fields": ("identifier", "password")}),
         (

@@ -1,4 +1,4 @@
-""" "Mes données": the user's own data as a ZIP, erasure requests and their processing by a space admin.
+"""Mes données: the user's own data as a ZIP, erasure requests and their processing by a space admin.
 
 user_data_zip(user)                                    -> a file object (ZIP with data.json), at position 0
 data_export_record(*, user, request)                   security log DATA_EXPORTED

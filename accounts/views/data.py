@@ -1,4 +1,4 @@
-""" "Mes données": download of the user's own data, erasure requests, and their processing by space admins."""
+"""Mes données: download of the user's own data, erasure requests, and their processing by space admins."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
