@@ -314,8 +314,7 @@ def private_file_response(request, field_file, *, download_name, as_attachment=T
                 "ResponseContentType": content_type,
                 "ResponseCacheControl": "private, no-store",
             },
-            expire=getattr(settings, "PRIVATE_FILES_URL_EXPIRE", 60),
-        )
+        )  # valid for the storage's querystring_expire (AWS_QUERYSTRING_EXPIRE, 60 s by default)
         response = HttpResponseRedirect(url)
         response["Referrer-Policy"] = "no-referrer"
     else:
