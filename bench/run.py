@@ -109,18 +109,21 @@ else:
     pending = consent_pending(user)
     if pending:
         consent_accept(user=user, texts=pending, health_data=True)
-client = Client(HTTP_X_FORWARDED_PROTO="https")
-client.force_login(user)
 print("BENCH_USER=" + user.identifier)
-print("BENCH_COOKIE=" + settings.SESSION_COOKIE_NAME + "=" + client.cookies[settings.SESSION_COOKIE_NAME].value)
+for _ in range(int(sys.argv[2])):  # one session per simulated user, as many browsers would have
+    client = Client(HTTP_X_FORWARDED_PROTO="https")
+    client.force_login(user)
+    print("BENCH_COOKIE=" + settings.SESSION_COOKIE_NAME + "=" + client.cookies[settings.SESSION_COOKIE_NAME].value)
 """
 
 
-def login_cookie(env):
-    """A session of the bench user, created server-side (the login form has a captcha and OTP gates)."""
-    out = manage(["shell", "--no-imports", "-c", LOGIN_SNIPPET.replace("sys.argv[1]", repr(BENCH_USER))], env, True)
-    values = dict(line.split("=", 1) for line in out.splitlines() if line.startswith("BENCH_"))
-    return values["BENCH_USER"], values["BENCH_COOKIE"]
+def login_cookies(env, count):
+    """Sessions of the bench user, created server-side (the login form has a captcha and OTP gates)."""
+    snippet = LOGIN_SNIPPET.replace("sys.argv[1]", repr(BENCH_USER)).replace("sys.argv[2]", repr(count))
+    out = manage(["shell", "--no-imports", "-c", snippet], env, True)
+    lines = [line.split("=", 1) for line in out.splitlines() if line.startswith("BENCH_")]
+    user = next(value for key, value in lines if key == "BENCH_USER")
+    return user, [value for key, value in lines if key == "BENCH_COOKIE"]
 
 
 def get(url, cookie=None):
@@ -152,9 +155,9 @@ def wait_ready(base, process, timeout=60):
     raise SystemExit("gunicorn did not become ready")
 
 
-def run_locust(base, page, cookie, seconds, users, workdir):
+def run_locust(base, page, cookies, seconds, users, workdir):
     prefix = workdir / f"locust-{page.label}"
-    env = dict(os.environ, BENCH_PATH=page.path, BENCH_COOKIE=cookie if page.login else "")
+    env = dict(os.environ, BENCH_PATH=page.path, BENCH_COOKIES="\n".join(cookies) if page.login else "")
     command = [
         str(BIN / "locust"),
         "-f",
@@ -206,7 +209,11 @@ def table(rows, seconds, users, user):
             f"| {page.label:<12} | {page.path:<20} | {stats['rps']:>7.1f} | {stats['p50']:>7.0f} "
             f"| {stats['p95']:>7.0f} | {stats['p50'] / baseline:>8.2f} | {stats['failures']:>6} |"
         )
-    lines += ["", f"Logged-in pages as {user}. Baseline: {rows[0][0].path} (a bare template view)."]
+    lines += [
+        "",
+        f"Logged-in pages as {user} (one session per simulated user). "
+        f"Baseline: {rows[0][0].path} (a bare template view). Load average at the end: {os.getloadavg()[0]:.1f}.",
+    ]
     return "\n".join(lines)
 
 
@@ -249,7 +256,7 @@ def main():
         if "seed_demo" in manage(["help", "--commands"], seed_env, capture=True).split():
             manage(["seed_demo"], seed_env, capture=True)
         manage(["collectstatic", "--no-input", "-v", "0"], env)
-        user, cookie = login_cookie(env)
+        user, cookies = login_cookies(env, options.users)
         say(f"ready in {time.monotonic() - started:.0f} s")
 
         say(f"gunicorn on {base} ({WORKERS} workers)")
@@ -264,16 +271,17 @@ def main():
         )
         wait_ready(base, gunicorn)
         for page in PAGES:
-            status, headers = get(base + page.path, cookie if page.login else None)
-            if status != 200:
-                raise SystemExit(f"{page.path} answers {status} (Location: {headers.get('Location')}), not 200")
+            for cookie in cookies if page.login else [None]:
+                status, headers = get(base + page.path, cookie)
+                if status != 200:
+                    raise SystemExit(f"{page.path} answers {status} (Location: {headers.get('Location')}), not 200")
             for _ in range(20):  # warm-up: templates, connections, caches
-                get(base + page.path, cookie if page.login else None)
+                get(base + page.path, cookies[0] if page.login else None)
 
         rows = []
         for page in PAGES:
             say(f"locust: {page.path} ({options.users} users, {options.seconds} s)")
-            rows.append((page, run_locust(base, page, cookie, options.seconds, options.users, workdir)))
+            rows.append((page, run_locust(base, page, cookies, options.seconds, options.users, workdir)))
         report = table(rows, options.seconds, options.users, user)
         print()
         print(report)
