@@ -1,9 +1,14 @@
+from captcha import views as captcha_views
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from . import views
+
+# The captcha images of the public forgotten-password form (partners) are public too.
+for _captcha_view in (captcha_views.captcha_image, captcha_views.captcha_audio, captcha_views.captcha_refresh):
+    login_not_required(_captcha_view)
 
 portal_patterns = (
     [

@@ -307,3 +307,11 @@ def test_requests_are_in_the_security_log(send):
     unmatched = SecurityEvent.objects.get(kind=SecurityEventKind.PASSWORD_RESET_REQUESTED, user=None)
     assert unmatched.identifier == "inconnu" and unmatched.detail["matched"] is False
     assert SecurityEvent.objects.filter(kind=SecurityEventKind.TEMPORARY_PASSWORD_ISSUED, user=user).exists()
+
+
+def test_captcha_image_is_public(client):
+    html = client.get(reverse("accounts:password_forgot_partenaires")).content.decode()
+    url = re.search(r'<img src="(/captcha/image/[^"]+)"', html).group(1)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
