@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = _("Partenaires Action Sociale")
+
+    def ready(self):
+        from . import notifications, perms  # noqa: F401  (rules register on import)
+
+        notifications.register()

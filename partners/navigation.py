@@ -1,0 +1,67 @@
+"""Menus of the partners space ("Les services")."""
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts.enums import Role
+from portal.navigation import MenuItem, register_menu
+
+
+def register():
+    register_menu(
+        Role.PARTNER_USER,
+        [
+            MenuItem(
+                _("Administration"),
+                "partners:admin_partner",
+                perm="partners.manage_partner",
+                also_current=(
+                    "partners:admin_users",
+                    "partners:admin_user_edit",
+                    "partners:admin_user_delete",
+                    "partners:admin_conventions",
+                    "partners:admin_address",
+                ),
+            ),
+        ],
+    )
+    register_menu(
+        Role.FUND_ADMIN,
+        [
+            MenuItem(
+                _("À valider"),
+                "partners:fund_queue",
+                perm="partners.process_registrations",
+                also_current=("partners:fund_preregistration", "partners:fund_convention"),
+            ),
+            MenuItem(_("Partenaires"), "partners:partner_list", perm="partners.view_partners"),
+            MenuItem(
+                _("Messages de contact"),
+                "partners:contact_list",
+                perm="partners.view_contact_messages",
+                also_current=("partners:contact_detail",),
+            ),
+        ],
+    )
+    register_menu(
+        Role.NATIONAL_ADMIN,
+        [
+            MenuItem(_("Partenaires"), "partners:partner_list", perm="partners.view_partners"),
+            MenuItem(
+                _("Messages de contact"),
+                "partners:contact_list",
+                perm="partners.view_contact_messages",
+                also_current=("partners:contact_detail",),
+            ),
+            MenuItem(
+                _("Référentiels et contenus"),
+                "partners:national_home",
+                perm="partners.manage_portal",
+                also_current=(
+                    "partners:national_list",
+                    "partners:national_edit",
+                    "partners:national_create",
+                    "partners:fund_admin_create",
+                ),
+            ),
+        ],
+    )
