@@ -128,3 +128,9 @@ def test_security_events_are_read_only(client, superuser):
     assert response.status_code == 403
     event.refresh_from_db()
     assert event.kind != "logout"
+
+
+def test_the_admin_login_asks_for_the_second_factor(client):
+    response = client.get(reverse("admin:login"), {"next": reverse("admin:index")})
+    assert response.status_code == 200
+    assert 'name="otp_token"' in response.content.decode()
