@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class BenefitsConfig(AppConfig):
     name = "benefits"
     verbose_name = _("Prestations")
+
+    def ready(self):
+        from . import navigation, notifications, perms  # noqa: F401 - registers rules, events and menus

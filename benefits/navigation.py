@@ -1,0 +1,1 @@
+"""The Prestations menus (reference 000) and dashboard panels, per role."""

@@ -1,0 +1,226 @@
+"""Scoped reads of the Prestations space: what the current membership may see, nothing more.
+
+Every function takes the current membership (request.membership): officers see the cooperatives of
+their union, HR managers their cooperative, cooperators their own family. Anything else: nothing.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from accounts.enums import Role
+
+from .enums import COUNTING_STATES, SCOP_SCIC, RequestState
+from .models import (
+    APPROVAL_DAYS,
+    BenefitRequest,
+    BenefitType,
+    Contribution,
+    Cooperative,
+    Cooperator,
+    Dependant,
+    FamilyDocument,
+    RequestDocument,
+    Tariff,
+)
+
+
+def _role(membership):
+    if membership is None or not membership.is_active:
+        return None
+    return membership.role
+
+
+def cooperatives_for(membership):
+    role = _role(membership)
+    queryset = Cooperative.objects.select_related("organisation")
+    if role == Role.UNION_OFFICER:
+        return queryset.filter(union_id=membership.organisation_id)
+    if role in (Role.COOP_MANAGER, Role.COOPERATOR):
+        return queryset.filter(organisation_id=membership.organisation_id)
+    return queryset.none()
+
+
+def current_cooperative(membership):
+    """The cooperative of an HR manager's or a cooperator's membership (None for officers)."""
+    if _role(membership) not in (Role.COOP_MANAGER, Role.COOPERATOR):
+        return None
+    return cooperatives_for(membership).first()
+
+
+def _scope(queryset, membership, *, cooperative="cooperative", cooperator="cooperator"):
+    """Filters `queryset` (whose rows reach a cooperative and a cooperator by these paths)."""
+    role = _role(membership)
+    if role == Role.UNION_OFFICER:
+        return queryset.filter(**{f"{cooperative}__union_id": membership.organisation_id})
+    if role == Role.COOP_MANAGER:
+        return queryset.filter(**{f"{cooperative}__organisation_id": membership.organisation_id})
+    if role == Role.COOPERATOR:
+        return queryset.filter(
+            **{
+                f"{cooperative}__organisation_id": membership.organisation_id,
+                f"{cooperator}__user_id": membership.user_id,
+            }
+        )
+    return queryset.none()
+
+
+def cooperators_for(membership):
+    queryset = Cooperator.objects.select_related("cooperative__organisation", "user")
+    role = _role(membership)
+    if role == Role.COOPERATOR:
+        return queryset.filter(cooperative__organisation_id=membership.organisation_id, user_id=membership.user_id)
+    return _scope(queryset, membership, cooperator="self")
+
+
+def own_cooperator(membership):
+    """A cooperator's own record (their family), or None."""
+    if _role(membership) != Role.COOPERATOR:
+        return None
+    return cooperators_for(membership).first()
+
+
+def dependants_for(membership):
+    return _scope(Dependant.objects.select_related("cooperator"), membership, cooperative="cooperator__cooperative")
+
+
+def family_documents_for(membership):
+    return _scope(
+        FamilyDocument.objects.select_related("cooperator__cooperative"),
+        membership,
+        cooperative="cooperator__cooperative",
+    )
+
+
+def requests_for(membership):
+    queryset = BenefitRequest.objects.select_related(
+        "cooperative__organisation", "cooperator", "dependant", "benefit_type"
+    )
+    return _scope(queryset, membership)
+
+
+def request_documents_for(membership):
+    return _scope(
+        RequestDocument.objects.select_related("request"),
+        membership,
+        cooperative="request__cooperative",
+        cooperator="request__cooperator",
+    )
+
+
+def contributions_for(membership):
+    queryset = Contribution.objects.select_related("cooperative__organisation")
+    role = _role(membership)
+    if role == Role.UNION_OFFICER:
+        return queryset.filter(cooperative__union_id=membership.organisation_id)
+    if role == Role.COOP_MANAGER:
+        return queryset.filter(
+            cooperative__organisation_id=membership.organisation_id, cooperative__legal_form__in=SCOP_SCIC
+        )
+    return queryset.none()
+
+
+def requests_awaiting_approval(membership):
+    return requests_for(membership).filter(awaiting_approval=True, state=RequestState.ENTERED)
+
+
+def officer_queue(membership):
+    """The officers' queue: requests of their union's cooperatives (the filters narrow it)."""
+    if _role(membership) != Role.UNION_OFFICER:
+        return BenefitRequest.objects.none()
+    return requests_for(membership)
+
+
+# --- Catalogue and tariffs (the Union's reference data: readable by every member of the space) ---
+
+
+def benefit_types():
+    return BenefitType.objects.filter(is_active=True).order_by("position", "name")
+
+
+def tariffs_of_year(year):
+    return Tariff.objects.filter(year=year, benefit_type__is_active=True).select_related("benefit_type")
+
+
+def tariff_years():
+    return list(Tariff.objects.order_by("-year").values_list("year", flat=True).distinct())
+
+
+def catalogue_for(cooperative, year):
+    """[(benefit type, tariff or None)] of the cooperative's package (every type for officers: None)."""
+    tariffs = {t.benefit_type_id: t for t in tariffs_of_year(year)}
+    rows = []
+    for benefit_type in benefit_types():
+        if cooperative is not None and not benefit_type.is_in_package(cooperative):
+            continue
+        rows.append((benefit_type, tariffs.get(benefit_type.pk)))
+    return rows
+
+
+# --- Statistics ---------------------------------------------------------------------------------
+
+
+def statistics(membership, *, year, cooperative=None):
+    """Amounts granted (paid requests) for `year`: per benefit type and per cooperator, with totals."""
+    paid = requests_for(membership).filter(state=RequestState.PAID, year=year)
+    if cooperative is not None:
+        paid = paid.filter(cooperative=cooperative)
+    by_type = list(
+        paid.values("benefit_type__name", "benefit_type__position")
+        .annotate(total=Sum("amount"), count=Count("pk"))
+        .order_by("benefit_type__position", "benefit_type__name")
+    )
+    by_cooperator = list(
+        paid.values("cooperator_id", "cooperator__last_name", "cooperator__first_name", "cooperator__family_number")
+        .annotate(total=Sum("amount"), count=Count("pk"))
+        .order_by("-total", "cooperator__last_name", "cooperator_id")[:200]
+    )
+    totals = paid.aggregate(total=Sum("amount"), count=Count("pk"))
+    return {
+        "by_type": by_type,
+        "by_cooperator": by_cooperator,
+        "total": totals["total"] or Decimal("0"),
+        "count": totals["count"] or 0,
+    }
+
+
+def purge_candidates(*, now=None):
+    """Requests entered by cooperators still waiting for their cooperative's approval after 14 days."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=APPROVAL_DAYS)
+    return BenefitRequest.objects.filter(
+        awaiting_approval=True, state=RequestState.ENTERED, created_at__lte=cutoff
+    ).order_by("created_at", "pk")
+
+
+def existing_requests(*, cooperator, dependant, benefit_type, year, exclude_pk=None):
+    queryset = BenefitRequest.objects.filter(
+        cooperator=cooperator,
+        dependant=dependant,
+        benefit_type=benefit_type,
+        year=year,
+        state__in=COUNTING_STATES,
+    )
+    if exclude_pk:
+        queryset = queryset.exclude(pk=exclude_pk)
+    return queryset
+
+
+def has_dependent_child(cooperator):
+    return cooperator.dependants.filter(relationship="child", is_active=True, declared_on_tax_return=True).exists()
+
+
+def cooperator_search(queryset, text):
+    text = (text or "").strip()
+    if not text:
+        return queryset
+    condition = Q()
+    for word in text.split():
+        condition &= (
+            Q(last_name__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(family_number__icontains=word)
+            | Q(email__icontains=word)
+        )
+    return queryset.filter(condition)
