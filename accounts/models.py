@@ -166,6 +166,8 @@ class Membership(models.Model):
     is_admin = models.BooleanField(_("administrateur"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     joined_at = models.DateTimeField(_("depuis le"), default=timezone.now)
+    # The organisation switcher remembers the user's choice across sessions.
+    last_selected_at = models.DateTimeField(_("choisie le"), null=True, blank=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

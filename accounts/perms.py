@@ -29,9 +29,16 @@ def active_memberships(user):
     """The user's active memberships, cached on the user object for the request."""
     cached = getattr(user, "_active_memberships", None)
     if cached is None:
+        from django.db.models import F
+
         from .models import Membership
 
-        cached = list(Membership.objects.active().filter(user=user).select_related("organisation"))
+        cached = list(
+            Membership.objects.active()
+            .filter(user=user)
+            .select_related("organisation")
+            .order_by(F("last_selected_at").desc(nulls_last=True), "pk")
+        )
         user._active_memberships = cached
     return cached
 

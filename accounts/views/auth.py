@@ -2,6 +2,7 @@
 
 import math
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 from .. import perms
 from ..forms.auth import LoginForm
 from ..middleware import SESSION_EXPIRED, SESSION_MEMBERSHIP
+from ..services.tenancy import membership_select
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -24,6 +26,21 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # The interface follows the language the user chose in their profile.
+        language = form.get_user().language
+        if language:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response
 
     def get(self, request, *args, **kwargs):
         if request.session.pop(SESSION_EXPIRED, False):
@@ -68,6 +85,7 @@ def switch_organisation(request):
     if membership is None:
         raise Http404
     request.session[SESSION_MEMBERSHIP] = membership.pk
+    membership_select(membership=membership)
     messages.success(request, _("Vous travaillez maintenant pour %(org)s.") % {"org": membership.organisation})
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from accounts.enums import OrganisationKind, Role, Space
 from accounts.models import ConsentText, Membership, Organisation, User
+from accounts.services.consent import consent_text_publish
 
 # Demo passwords, printed on start and listed in the README. Partners' rule is 8-12 letters and digits.
 DEMO_PASSWORD = "Guichet-demo-2026"  # noqa: S105 - demo only, refused without DEBUG
@@ -183,7 +184,7 @@ class Command(BaseCommand):
             orgs[spec.key] = org
         for space, title in CONSENT_TEXTS.items():
             if not ConsentText.objects.filter(space=space).exists():
-                ConsentText.objects.create(space=space, version=1, title=title, body=CONSENT_BODY)
+                consent_text_publish(space=space, title=title, body=CONSENT_BODY)
         created = 0
         users = {}
         for spec in ACCOUNTS:
