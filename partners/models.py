@@ -7,6 +7,7 @@ regime); a partner is an Organisation of kind `partner` with its details in `Par
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,7 @@ from accounts.enums import OrganisationKind
 from portal.files import private_upload_to
 
 from .enums import (
+    STATE_COLOURS,
     ContactReason,
     ContactState,
     ConventionState,
@@ -183,6 +185,13 @@ class Convention(models.Model):
     def __str__(self):
         return self.code
 
+    def get_fund_url(self):
+        return reverse("partners:fund_convention", kwargs={"pk": self.pk})
+
+    @property
+    def state_colour(self):
+        return STATE_COLOURS.get(self.state, "grey")
+
 
 class PreRegistration(Address):
     """A registration typed on the public form, waiting for the fund's decision."""
@@ -233,6 +242,13 @@ class PreRegistration(Address):
     def __str__(self):
         return self.partner_name
 
+    def get_absolute_url(self):
+        return reverse("partners:fund_preregistration", kwargs={"pk": self.pk})
+
+    @property
+    def state_colour(self):
+        return STATE_COLOURS.get(self.state, "grey")
+
 
 class ContactMessage(models.Model):
     convention_number = models.CharField(_("numéro de convention"), max_length=30)
@@ -267,6 +283,13 @@ class ContactMessage(models.Model):
 
     def __str__(self):
         return f"{self.last_name} · {self.get_reason_display()}"
+
+    def get_absolute_url(self):
+        return reverse("partners:contact_detail", kwargs={"pk": self.pk})
+
+    @property
+    def state_colour(self):
+        return STATE_COLOURS.get(self.state, "grey")
 
 
 class NewsArticle(models.Model):

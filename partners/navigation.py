@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.enums import Role
 from portal.navigation import MenuItem, register_menu
 
+KIND_SLUGS = ("regimes", "caisses", "types-partenaire", "types-convention", "actualites", "documentation")
+
 
 def register():
     register_menu(

@@ -4,16 +4,12 @@ from accounts.enums import Role
 from accounts.perms import active_memberships, has_role, rule
 
 
-def _org_id(obj):
-    return getattr(obj, "pk", obj)
-
-
 @rule("partners.process_registrations")
-def can_process_registrations(user, fund=None):
-    """Fund administrators decide on their fund's pre-registrations and new conventions."""
-    if fund is None:
+def can_process_registrations(user, obj=None):
+    """Fund administrators decide on their fund's pre-registrations and new conventions (`obj`: one of them)."""
+    if obj is None:
         return has_role(user, Role.FUND_ADMIN)
-    return has_role(user, Role.FUND_ADMIN, organisation=fund)
+    return has_role(user, Role.FUND_ADMIN, organisation=obj.fund_id)
 
 
 @rule("partners.view_partners")
@@ -27,12 +23,11 @@ def can_view_contact_messages(user, obj=None):
 
 
 @rule("partners.manage_partner")
-def can_manage_partner(user, organisation=None):
-    """Partner administrators (is_admin) manage their partner: details, users, conventions, address."""
+def can_manage_partner(user, partner=None):
+    """Partner administrators (is_admin) manage their partner (`partner`: a partners.Partner): details,
+    users, conventions, address."""
     return any(
-        m.role == Role.PARTNER_USER
-        and m.is_admin
-        and (organisation is None or m.organisation_id == _org_id(organisation))
+        m.role == Role.PARTNER_USER and m.is_admin and (partner is None or m.organisation_id == partner.organisation_id)
         for m in active_memberships(user)
     )
 

@@ -75,6 +75,47 @@ ROUTES = {
     "captcha-image-2x": TECHNICAL,
     "captcha-audio": TECHNICAL,
     "captcha-refresh": TECHNICAL,
+    # partners (tests/partners/test_views.py): public site and pre-registration
+    **{
+        f"partners:{name}": PUBLIC
+        for name in (
+            "home",
+            "news_list",
+            "documentation",
+            "contact",
+            "contact_done",
+            "forgotten_login",
+            "register",
+            "register_convention",
+            "register_form",
+            "register_done",
+        )
+    },
+    # Public pages naming an article or a published document (no organisation's object).
+    "partners:news_detail": TECHNICAL,
+    "partners:document_download": TECHNICAL,
+    # Fund administrators: their fund's queue; partners and contact messages also for national admins.
+    "partners:fund_queue": Restricted(frozenset({"fund_admin"})),
+    "partners:fund_preregistration": Owned("fund_admin", make=lambda m: _partners_preregistration_of(m)),
+    "partners:fund_convention": Owned("fund_admin", make=lambda m: _partners_convention_of(m)),
+    "partners:partner_list": Restricted(frozenset({"fund_admin", "national_admin"})),
+    "partners:contact_list": Restricted(frozenset({"fund_admin", "national_admin"})),
+    "partners:contact_detail": Owned("fund_admin", make=lambda m: _partners_contact_of(m)),
+    # Partner administrators: Modification inscription.
+    **{
+        f"partners:{name}": Restricted(frozenset({"partner_user"}), admin_only=True)
+        for name in ("admin_partner", "admin_users", "admin_conventions", "admin_address")
+    },
+    "partners:admin_user_edit": Owned("partner_user", make=lambda m: _partners_user_of(m)),
+    "partners:admin_user_delete": Owned("partner_user", make=lambda m: _partners_user_of(m)),
+    # National admins: reference data, contents, fund administrators (records picked with ?id=).
+    "partners:national_home": Restricted(frozenset({"national_admin"})),
+    "partners:fund_admin_create": Restricted(frozenset({"national_admin"})),
+    **{
+        f"partners:national_{slug}{suffix}": Restricted(frozenset({"national_admin"}))
+        for slug in ("regimes", "caisses", "types-partenaire", "types-convention", "actualites", "documentation")
+        for suffix in ("", "_edit")
+    },
     # accounts: second factor, consent, profile, security log, "Mes données" (tests/accounts/test_*.py)
     **{
         f"accounts:{name}": PERSONAL
@@ -113,6 +154,31 @@ def _erasure_request_of(membership):
 
     worker = member("temp_worker", organisation=membership.organisation)
     return {"pk": ErasureRequest.objects.create(user=worker, space="interim").pk}
+
+
+def _partners_preregistration_of(membership):
+    from tests.partners.factories import PreRegistrationFactory
+
+    return {"pk": PreRegistrationFactory(fund=membership.organisation).pk}
+
+
+def _partners_convention_of(membership):
+    from tests.partners.factories import ConventionFactory
+
+    return {"pk": ConventionFactory(fund=membership.organisation).pk}
+
+
+def _partners_contact_of(membership):
+    from tests.partners.factories import ContactMessageFactory
+
+    return {"pk": ContactMessageFactory(fund=membership.organisation).pk}
+
+
+def _partners_user_of(membership):
+    """Another user of the membership's partner."""
+    from tests.partners.factories import partner_member, partner_of
+
+    return {"pk": partner_member(partner_of(membership.organisation)).pk}
 
 
 # URL namespaces that are not the project's own pages (protected by their own tests).

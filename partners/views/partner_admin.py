@@ -1,0 +1,186 @@
+"""Modification inscription: the partner administrators' header and four tabs."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .. import selectors, services
+from ..forms import AddressForm, ConventionForm, PartnerForm, PartnerUserForm
+from ..models import Address
+from .common import require
+
+TABS = [
+    ("partenaire", "partners:admin_partner", gettext_lazy("Partenaire")),
+    ("utilisateurs", "partners:admin_users", gettext_lazy("Utilisateurs")),
+    ("conventions", "partners:admin_conventions", gettext_lazy("Conventions")),
+    ("adresse", "partners:admin_address", gettext_lazy("Adresse")),
+]
+
+
+def _partner(request):
+    require(request, "partners.manage_partner")
+    partner = selectors.partner_of(request.membership)
+    if partner is None:
+        raise Http404
+    require(request, "partners.manage_partner", partner)
+    return partner
+
+
+def _render(request, partner, tab, template, context):
+    return render(
+        request,
+        template,
+        {"partner": partner, "tab": tab, "tabs": [(key, url, str(label)) for key, url, label in TABS], **context},
+    )
+
+
+def _apply_errors(form, error):
+    try:
+        form.add_error(None, error)
+    except (TypeError, ValueError):
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def partner_tab(request):
+    partner = _partner(request)
+    initial = {"name": partner.name, "siret": partner.siret, "email": partner.email, "phone": partner.phone}
+    form = PartnerForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partner_update(partner=partner, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Les informations du partenaire sont enregistrées."))
+            return redirect("partners:admin_partner")
+    return _render(request, partner, "partenaire", "partners/admin_partner.html", {"form": form})
+
+
+def users_tab(request):
+    partner = _partner(request)
+    form = PartnerUserForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.partner_user_create(
+                partner=partner,
+                actor=request.user,
+                last_name=data["last_name"],
+                first_name=data["first_name"],
+                login=data["login"],
+                phone=data["phone"],
+                email=data["email"],
+                is_admin=data["is_admin"],
+                request=request,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("L'utilisateur %(login)s est créé : il reçoit son mot de passe temporaire par e-mail.")
+                % {"login": data["login"]},
+            )
+            return redirect("partners:admin_users")
+    memberships = list(selectors.partner_memberships_for(request.membership))
+    return _render(
+        request, partner, "utilisateurs", "partners/admin_users.html", {"form": form, "memberships": memberships}
+    )
+
+
+def user_edit(request, pk):
+    membership = get_object_or_404(selectors.partner_memberships_for(request.membership), pk=pk)
+    partner = _partner(request)
+    user = membership.user
+    own = user.pk == request.user.pk
+    initial = {
+        "last_name": user.last_name,
+        "first_name": user.first_name,
+        "phone": user.phone,
+        "email": user.email,
+        "is_admin": membership.is_admin,
+    }
+    form = PartnerUserForm(request.POST if request.method == "POST" else None, initial=initial, editing=True, own=own)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partner_user_update(
+                membership=membership, actor=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("L'utilisateur %(login)s est enregistré.") % {"login": user.identifier})
+            return redirect("partners:admin_users")
+    return _render(
+        request,
+        partner,
+        "utilisateurs",
+        "partners/admin_user_edit.html",
+        {"form": form, "membership": membership, "own": own},
+    )
+
+
+def user_delete(request, pk):
+    membership = get_object_or_404(selectors.partner_memberships_for(request.membership), pk=pk)
+    partner = _partner(request)
+    if request.method == "POST" and request.POST.get("confirm"):
+        try:
+            services.partner_user_delete(membership=membership, actor=request.user, request=request)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request, _("L'utilisateur %(login)s est supprimé.") % {"login": membership.user.identifier}
+            )
+        return redirect("partners:admin_users")
+    # Without JavaScript (or a first POST without confirmation): the confirmation page.
+    return _render(request, partner, "utilisateurs", "partners/admin_user_delete.html", {"membership": membership})
+
+
+def conventions_tab(request):
+    partner = _partner(request)
+    form = ConventionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.convention_add(
+                partner=partner,
+                regime=data["regime"],
+                fund=data["fund"],
+                convention_type=data["convention_type"],
+                code=data["code"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("La convention n° %(code)s est enregistrée ; elle attend la validation de la caisse.")
+                % {"code": data["code"]},
+            )
+            return redirect("partners:admin_conventions")
+    conventions = list(selectors.partner_conventions_for(request.membership).order_by("created_at", "pk"))
+    return _render(
+        request, partner, "conventions", "partners/admin_conventions.html", {"form": form, "conventions": conventions}
+    )
+
+
+def address_tab(request):
+    partner = _partner(request)
+    initial = {name: getattr(partner, name) for name in Address.ADDRESS_FIELDS}
+    form = AddressForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partner_address_update(partner=partner, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("L'adresse est enregistrée."))
+            return redirect("partners:admin_address")
+    return _render(request, partner, "adresse", "partners/admin_address.html", {"form": form})
