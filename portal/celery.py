@@ -15,8 +15,8 @@ app.conf.update(
     accept_content=["json"],
     timezone="Europe/Paris",
     enable_utc=True,
+    # A hard limit for every task; a task sets its own (and a soft limit below it) where it needs less.
     task_time_limit=300,
-    task_soft_time_limit=240,
     worker_prefetch_multiplier=1,
     task_reject_on_worker_lost=True,
     broker_connection_retry_on_startup=True,
