@@ -8,3 +8,5 @@ class BenefitsConfig(AppConfig):
 
     def ready(self):
         from . import navigation, notifications, perms  # noqa: F401 - registers rules, events and menus
+
+        navigation.register()

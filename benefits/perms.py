@@ -1,16 +1,18 @@
 """Permission rules of the Prestations space, answered by accounts' MembershipPermissionBackend.
 
 A rule receives the user and an object: a Cooperative, a Cooperator (a family), a BenefitRequest,
-a Dependant, a FamilyDocument, an Organisation (the current one: "acting as my membership there"),
-or None (any of the user's memberships: used by the menu).
+a Dependant, a FamilyDocument, InOrganisation(organisation_id) (acting in the current organisation:
+not a model, so that django-guardian's backend leaves it to us), or None (any of the user's
+memberships: used by the menu).
 
 - union_officer: everything of the cooperatives of their union, processing and publishing;
 - coop_manager: their cooperative, its cooperators and requests; never the dependants;
 - cooperator: their own family and requests.
 """
 
+from dataclasses import dataclass
+
 from accounts.enums import Role
-from accounts.models import Organisation
 from accounts.perms import active_memberships, rule
 
 from .enums import EDITABLE_STATES, SCOP_SCIC, RequestState
@@ -18,6 +20,18 @@ from .models import BenefitRequest, Cooperative, Cooperator, Dependant, FamilyDo
 
 OFFICER, MANAGER, COOPERATOR = Role.UNION_OFFICER, Role.COOP_MANAGER, Role.COOPERATOR
 BENEFITS_ROLES = frozenset({OFFICER, MANAGER, COOPERATOR})
+
+
+@dataclass(frozen=True)
+class InOrganisation:
+    """The object of a role-level check: "acting in this organisation" (the current membership's)."""
+
+    organisation_id: int
+
+
+def acting(request):
+    organisation = getattr(request, "organisation", None)
+    return InOrganisation(organisation.pk) if organisation is not None else None
 
 
 def _roles(user, organisation_id):
@@ -57,8 +71,8 @@ class _Who:
             self.manager = _any_role(user, MANAGER)
             self.family = _any_role(user, COOPERATOR)
             return
-        if isinstance(obj, Organisation):
-            roles = _roles(user, obj.pk)
+        if isinstance(obj, InOrganisation):
+            roles = _roles(user, obj.organisation_id)
             self.officer, self.manager, self.family = OFFICER in roles, MANAGER in roles, COOPERATOR in roles
             return
         cooperative = _cooperative_of(obj)
@@ -178,8 +192,8 @@ def can_view_contributions(user, obj=None):
         return False
     if isinstance(obj, Cooperative):
         return obj.legal_form in SCOP_SCIC
-    if isinstance(obj, Organisation):
-        return Cooperative.objects.filter(organisation=obj, legal_form__in=SCOP_SCIC).exists()
+    if isinstance(obj, InOrganisation):
+        return Cooperative.objects.filter(organisation_id=obj.organisation_id, legal_form__in=SCOP_SCIC).exists()
     managed = [m.organisation_id for m in active_memberships(user) if m.role == MANAGER]
     return Cooperative.objects.filter(organisation_id__in=managed, legal_form__in=SCOP_SCIC).exists()
 

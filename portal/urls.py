@@ -30,6 +30,7 @@ portal_patterns = (
 urlpatterns = [
     path("", include(portal_patterns)),
     path("compte/", include("accounts.urls")),
+    path("prestations/", include("benefits.urls")),
     path("partenaires/", include("partners.urls")),
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),

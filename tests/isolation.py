@@ -183,3 +183,65 @@ def _partners_user_of(membership):
 
 # URL namespaces that are not the project's own pages (protected by their own tests).
 IGNORED_NAMESPACES = {"admin", "captcha"}
+
+
+# --- benefits (tests/benefits/test_views.py has the per-role matrix) ---------------------------------
+_BENEFITS_ALL = frozenset({"union_officer", "coop_manager", "cooperator"})
+_BENEFITS_UNION_AND_HR = frozenset({"union_officer", "coop_manager"})
+_BENEFITS_OFFICER = frozenset({"union_officer"})
+
+
+def _benefits(name):
+    """A factory of tests.benefits.isolation_objects, imported when a test needs it."""
+
+    def make(membership):
+        from tests.benefits import isolation_objects
+
+        return getattr(isolation_objects, name)(membership)
+
+    return make
+
+
+ROUTES.update(
+    {
+        "benefits:info": Restricted(_BENEFITS_UNION_AND_HR),
+        "benefits:catalogue": Restricted(_BENEFITS_ALL),
+        "benefits:documents": Restricted(_BENEFITS_ALL),
+        "benefits:tariffs_pdf": Restricted(_BENEFITS_ALL),
+        "benefits:cooperator_list": Restricted(_BENEFITS_UNION_AND_HR),
+        "benefits:cooperator_create": Restricted(_BENEFITS_UNION_AND_HR),
+        "benefits:cooperator_detail": Owned("coop_manager", make=_benefits("cooperator")),
+        "benefits:cooperator_edit": Owned("coop_manager", make=_benefits("cooperator")),
+        "benefits:cooperator_login": Owned("coop_manager", make=_benefits("cooperator")),
+        "benefits:dependant_create": Owned("cooperator", make=_benefits("own_cooperator")),
+        "benefits:dependant_edit": Owned("cooperator", make=_benefits("own_dependant")),
+        "benefits:family_document_add": Owned("coop_manager", make=_benefits("cooperator")),
+        "benefits:family_document_download": Owned("coop_manager", make=_benefits("family_document")),
+        "benefits:family_document_review": Owned("union_officer", make=_benefits("officer_family_document")),
+        "benefits:family_documents_pending": Restricted(_BENEFITS_OFFICER),
+        "benefits:my_family": Restricted(frozenset({"cooperator"})),
+        "benefits:request_list": Restricted(frozenset({"coop_manager", "cooperator"})),
+        "benefits:request_create": Restricted(frozenset({"coop_manager", "cooperator"})),
+        "benefits:request_detail": Owned("coop_manager", make=_benefits("request")),
+        "benefits:request_edit": Owned("coop_manager", make=_benefits("request")),
+        "benefits:request_withdraw": Owned("coop_manager", make=_benefits("request")),
+        "benefits:request_documents_add": Owned("coop_manager", make=_benefits("request")),
+        "benefits:request_approve": Owned("coop_manager", make=_benefits("request")),
+        "benefits:request_reject": Owned("coop_manager", make=_benefits("request")),
+        "benefits:request_document_download": Owned("coop_manager", make=_benefits("request_document")),
+        "benefits:queue": Restricted(_BENEFITS_OFFICER),
+        "benefits:bulk_pay": Restricted(_BENEFITS_OFFICER),
+        "benefits:request_take": Owned("union_officer", make=_benefits("officer_request")),
+        "benefits:request_amount": Owned("union_officer", make=_benefits("officer_request")),
+        "benefits:request_pay": Owned("union_officer", make=_benefits("officer_request")),
+        "benefits:request_refuse": Owned("union_officer", make=_benefits("officer_request")),
+        "benefits:cooperative_list": Restricted(_BENEFITS_OFFICER),
+        "benefits:cooperative_edit": Owned("union_officer", make=_benefits("officer_cooperative")),
+        "benefits:contribution_add": Owned("union_officer", make=_benefits("officer_cooperative")),
+        "benefits:tariffs": Restricted(_BENEFITS_OFFICER),
+        "benefits:contributions": Restricted(_BENEFITS_UNION_AND_HR),
+        "benefits:statistics": Restricted(_BENEFITS_UNION_AND_HR),
+        "benefits:exports": Restricted(_BENEFITS_UNION_AND_HR),
+        "benefits:export_cooperators": Restricted(_BENEFITS_UNION_AND_HR),
+    }
+)

@@ -1,0 +1,276 @@
+"""Cotisations, Statistiques, Extractions, and the officers' cooperatives and tariffs pages."""
+
+import tempfile
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Sum
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.files import content_disposition
+from portal.tables import Column, DataTable
+
+from .. import selectors, services
+from ..enums import ContributionKind
+from ..forms import ContributionForm, CooperativeUnionForm, TariffsForm
+from .common import add_errors, current_cooperative, is_officer, require
+
+# --- Cotisations ---------------------------------------------------------------------------------
+
+
+def contributions(request):
+    """Contribution calls and payments: Scop and Scic HR managers (their own), officers (all)."""
+    require(request, "benefits.view_contributions")
+    officer = is_officer(request)
+    cooperative = None if officer else current_cooperative(request)
+    if not officer and (cooperative is None or not request.user.has_perm("benefits.view_contributions", cooperative)):
+        raise PermissionDenied
+    queryset = selectors.contributions_for(request.membership)
+    columns = [
+        Column("date", gettext_lazy("Date"), order_by="date", cell_template="benefits/cells/date.html"),
+        Column("kind", gettext_lazy("Nature"), accessor="get_kind_display", order_by="kind"),
+        Column("label", gettext_lazy("Libellé")),
+        Column("year", gettext_lazy("Année"), order_by="year"),
+        Column(
+            "amount",
+            gettext_lazy("Montant"),
+            order_by="amount",
+            numeric=True,
+            cell_template="benefits/cells/amount.html",
+        ),
+    ]
+    if officer:
+        columns.insert(1, Column("cooperative", gettext_lazy("Coopérative"), accessor="cooperative.organisation.name"))
+    table = DataTable(
+        request,
+        queryset,
+        columns=columns,
+        default_sort="-date",
+        caption=_("Appels de cotisation et règlements"),
+        empty_message=_("Aucune cotisation enregistrée."),
+    )
+    balance = None
+    if not officer:
+        totals = dict(queryset.values_list("kind").annotate(total=Sum("amount")).values_list("kind", "total"))
+        called = totals.get(ContributionKind.CALL, Decimal("0"))
+        paid = totals.get(ContributionKind.PAYMENT, Decimal("0"))
+        balance = {"called": called, "paid": paid, "due": called - paid}
+    return render(
+        request, "benefits/contributions.html", {"table": table, "balance": balance, "cooperative": cooperative}
+    )
+
+
+# --- Statistiques --------------------------------------------------------------------------------
+
+
+def _bars(rows, label_of):
+    """Rows for an accessible bar chart: label, value, bar width in % of the largest (SVG attributes)."""
+    largest = max((row["total"] or 0 for row in rows), default=0) or 1
+    bars = []
+    for index, row in enumerate(rows):
+        percent = float(row["total"] or 0) * 100 / float(largest)
+        bars.append(
+            {
+                "label": label_of(row),
+                "total": row["total"] or Decimal("0"),
+                "count": row["count"],
+                "width": round(percent * 0.7, 1),  # the bar takes 70 % of the chart at most
+                "text_x": round(percent * 0.7 + 1.5, 1),
+                "label_y": index * 40 + 14,
+                "bar_y": index * 40 + 19,
+                "value_y": index * 40 + 32,
+            }
+        )
+    return bars
+
+
+def statistics(request):
+    require(request, "benefits.view_statistics")
+    this_year = timezone.localdate().year
+    years = sorted({this_year, this_year - 1, this_year - 2, *selectors.tariff_years()}, reverse=True)
+    try:
+        year = int(request.GET.get("annee", this_year))
+    except ValueError:
+        year = this_year
+    if year not in years:
+        year = this_year
+    officer = is_officer(request)
+    cooperative = None
+    cooperatives = selectors.cooperatives_for(request.membership) if officer else None
+    if officer and request.GET.get("cooperative", "").isdigit():
+        cooperative = cooperatives.filter(pk=request.GET["cooperative"]).first()
+    stats = selectors.statistics(request.membership, year=year, cooperative=cooperative)
+    by_type = _bars(stats["by_type"], lambda row: row["benefit_type__name"])
+    by_cooperator = [
+        {**row, "name": f"{row['cooperator__last_name']} {row['cooperator__first_name']}"}
+        for row in stats["by_cooperator"]
+    ]
+    return render(
+        request,
+        "benefits/statistics.html",
+        {
+            "year": year,
+            "years": years,
+            "by_type": by_type,
+            "by_cooperator": by_cooperator,
+            "total": stats["total"],
+            "count": stats["count"],
+            "cooperatives": cooperatives,
+            "cooperative": cooperative,
+            "chart_height": 40 * len(by_type) + 10,
+        },
+    )
+
+
+# --- Extractions ---------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = [
+    ("family_number", gettext_lazy("N° de famille")),
+    ("civility", gettext_lazy("Civilité")),
+    ("last_name", gettext_lazy("Nom")),
+    ("first_name", gettext_lazy("Prénom")),
+    ("birth_date", gettext_lazy("Date de naissance")),
+    ("email", gettext_lazy("E-mail")),
+    ("phone", gettext_lazy("Téléphone")),
+    ("address", gettext_lazy("Adresse")),
+    ("postcode", gettext_lazy("Code postal")),
+    ("city", gettext_lazy("Commune")),
+    ("entry_date", gettext_lazy("Date d'entrée")),
+    ("exit_date", gettext_lazy("Date de sortie")),
+    ("weekly_hours", gettext_lazy("Heures hebdomadaires")),
+    ("user__identifier", gettext_lazy("Identifiant")),
+    ("cooperative__organisation__name", gettext_lazy("Coopérative")),
+]
+
+
+def exports(request):
+    require(request, "benefits.export_cooperators")
+    count = selectors.cooperators_for(request.membership).count()
+    return render(request, "benefits/exports.html", {"count": count, "columns": [label for _, label in EXPORT_COLUMNS]})
+
+
+def export_cooperators(request):
+    """The cooperators as the Union knows them, in an .xlsx written in constant memory (openpyxl write-only)."""
+    require(request, "benefits.export_cooperators")
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_("Coopérateurs"))
+    bold = Font(bold=True)
+    header = []
+    for _name, label in EXPORT_COLUMNS:
+        cell = WriteOnlyCell(sheet, value=str(label))
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    fields = [name for name, _label in EXPORT_COLUMNS]
+    rows = (
+        selectors.cooperators_for(request.membership)
+        .order_by("cooperative__organisation__name", "last_name", "first_name", "pk")
+        .values_list(*fields)
+    )
+    for row in rows.iterator(chunk_size=2000):
+        sheet.append([float(value) if isinstance(value, Decimal) else value for value in row])
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse
+    workbook.save(spool)
+    spool.seek(0)
+    name = _("cooperateurs-%(date)s.xlsx") % {"date": timezone.localdate().strftime("%Y-%m-%d")}
+    response = FileResponse(spool, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = content_disposition(name)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Officers: cooperatives, contributions, tariffs ----------------------------------------------
+
+
+def cooperative_list(request):
+    require(request, "benefits.manage_cooperatives")
+    table = DataTable(
+        request,
+        selectors.cooperatives_for(request.membership),
+        columns=[
+            Column(
+                "name",
+                gettext_lazy("Coopérative"),
+                accessor="organisation.name",
+                order_by="organisation__name",
+                link=lambda c: reverse("benefits:cooperative_edit", args=[c.pk]),
+            ),
+            Column("legal_form", gettext_lazy("Forme juridique"), order_by="legal_form"),
+            Column("package", gettext_lazy("Formule"), order_by="package"),
+            Column("city", gettext_lazy("Commune"), order_by="city"),
+        ],
+        default_sort="name",
+        caption=_("Coopératives"),
+        empty_message=_("Aucune coopérative."),
+    )
+    return render(request, "benefits/cooperative_list.html", {"table": table})
+
+
+def cooperative_edit(request, pk):
+    cooperative = get_object_or_404(selectors.cooperatives_for(request.membership), pk=pk)
+    require(request, "benefits.manage_cooperatives", cooperative)
+    form = CooperativeUnionForm(request.POST or None, instance=cooperative)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.cooperative_update(
+                cooperative=cooperative, actor=request.user, name=form.cleaned_data["name"], **data
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("La coopérative est enregistrée."))
+            return redirect("benefits:cooperative_edit", cooperative.pk)
+    return render(
+        request,
+        "benefits/cooperative_edit.html",
+        {
+            "form": form,
+            "cooperative": cooperative,
+            "contributions": list(cooperative.contributions.all()[:50]),
+            "contribution_form": ContributionForm(),
+        },
+    )
+
+
+def contribution_add(request, pk):
+    cooperative = get_object_or_404(selectors.cooperatives_for(request.membership), pk=pk)
+    require(request, "benefits.manage_cooperatives", cooperative)
+    form = ContributionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contribution_add(cooperative=cooperative, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("La cotisation est enregistrée."))
+            return redirect("benefits:cooperative_edit", cooperative.pk)
+    return render(request, "benefits/contribution_form.html", {"form": form, "cooperative": cooperative})
+
+
+def tariffs(request):
+    """Officers publish the year's tariffs."""
+    require(request, "benefits.manage_cooperatives")
+    types = selectors.benefit_types().filter(by_post_only=False)
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.POST.get("year") or request.GET.get("annee") or this_year)
+    except ValueError:
+        year = this_year
+    current = {t.benefit_type_id: t.amount for t in selectors.tariffs_of_year(year)}
+    form = TariffsForm(request.POST or None, benefit_types=types, current=current, initial={"year": year})
+    if request.method == "POST" and form.is_valid():
+        services.tariffs_publish(year=form.cleaned_data["year"], amounts=form.amounts(), actor=request.user)
+        messages.success(request, _("Les tarifs %(year)s sont publiés.") % {"year": form.cleaned_data["year"]})
+        return redirect(reverse("benefits:tariffs") + f"?annee={form.cleaned_data['year']}")
+    return render(request, "benefits/tariffs.html", {"form": form, "year": year})

@@ -1,0 +1,525 @@
+"""Demandes de prestations: list, entry with scans, page with timeline, edit, withdraw, approval,
+and the Union officers' queue and actions (take in charge, amount, pay, refuse, bulk payment)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from portal.files import private_file_response
+from portal.history import TransitionNotAllowed, timeline_for
+from portal.tables import Column, DataTable
+
+from .. import selectors, services
+from ..enums import RequestState
+from ..forms import (
+    AmountForm,
+    DocumentsForm,
+    PayForm,
+    QueueFilters,
+    ReasonForm,
+    RequestFilters,
+    RequestForm,
+    beneficiary_value,
+)
+from ..models import BenefitRequest
+from .common import add_errors, error_messages, is_cooperator, is_manager, method_not_allowed, require
+
+
+def _request_or_404(request, pk):
+    return get_object_or_404(
+        selectors.requests_for(request.membership).select_related("cooperator__user", "created_by", "handled_by"), pk=pk
+    )
+
+
+def _detail_url(obj):
+    return reverse("benefits:request_detail", args=[obj.pk])
+
+
+def _columns(*, with_cooperator, with_cooperative=False, select=False):
+    columns = []
+    if select:
+        columns.append(
+            Column(
+                "select", gettext_lazy("Sélection"), accessor=lambda r: r, cell_template="benefits/cells/select.html"
+            )
+        )
+    columns.append(Column("reference", gettext_lazy("Demande"), accessor="reference", order_by="pk", link=_detail_url))
+    if with_cooperative:
+        columns.append(
+            Column(
+                "cooperative",
+                gettext_lazy("Coopérative"),
+                accessor="cooperative.organisation.name",
+                order_by="cooperative__organisation__name",
+            )
+        )
+    if with_cooperator:
+        columns.append(
+            Column(
+                "cooperator",
+                gettext_lazy("Coopérateur"),
+                accessor=lambda r: f"{r.cooperator.last_name} {r.cooperator.first_name} ({r.cooperator.family_number})",
+                order_by=("cooperator__last_name", "cooperator__first_name"),
+            )
+        )
+    columns += [
+        Column(
+            "beneficiary",
+            gettext_lazy("Bénéficiaire"),
+            accessor=lambda r: f"{r.beneficiary_name} ({r.beneficiary_kind_label.lower()})",
+        ),
+        Column("type", gettext_lazy("Prestation"), accessor="benefit_type.name", order_by="benefit_type__position"),
+        Column(
+            "created_at", gettext_lazy("Saisie le"), order_by="created_at", cell_template="benefits/cells/date.html"
+        ),
+        Column(
+            "state",
+            gettext_lazy("État"),
+            accessor=lambda r: r,
+            order_by="state",
+            cell_template="benefits/cells/state.html",
+        ),
+        Column(
+            "amount",
+            gettext_lazy("Montant"),
+            order_by="amount",
+            numeric=True,
+            cell_template="benefits/cells/amount.html",
+        ),
+        Column(
+            "payment_date", gettext_lazy("Payée le"), order_by="payment_date", cell_template="benefits/cells/date.html"
+        ),
+    ]
+    return columns
+
+
+def request_list(request):
+    require(request, "benefits.view_requests")
+    manager = is_manager(request)
+    queryset = selectors.requests_for(request.membership)
+    table = DataTable(
+        request,
+        queryset,
+        columns=_columns(with_cooperator=manager),
+        filter_form_class=RequestFilters,
+        default_sort="-created_at",
+        caption=_("Demandes de prestations"),
+        empty_message=_("Aucune demande pour le moment."),
+    )
+    waiting = selectors.requests_awaiting_approval(request.membership).count() if manager else 0
+    return render(request, "benefits/request_list.html", {"table": table, "waiting": waiting})
+
+
+def _benefit_types_for(cooperator):
+    types = selectors.benefit_types().filter(by_post_only=False)
+    return types.filter(pk__in=[t.pk for t in types if t.is_in_package(cooperator.cooperative)])
+
+
+def request_create(request):
+    require(request, "benefits.create_request")
+    cooperators = selectors.cooperators_for(request.membership).present()
+    if is_cooperator(request):
+        cooperator = cooperators.first()
+        if cooperator is None:
+            return render(request, "benefits/no_cooperator.html")
+    else:
+        chosen = request.POST.get("cooperateur") or request.GET.get("cooperateur")
+        cooperator = cooperators.filter(pk=chosen).first() if chosen and str(chosen).isdigit() else None
+        if cooperator is None:
+            return render(
+                request,
+                "benefits/request_choose_cooperator.html",
+                {"cooperators": cooperators.order_by("last_name", "first_name"), "invalid": bool(chosen)},
+            )
+    require(request, "benefits.create_request", cooperator)
+    form = RequestForm(
+        request.POST or None,
+        request.FILES or None,
+        cooperator=cooperator,
+        benefit_types=_benefit_types_for(cooperator),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.request_create(
+                cooperator=cooperator,
+                benefit_type=form.cleaned_data["benefit_type"],
+                dependant=form.cleaned_data["beneficiary"],
+                comment=form.cleaned_data["comment"],
+                files=form.cleaned_data["files"],
+                actor=request.user,
+            )
+        except services.NotEligible as error:
+            for reason in error.reasons:
+                form.add_error(None, reason)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            if created.awaiting_approval:
+                messages.success(
+                    request,
+                    _(
+                        "Votre demande %(ref)s est enregistrée. Elle attend l'accord de votre coopérative : "
+                        "sans accord dans les 14 jours, elle sera supprimée."
+                    )
+                    % {"ref": created.reference},
+                )
+            else:
+                messages.success(request, _("La demande %(ref)s est enregistrée.") % {"ref": created.reference})
+            return redirect("benefits:request_detail", created.pk)
+    return render(
+        request, "benefits/request_form.html", {"form": form, "cooperator": cooperator, "benefit_request": None}
+    )
+
+
+def _detail_context(request, obj, **forms):
+    user = request.user
+    officer = user.has_perm("benefits.process_requests", obj)
+    context = {
+        "benefit_request": obj,
+        "documents": list(obj.documents.select_related("uploaded_by")),
+        "timeline": timeline_for(obj),
+        "can_change": user.has_perm("benefits.change_request", obj),
+        "can_approve": user.has_perm("benefits.approve_request", obj),
+        "can_process": officer,
+        "days_left": obj.days_before_purge(),
+        "documents_form": forms.get("documents_form") or DocumentsForm(),
+        "reject_form": forms.get("reject_form") or ReasonForm(prefix="rejet"),
+        "refuse_form": forms.get("refuse_form") or ReasonForm(prefix="refus"),
+        "amount_form": forms.get("amount_form")
+        or AmountForm(initial={"amount": obj.amount if obj.amount is not None else obj.amount_computed}),
+        "pay_form": forms.get("pay_form") or PayForm(initial={"payment_date": timezone.localdate()}),
+        "tariff_amount": services.tariff_amount(obj.benefit_type, obj.year) if officer else None,
+    }
+    if officer:
+        context["dependants"] = list(obj.cooperator.dependants.all())
+        context["family_documents"] = list(obj.cooperator.family_documents.all())
+    return context
+
+
+def request_detail(request, pk):
+    obj = _request_or_404(request, pk)
+    require(request, "benefits.view_request", obj)
+    return render(request, "benefits/request_detail.html", _detail_context(request, obj))
+
+
+def _render_detail(request, obj, status=400, **forms):
+    return render(request, "benefits/request_detail.html", _detail_context(request, obj, **forms), status=status)
+
+
+def request_edit(request, pk):
+    obj = _request_or_404(request, pk)
+    require(request, "benefits.view_request", obj)
+    if not request.user.has_perm("benefits.change_request", obj):
+        messages.error(
+            request,
+            _("Cette demande ne peut plus être modifiée : elle est %(state)s.")
+            % {"state": obj.get_state_display().lower()},
+        )
+        return redirect("benefits:request_detail", obj.pk)
+    form = RequestForm(
+        request.POST or None,
+        request.FILES or None,
+        cooperator=obj.cooperator,
+        benefit_types=_benefit_types_for(obj.cooperator),
+        files_required=False,
+        initial={
+            "beneficiary": beneficiary_value(obj.dependant),
+            "benefit_type": obj.benefit_type_id,
+            "comment": obj.comment,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_update(
+                request_id=obj.pk,
+                scope=selectors.requests_for(request.membership),
+                actor=request.user,
+                benefit_type=form.cleaned_data["benefit_type"],
+                dependant=form.cleaned_data["beneficiary"],
+                comment=form.cleaned_data["comment"],
+                files=form.cleaned_data["files"],
+            )
+        except services.NotEligible as error:
+            for reason in error.reasons:
+                form.add_error(None, reason)
+        except TransitionNotAllowed as error:
+            error_messages(request, error)
+            return redirect("benefits:request_detail", obj.pk)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("La demande %(ref)s est modifiée.") % {"ref": obj.reference})
+            return redirect("benefits:request_detail", obj.pk)
+    return render(
+        request, "benefits/request_form.html", {"form": form, "cooperator": obj.cooperator, "benefit_request": obj}
+    )
+
+
+def request_withdraw(request, pk):
+    obj = _request_or_404(request, pk)
+    require(request, "benefits.view_request", obj)
+    if request.method != "POST":
+        return render(request, "benefits/request_withdraw.html", {"benefit_request": obj})
+    if not request.user.has_perm("benefits.change_request", obj):
+        raise PermissionDenied
+    try:
+        services.request_withdraw(
+            request_id=obj.pk, scope=selectors.requests_for(request.membership), actor=request.user
+        )
+    except TransitionNotAllowed as error:
+        error_messages(request, error)
+    else:
+        messages.success(request, _("La demande %(ref)s est retirée.") % {"ref": obj.reference})
+    return redirect("benefits:request_detail", obj.pk)
+
+
+def request_documents_add(request, pk):
+    obj = _request_or_404(request, pk)
+    require(request, "benefits.view_request", obj)
+    if request.method != "POST":
+        return redirect("benefits:request_detail", obj.pk)
+    if not request.user.has_perm("benefits.change_request", obj):
+        messages.error(
+            request,
+            _("Des pièces ne peuvent plus être ajoutées : la demande est %(state)s.")
+            % {"state": obj.get_state_display().lower()},
+        )
+        return redirect("benefits:request_detail", obj.pk)
+    form = DocumentsForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_detail(request, obj, documents_form=form)
+    try:
+        added = services.request_documents_add(
+            request_id=obj.pk,
+            scope=selectors.requests_for(request.membership),
+            actor=request.user,
+            files=form.cleaned_data["files"],
+        )
+    except TransitionNotAllowed as error:
+        error_messages(request, error)
+    else:
+        messages.success(
+            request,
+            ngettext("%(count)s pièce ajoutée.", "%(count)s pièces ajoutées.", len(added)) % {"count": len(added)},
+        )
+    return redirect("benefits:request_detail", obj.pk)
+
+
+def request_document_download(request, pk):
+    document = get_object_or_404(selectors.request_documents_for(request.membership), pk=pk)
+    require(request, "benefits.view_request", document.request)
+    return private_file_response(request, document.file, download_name=document.original_name or document.file.name)
+
+
+def request_approve(request, pk):
+    obj = _request_or_404(request, pk)
+    require(request, "benefits.view_request", obj)
+    if request.method != "POST":
+        return method_not_allowed()
+    if not is_manager(request) or not request.user.has_perm("benefits.approve_request", obj):
+        messages.error(request, _("Cette demande n'attend plus l'accord de la coopérative."))
+        return redirect("benefits:request_detail", obj.pk)
+    try:
+        services.request_approve(
+            request_id=obj.pk, scope=selectors.requests_for(request.membership), actor=request.user
+        )
+    except ValidationError as error:
+        error_messages(request, error)
+    else:
+        messages.success(request, _("Accord donné : l'Union peut traiter la demande %(ref)s.") % {"ref": obj.reference})
+    return redirect("benefits:request_detail", obj.pk)
+
+
+def request_reject(request, pk):
+    obj = _request_or_404(request, pk)
+    require(request, "benefits.view_request", obj)
+    if request.method != "POST":
+        return method_not_allowed()
+    if not is_manager(request) or not request.user.has_perm("benefits.approve_request", obj):
+        messages.error(request, _("Cette demande n'attend plus l'accord de la coopérative."))
+        return redirect("benefits:request_detail", obj.pk)
+    form = ReasonForm(request.POST, prefix="rejet")
+    if not form.is_valid():
+        return _render_detail(request, obj, reject_form=form)
+    try:
+        services.request_reject(
+            request_id=obj.pk,
+            scope=selectors.requests_for(request.membership),
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        error_messages(request, error)
+    else:
+        messages.success(request, _("La demande %(ref)s est rejetée.") % {"ref": obj.reference})
+    return redirect("benefits:request_detail", obj.pk)
+
+
+# --- Union officers ------------------------------------------------------------------------------
+
+
+def queue(request):
+    """The officers' queue across their cooperatives, with filters and bulk payment."""
+    require(request, "benefits.process_requests")
+    cooperatives = selectors.cooperatives_for(request.membership)
+    years = sorted({timezone.localdate().year, *selectors.tariff_years()}, reverse=True)
+
+    class Filters(QueueFilters):
+        def __init__(self, *args, **kwargs):
+            super().__init__(
+                *args, cooperatives=cooperatives, benefit_types=selectors.benefit_types(), years=years, **kwargs
+            )
+
+    queryset = selectors.officer_queue(request.membership)
+    if not any(
+        name in request.GET for name in ("etat", "accord", "q", "cooperative", "prestation", "annee", "du", "au")
+    ):
+        queryset = queryset.filter(state__in=[RequestState.ENTERED, RequestState.PROCESSING])
+    table = DataTable(
+        request,
+        queryset,
+        columns=_columns(with_cooperator=True, with_cooperative=True, select=True),
+        filter_form_class=Filters,
+        default_sort="created_at",
+        caption=_("Demandes à traiter"),
+        empty_message=_("Aucune demande à traiter."),
+    )
+    counts = dict(
+        selectors.officer_queue(request.membership)
+        .filter(state__in=[RequestState.ENTERED, RequestState.PROCESSING])
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    return render(
+        request,
+        "benefits/queue.html",
+        {
+            "table": table,
+            "pay_form": PayForm(initial={"payment_date": timezone.localdate()}, prefix="groupe"),
+            "count_entered": counts.get(RequestState.ENTERED, 0),
+            "count_processing": counts.get(RequestState.PROCESSING, 0),
+        },
+    )
+
+
+def _officer_action(request, pk):
+    obj = _request_or_404(request, pk)
+    require(request, "benefits.process_requests", obj)
+    return obj
+
+
+def _scope(request):
+    return selectors.officer_queue(request.membership)
+
+
+def request_take(request, pk):
+    obj = _officer_action(request, pk)
+    if request.method != "POST":
+        return method_not_allowed()
+    try:
+        services.request_take(request_id=obj.pk, scope=_scope(request), actor=request.user)
+    except ValidationError as error:
+        error_messages(request, error)
+    else:
+        messages.success(request, _("Vous avez pris en charge la demande %(ref)s.") % {"ref": obj.reference})
+    return redirect("benefits:request_detail", obj.pk)
+
+
+def request_amount(request, pk):
+    obj = _officer_action(request, pk)
+    if request.method != "POST":
+        return method_not_allowed()
+    form = AmountForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_set_amount(
+                request_id=obj.pk,
+                scope=_scope(request),
+                actor=request.user,
+                amount=form.cleaned_data["amount"],
+                reason=form.cleaned_data["reason"],
+            )
+        except TransitionNotAllowed as error:
+            error_messages(request, error)
+            return redirect("benefits:request_detail", obj.pk)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Le montant de la demande %(ref)s est enregistré.") % {"ref": obj.reference})
+            return redirect("benefits:request_detail", obj.pk)
+    return _render_detail(request, obj, amount_form=form)
+
+
+def request_pay(request, pk):
+    obj = _officer_action(request, pk)
+    if request.method != "POST":
+        return method_not_allowed()
+    form = PayForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, obj, pay_form=form)
+    try:
+        services.request_pay(
+            request_id=obj.pk, scope=_scope(request), actor=request.user, payment_date=form.cleaned_data["payment_date"]
+        )
+    except ValidationError as error:
+        error_messages(request, error)
+    else:
+        messages.success(request, _("La demande %(ref)s est payée.") % {"ref": obj.reference})
+    return redirect("benefits:request_detail", obj.pk)
+
+
+def request_refuse(request, pk):
+    obj = _officer_action(request, pk)
+    if request.method != "POST":
+        return method_not_allowed()
+    form = ReasonForm(request.POST, prefix="refus")
+    if not form.is_valid():
+        return _render_detail(request, obj, refuse_form=form)
+    try:
+        services.request_refuse(
+            request_id=obj.pk, scope=_scope(request), actor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        error_messages(request, error)
+    else:
+        messages.success(request, _("La demande %(ref)s est refusée.") % {"ref": obj.reference})
+    return redirect("benefits:request_detail", obj.pk)
+
+
+def bulk_pay(request):
+    require(request, "benefits.process_requests")
+    if request.method != "POST":
+        return method_not_allowed()
+    form = PayForm(request.POST, prefix="groupe")
+    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+    if not ids:
+        messages.error(request, _("Cochez au moins une demande à payer."))
+    elif not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    else:
+        result = services.requests_pay_bulk(
+            request_ids=ids, scope=_scope(request), actor=request.user, payment_date=form.cleaned_data["payment_date"]
+        )
+        if result.paid:
+            messages.success(
+                request,
+                ngettext("%(count)s demande payée.", "%(count)s demandes payées.", len(result.paid))
+                % {"count": len(result.paid)},
+            )
+        for request_id, message in result.failed:
+            messages.error(
+                request,
+                _("Demande %(ref)s non payée : %(message)s")
+                % {"ref": BenefitRequest(pk=request_id).reference, "message": message},
+            )
+    back = QueryDict(request.POST.get("retour", "")).urlencode()
+    return redirect(reverse("benefits:queue") + (f"?{back}" if back else ""))
