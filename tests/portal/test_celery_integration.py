@@ -95,3 +95,20 @@ def test_nothing_is_enqueued_when_the_transaction_rolls_back(redis_worker):
     time.sleep(1.5)
     assert not OutboundMessage.objects.exists()
     assert mail.outbox == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_scheduled_job_is_sent_as_beat_sends_it_and_runs_on_the_worker(redis_worker):
+    from portal.celery import BEAT_SCHEDULE
+    from portal.models import JobRun
+
+    # Beat calls apply_async: options and time limits are checked there, before anything is queued.
+    for entry in BEAT_SCHEDULE.values():
+        celery_app.tasks[entry["task"]].apply_async(
+            entry.get("args", ()), entry.get("kwargs", {}), **entry.get("options", {})
+        )
+
+    assert _wait_for(lambda: JobRun.objects.filter(finished_at__isnull=False).count() >= len(BEAT_SCHEDULE)), (
+        f"ran: {list(JobRun.objects.values_list('name', 'summary'))}"
+    )
+    assert set(JobRun.objects.values_list("ok", flat=True)) == {True}
