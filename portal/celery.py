@@ -34,6 +34,10 @@ BEAT_SCHEDULE = {
         "task": "portal.tasks.deliver_pending_messages",
         "schedule": crontab(minute="*/5"),
     },
+    "purge-unapproved-benefit-requests": {
+        "task": "benefits.tasks.purge_unapproved_benefit_requests",
+        "schedule": crontab(minute=30),
+    },
     "heartbeat": {
         "task": "portal.tasks.heartbeat",
         "schedule": 60.0,

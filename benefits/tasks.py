@@ -1,0 +1,22 @@
+"""Thin Celery tasks of the Prestations space (scheduled in portal/celery.py BEAT_SCHEDULE)."""
+
+import logging
+
+from celery import shared_task
+
+from portal.jobs import timed_job
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True, time_limit=600, soft_time_limit=540)
+@timed_job("purge_unapproved_benefit_requests")
+def purge_unapproved_benefit_requests():
+    """Requests entered by cooperators without their cooperative's approval for 14 days are deleted and
+    each cooperator is told by e-mail. Idempotent (a second run finds nothing), batched, and safe
+    under two workers (rows are taken with SELECT ... FOR UPDATE SKIP LOCKED)."""
+    deleted = services.unapproved_requests_purge()
+    logger.info("purge_unapproved_benefit_requests: %s request(s) deleted", deleted)
+    return f"{deleted} demande(s) non validée(s) supprimée(s)"
