@@ -12,6 +12,7 @@ import os
 from locust import FastHttpUser, constant, task
 
 PATH = os.environ.get("BENCH_PATH", "/bench/baseline/")
+NAME = os.environ.get("BENCH_NAME", PATH)
 COOKIES = [c for c in os.environ.get("BENCH_COOKIES", "").splitlines() if c]
 _next_user = itertools.count()
 
@@ -27,7 +28,7 @@ class PageUser(FastHttpUser):
     @task
     def page(self):
         with self.client.get(
-            PATH, headers=self.headers, name=PATH, allow_redirects=False, catch_response=True
+            PATH, headers=self.headers, name=NAME, allow_redirects=False, catch_response=True
         ) as response:
             if response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")

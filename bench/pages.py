@@ -10,6 +10,8 @@ Page = namedtuple("Page", "label path login")
 
 PAGES = [
     Page("baseline", "/bench/baseline/", False),
+    # The same bare view for a signed-in user: what every signed-in page pays (session write, gates).
+    Page("baseline-auth", "/bench/baseline/", True),
     Page("home", "/", False),
     Page("dashboard", "/tableau-de-bord/", True),
 ]

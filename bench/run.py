@@ -157,7 +157,9 @@ def wait_ready(base, process, timeout=60):
 
 def run_locust(base, page, cookies, seconds, users, workdir):
     prefix = workdir / f"locust-{page.label}"
-    env = dict(os.environ, BENCH_PATH=page.path, BENCH_COOKIES="\n".join(cookies) if page.login else "")
+    env = dict(
+        os.environ, BENCH_PATH=page.path, BENCH_NAME=page.label, BENCH_COOKIES="\n".join(cookies) if page.login else ""
+    )
     command = [
         str(BIN / "locust"),
         "-f",
@@ -184,7 +186,7 @@ def run_locust(base, page, cookies, seconds, users, workdir):
     if result.returncode != 0:
         raise SystemExit(f"locust failed for {page.path}: see {workdir}/locust-{page.label}.log")
     with open(f"{prefix}_stats.csv", newline="") as handle:
-        row = next(r for r in csv.DictReader(handle) if r["Name"] == page.path)
+        row = next(r for r in csv.DictReader(handle) if r["Name"] == page.label)
     return {
         "requests": int(row["Request Count"]),
         "failures": int(row["Failure Count"]),
