@@ -23,3 +23,13 @@ def _reset_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """A request in English (cookie, profile) leaves the thread's language active: back to French."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
