@@ -202,13 +202,13 @@ def table(rows, seconds, users, user):
         f"Guichet bench - gunicorn ({WORKERS} workers) + PostgreSQL + Redis, {users} users, {seconds} s per page, "
         f"{datetime.datetime.now():%Y-%m-%d %H:%M}",
         "",
-        f"| {'page':<12} | {'path':<20} | {'req/s':>7} | {'p50 ms':>7} | {'p95 ms':>7} | {'p50/base':>8} "
+        f"| {'page':<14} | {'path':<20} | {'req/s':>7} | {'p50 ms':>7} | {'p95 ms':>7} | {'p50/base':>8} "
         f"| {'errors':>6} |",
-        f"|{'-' * 14}|{'-' * 22}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 10}|{'-' * 8}|",
+        f"|{'-' * 16}|{'-' * 22}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 10}|{'-' * 8}|",
     ]
     for page, stats in rows:
         lines.append(
-            f"| {page.label:<12} | {page.path:<20} | {stats['rps']:>7.1f} | {stats['p50']:>7.0f} "
+            f"| {page.label:<14} | {page.path:<20} | {stats['rps']:>7.1f} | {stats['p50']:>7.0f} "
             f"| {stats['p95']:>7.0f} | {stats['p50'] / baseline:>8.2f} | {stats['failures']:>6} |"
         )
     lines += [
