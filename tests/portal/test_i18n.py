@@ -237,3 +237,45 @@ def test_french_stays_the_default(client):
     assert texts(response.text, "h1") == ["Connexion"]
     # The leftover detector sees French when there is some.
     assert {"Connexion", "Se connecter", "Mot de passe"} <= set(french_leftovers(response.text))
+
+
+@pytest.mark.django_db
+def test_partners_home_page_in_english(english):
+    response = english.get(reverse("partners:home"))
+    html = response.text
+    assert response.status_code == 200
+    assert texts(html, "h1") == ["Social action partners"]
+    assert texts(html, "h2") == ["Not registered yet?", "News"]
+    assert "Pre-register" in html and "Forgotten login?" in html and "No news yet." in html
+    assert "Vous n’êtes pas encore inscrit ?" not in html and "Les actualités" not in html
+    assert french_leftovers(html) == []
+
+
+PUBLIC_PAGES = [
+    "accounts:password_forgot",
+    "accounts:password_forgot_partenaires",
+    "partners:news_list",
+    "partners:documentation",
+    "partners:contact",
+    "partners:forgotten_login",
+    "partners:register",
+    "portal:home",
+]
+ACCOUNT_PAGES = [
+    "accounts:profile",
+    "accounts:profile_notifications",
+    "accounts:security",
+    "accounts:my_data",
+    "accounts:otp_manage",
+    "portal:dashboard",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", PUBLIC_PAGES + ACCOUNT_PAGES)
+def test_no_french_leftovers_on_other_pages(english, name):
+    if name in ACCOUNT_PAGES:
+        english.force_login(member(Role.PARTNER_USER))
+    response = english.get(reverse(name))
+    assert response.status_code == 200
+    assert french_leftovers(response.text) == []
