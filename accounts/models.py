@@ -312,6 +312,9 @@ class ErasureRequest(models.Model):
         ordering = ["-requested_at"]
 
 
+SMS_CHALLENGE_EVENT = "accounts.otp_sms"
+
+
 class SmsDevice(ThrottlingMixin, CooldownMixin, SideChannelDevice):
     """A django-otp device that sends its code by SMS (interim contract signature)."""
 
@@ -328,12 +331,14 @@ class SmsDevice(ThrottlingMixin, CooldownMixin, SideChannelDevice):
         return getattr(settings, "OTP_SMS_COOLDOWN_SECONDS", 60)
 
     def generate_challenge(self, extra_context=None):
-        from portal.sms import send_sms
+        # Through portal.notifications like every SMS: sent by Celery once the code is committed,
+        # never when the caller's transaction rolls back, retried if the gateway fails.
+        from portal.notifications import send_sms_message
 
         self.cooldown_set(commit=False)
         self.generate_token(valid_secs=getattr(settings, "OTP_SMS_TOKEN_VALIDITY", 300))
         message = _("Votre code Guichet : %(token)s. Il expire dans 5 minutes.") % {"token": self.token}
-        send_sms(self.phone, str(message))
+        send_sms_message(to=self.phone, body=str(message), user=self.user, event=SMS_CHALLENGE_EVENT)
         return _("Un code a été envoyé par SMS.")
 
     def verify_token(self, token):

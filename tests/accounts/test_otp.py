@@ -5,6 +5,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -13,11 +14,12 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.enums import SecurityEventKind
-from accounts.models import SecurityEvent, SmsDevice
+from accounts.models import SMS_CHALLENGE_EVENT, SecurityEvent, SmsDevice
 from accounts.services import otp
 from accounts.views.otp import SESSION_ENROL_KEY, SESSION_NEW_CODES
 from accounts.views.security import REAUTH_SESSION_KEY
 from portal import sms
+from portal.models import OutboundMessage
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory, login_verified, member, totp_device, totp_now
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +66,6 @@ class TestEnrolmentService:
         assert url.startswith("otpauth://totp/Guichet%3AF004217MD?") and f"secret={secret}" in url
         svg = otp.qr_code_svg(url, title="QR")
         assert svg.startswith("<svg") and "<title" in svg and "style=" not in svg and "<script" not in svg
-
 
 class TestVerifyService:
     def test_the_current_code_verifies(self):
@@ -132,9 +133,19 @@ class TestVerifyService:
 
 
 class TestSms:
-    def test_send_then_verify(self):
+    @pytest.fixture
+    def send(self, django_capture_on_commit_callbacks):
+        """sms_challenge_send, then its commit: the SMS leaves on commit (portal.notifications)."""
+
+        def send(**kwargs):
+            with django_capture_on_commit_callbacks(execute=True):
+                return otp.sms_challenge_send(**kwargs)
+
+        return send
+
+    def test_send_then_verify(self, send):
         user = UserFactory()
-        device = otp.sms_challenge_send(user=user, phone="06 12 34 56 78")
+        device = send(user=user, phone="06 12 34 56 78")
         assert device.phone == "+33612345678"
         assert len(sms.outbox) == 1 and sms.outbox[0].to == "+33612345678"
         code = re.search(r"\b(\d{6})\b", sms.outbox[0].body).group(1)
@@ -144,27 +155,27 @@ class TestSms:
         with pytest.raises(otp.OtpError):
             otp.sms_challenge_verify(device=device, code=code)
 
-    def test_resend_waits_sixty_seconds(self):
+    def test_resend_waits_sixty_seconds(self, send):
         user = UserFactory()
-        device = otp.sms_challenge_send(user=user, phone="0612345678")
+        device = send(user=user, phone="0612345678")
         with pytest.raises(otp.OtpError, match=r"Vous pourrez en demander un autre dans \d+ secondes"):
-            otp.sms_challenge_send(user=user, phone="+33 6 12 34 56 78")
+            send(user=user, phone="+33 6 12 34 56 78")
         assert len(sms.outbox) == 1
         SmsDevice.objects.filter(pk=device.pk).update(last_generated_timestamp=timezone.now() - timedelta(seconds=61))
-        otp.sms_challenge_send(user=user, phone="0612345678")
+        send(user=user, phone="0612345678")
         assert len(sms.outbox) == 2
         assert SmsDevice.objects.filter(user=user).count() == 1
 
-    def test_the_code_expires_after_five_minutes(self):
-        device = otp.sms_challenge_send(user=UserFactory(), phone="0612345678")
+    def test_the_code_expires_after_five_minutes(self, send):
+        device = send(user=UserFactory(), phone="0612345678")
         code = device.token
         assert device.valid_until - timezone.now() <= timedelta(minutes=5)
         SmsDevice.objects.filter(pk=device.pk).update(valid_until=timezone.now() - timedelta(seconds=1))
         with pytest.raises(otp.OtpError, match="expiré"):
             otp.sms_challenge_verify(device=device, code=code)
 
-    def test_wrong_codes_are_throttled_and_logged(self):
-        device = otp.sms_challenge_send(user=UserFactory(), phone="0612345678")
+    def test_wrong_codes_are_throttled_and_logged(self, send):
+        device = send(user=UserFactory(), phone="0612345678")
         wrong = "000000" if device.token != "000000" else "111111"
         with pytest.raises(otp.OtpError, match="Code incorrect"):
             otp.sms_challenge_verify(device=device, code=wrong)
@@ -172,10 +183,29 @@ class TestSms:
             otp.sms_challenge_verify(device=device, code=device.token)
         assert failures(device.user) == 2
 
-    def test_an_invalid_phone_is_refused_in_french(self):
+    def test_an_invalid_phone_is_refused_in_french(self, send):
         with pytest.raises(otp.ValidationError, match="numéro de téléphone valide"):
-            otp.sms_challenge_send(user=UserFactory(), phone="12")
+            send(user=UserFactory(), phone="12")
         assert sms.outbox == []
+
+
+class TestSmsDelivery:
+    def test_the_code_goes_through_notifications_and_leaves_only_on_commit(self, django_capture_on_commit_callbacks):
+        user = UserFactory()
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            otp.sms_challenge_send(user=user, phone="0612345678")
+        assert sms.outbox == [] and len(callbacks) == 1
+        message = OutboundMessage.objects.get(user=user)
+        assert message.channel == OutboundMessage.Channel.SMS and message.recipient == "+33612345678"
+        assert message.event == SMS_CHALLENGE_EVENT
+
+    def test_nothing_is_sent_when_the_transaction_rolls_back(self, django_capture_on_commit_callbacks):
+        user = UserFactory()
+        with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+            otp.sms_challenge_send(user=user, phone="0612345678")
+            raise RuntimeError("the caller fails after asking for the code")
+        assert sms.outbox == []
+        assert not OutboundMessage.objects.filter(user=user).exists()
 
 
 # Gate ---------------------------------------------------------------------------------------------
