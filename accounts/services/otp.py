@@ -17,7 +17,6 @@ import math
 import re
 from base64 import b32encode
 from binascii import unhexlify
-from xml.etree import ElementTree
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -99,10 +98,12 @@ def qr_code_svg(data, *, title):
     root.set("height", "220")
     root.set("role", "img")
     root.set("aria-labelledby", "qr-code-title")
-    title_element = ElementTree.Element("title", {"id": "qr-code-title"})
+    # qrcode builds its tree with lxml when lxml is installed, else with xml.etree: make the title and
+    # serialise with the root's own library, so that the page works whichever is present.
+    title_element = root.makeelement("title", {"id": "qr-code-title"})
     title_element.text = title
     root.insert(0, title_element)
-    return ElementTree.tostring(root, encoding="unicode")
+    return image.to_string(encoding="unicode")
 
 
 def _clean_token(token):

@@ -67,6 +67,17 @@ class TestEnrolmentService:
         svg = otp.qr_code_svg(url, title="QR")
         assert svg.startswith("<svg") and "<title" in svg and "style=" not in svg and "<script" not in svg
 
+    @pytest.mark.parametrize("tree", ["xml.etree.ElementTree", "lxml.etree"])
+    def test_the_qr_code_works_with_either_tree_library(self, monkeypatch, tree):
+        """qrcode builds its SVG with lxml when lxml happens to be installed, else with xml.etree."""
+        import qrcode.image.svg
+
+        monkeypatch.setattr(qrcode.image.svg, "ET", pytest.importorskip(tree))
+        svg = otp.qr_code_svg("otpauth://totp/Guichet%3AX?secret=ABCD", title="QR à scanner")
+        assert svg.startswith("<svg") and '<title id="qr-code-title">QR à scanner</title>' in svg
+        assert 'aria-labelledby="qr-code-title"' in svg and 'role="img"' in svg
+
+
 class TestVerifyService:
     def test_the_current_code_verifies(self):
         device = totp_device(UserFactory())
