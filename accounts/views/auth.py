@@ -21,6 +21,21 @@ from ..middleware import SESSION_EXPIRED, SESSION_MEMBERSHIP
 from ..services.tenancy import membership_select
 
 
+def set_language_cookie(response, language):
+    """The language cookie, with every LANGUAGE_COOKIE_* setting (as Django's set_language view sets it)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
 @method_decorator(login_not_required, name="dispatch")
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
@@ -32,14 +47,7 @@ class LoginView(auth_views.LoginView):
         # The interface follows the language the user chose in their profile.
         language = form.get_user().language
         if language:
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                language,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            )
+            set_language_cookie(response, language)
         return response
 
     def get(self, request, *args, **kwargs):

@@ -2,7 +2,6 @@
 
 import copy
 
-from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -16,22 +15,13 @@ from ..selectors import erasure_spaces_for
 from ..services import otp as otp_service
 from ..services import profile as profile_service
 from ..services.consent import user_spaces
+from .auth import set_language_cookie
 from .security import reauth_required
 
 
 def _apply_language(response, language):
     translation.activate(language)
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        path=settings.LANGUAGE_COOKIE_PATH,
-        domain=settings.LANGUAGE_COOKIE_DOMAIN,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-    )
-    return response
+    return set_language_cookie(response, language)
 
 
 def profile(request):

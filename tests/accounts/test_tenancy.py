@@ -85,3 +85,15 @@ def test_login_applies_the_users_language(client):
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
     html = client.get(reverse("portal:dashboard")).content.decode()
     assert '<html lang="en">' in html
+
+
+@pytest.mark.django_db
+def test_the_login_language_cookie_is_the_one_the_language_switcher_sets(client, settings):
+    """Same path and domain as Django's set_language (else the browser keeps two cookies)."""
+    settings.LANGUAGE_COOKIE_PATH = "/guichet/"
+    settings.LANGUAGE_COOKIE_DOMAIN = "guichet.example"
+    user = member(Role.COOPERATOR, language="en")
+    response = client.post(reverse("accounts:login"), {"username": user.identifier, "password": DEFAULT_PASSWORD})
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "en"
+    assert cookie["path"] == "/guichet/" and cookie["domain"] == "guichet.example"
