@@ -65,6 +65,18 @@ class TestOrganisationLog:
         outsider = member("cooperator")
         return organisation, admin, staff, outsider
 
+    def test_the_pages_keep_the_type_filter(self, client):
+        organisation, admin, staff, _outsider = self.setup_org()
+        login(client, admin)
+        events(staff, 25, kind=SecurityEventKind.LOGIN_FAILED, organisation=organisation)
+        events(staff, 3, kind=SecurityEventKind.LOGIN, organisation=organisation)
+        url = reverse("accounts:security_organisation")
+        html = client.get(url, {"type": "login_failed"}).content.decode()
+        assert 'href="?type=login_failed&amp;page=2"' in html
+        second = client.get(url, {"type": "login_failed", "page": 2})
+        assert {event.kind for event, _label in second.context["rows"]} == {"login_failed"}
+        assert len(second.context["rows"]) == 5
+
     def test_admins_see_their_organisations_events(self, client):
         organisation, admin, staff, outsider = self.setup_org()
         login(client, admin)
