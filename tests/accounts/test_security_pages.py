@@ -7,7 +7,8 @@ from accounts.enums import SecurityEventKind
 from accounts.models import Membership, SecurityEvent
 from accounts.selectors import describe_event, security_events_for_organisation
 from accounts.services.security_log import log_event
-from tests.accounts.factories import MembershipFactory, OrganisationFactory, member
+from accounts.views.security import REAUTH_SESSION_KEY
+from tests.accounts.factories import DEFAULT_PASSWORD, MembershipFactory, OrganisationFactory, member
 from tests.utils.queries import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +142,18 @@ class TestReauthPage:
         html = response.content.decode()
         assert response.status_code == 200 and 'name="password"' in html
         assert "INVALID_TEMPLATE_VARIABLE" not in html
+
+    @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"])
+    def test_an_outside_next_is_ignored(self, client, target):
+        client.force_login(member("cooperator"))
+        response = client.post(reverse("accounts:reauth"), {"password": DEFAULT_PASSWORD, "next": target})
+        assert response.status_code == 302 and response.url == reverse("accounts:profile")
+
+    def test_wrong_passwords_lock_the_page_like_the_login(self, client):
+        client.force_login(member("cooperator"))
+        url = reverse("accounts:reauth")
+        for _ in range(5):
+            client.post(url, {"password": "pas-le-bon"})
+        response = client.post(url, {"password": DEFAULT_PASSWORD})
+        assert response.status_code == 429
+        assert REAUTH_SESSION_KEY not in client.session
