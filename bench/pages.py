@@ -14,4 +14,9 @@ PAGES = [
     Page("baseline-auth", "/bench/baseline/", True),
     Page("home", "/", False),
     Page("dashboard", "/tableau-de-bord/", True),
+    # Prestations, as the HR manager of the demo Scop (the default bench user). The volumes and the
+    # officers' queue are measured by bench/benefits_volume.py.
+    Page("benefits-requests", "/prestations/demandes/", True),
+    Page("benefits-cooperators", "/prestations/cooperateurs/", True),
+    Page("benefits-extraction", "/prestations/extractions/cooperateurs.xlsx", True),
 ]

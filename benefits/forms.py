@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -244,18 +245,29 @@ class CooperatorFilters(FilterForm):
         return queryset
 
 
-class OfficerCooperatorFilters(CooperatorFilters):
-    cooperative = forms.ModelChoiceField(label=_("Coopérative"), required=False, queryset=Cooperative.objects.none())
+def cooperative_name_field():
+    return forms.CharField(
+        label=_("Coopérative"), required=False, max_length=200, help_text=_("Nom ou code, même partiel.")
+    )
 
-    def __init__(self, *args, cooperatives=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if cooperatives is not None:
-            self.fields["cooperative"].queryset = cooperatives
+
+def filter_by_cooperative_name(queryset, text, prefix="cooperative"):
+    text = (text or "").strip()
+    if not text:
+        return queryset
+    return queryset.filter(
+        Q(**{f"{prefix}__organisation__name__icontains": text}) | Q(**{f"{prefix}__organisation__code__iexact": text})
+    )
+
+
+class OfficerCooperatorFilters(CooperatorFilters):
+    """Officers also filter by cooperative (a text field: a select of 300 cooperatives helps nobody)."""
+
+    cooperative = cooperative_name_field()
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        cooperative = self.active_values().get("cooperative")
-        return queryset.filter(cooperative=cooperative) if cooperative else queryset
+        return filter_by_cooperative_name(queryset, self.active_values().get("cooperative"))
 
 
 class DependantForm(ModelForm):
@@ -418,8 +430,6 @@ class RequestFilters(FilterForm):
         if values.get("accord") == "attente":
             queryset = queryset.filter(awaiting_approval=True, state=RequestState.ENTERED)
         if values.get("q"):
-            from django.db.models import Q
-
             for word in values["q"].split():
                 queryset = queryset.filter(
                     Q(cooperator__last_name__icontains=word)
@@ -431,16 +441,14 @@ class RequestFilters(FilterForm):
 
 
 class QueueFilters(RequestFilters):
-    cooperative = forms.ModelChoiceField(label=_("Coopérative"), required=False, queryset=Cooperative.objects.none())
+    cooperative = cooperative_name_field()
     prestation = forms.ModelChoiceField(label=_("Prestation"), required=False, queryset=None)
     annee = forms.TypedChoiceField(label=_("Année"), required=False, coerce=int, choices=[])
     du = date_field(_("Saisie à partir du"), required=False)
     au = date_field(_("Saisie jusqu'au"), required=False)
 
-    def __init__(self, *args, cooperatives=None, benefit_types=None, years=(), **kwargs):
+    def __init__(self, *args, benefit_types=None, years=(), **kwargs):
         super().__init__(*args, **kwargs)
-        if cooperatives is not None:
-            self.fields["cooperative"].queryset = cooperatives
         from .models import BenefitType
 
         self.fields["prestation"].queryset = benefit_types if benefit_types is not None else BenefitType.objects.all()
@@ -449,8 +457,7 @@ class QueueFilters(RequestFilters):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         values = self.active_values()
-        if values.get("cooperative"):
-            queryset = queryset.filter(cooperative=values["cooperative"])
+        queryset = filter_by_cooperative_name(queryset, values.get("cooperative"))
         if values.get("prestation"):
             queryset = queryset.filter(benefit_type=values["prestation"])
         if values.get("annee"):

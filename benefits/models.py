@@ -422,6 +422,9 @@ class BenefitRequest(models.Model):
         indexes = [
             models.Index(fields=["cooperative", "state", "-created_at"], name="benefits_req_coop_state"),
             models.Index(fields=["state", "-created_at"], name="benefits_req_state"),
+            # The queue's and the lists' default order (created_at, pk), read forwards or backwards.
+            models.Index(fields=["created_at", "id"], name="benefits_req_created"),
+            models.Index(fields=["state", "year"], name="benefits_req_state_year"),
             models.Index(fields=["awaiting_approval", "created_at"], name="benefits_req_approval"),
             models.Index(fields=["cooperator", "benefit_type", "year"], name="benefits_req_beneficiary"),
         ]

@@ -30,15 +30,6 @@ def _cooperator_or_404(request, pk):
     return get_object_or_404(selectors.cooperators_for(request.membership), pk=pk)
 
 
-class _OfficerFilters(OfficerCooperatorFilters):
-    """Bound to the officer's cooperatives by the view (a DataTable builds the form itself)."""
-
-    cooperatives = None
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, cooperatives=self.cooperatives, **kwargs)
-
-
 def cooperator_list(request):
     require(request, "benefits.manage_cooperators")
     officer = is_officer(request)
@@ -67,9 +58,7 @@ def cooperator_list(request):
         ),
         Column("login", gettext_lazy("Identifiant"), accessor=lambda c: c.user.identifier if c.user_id else None),
     ]
-    filters = CooperatorFilters
-    if officer:
-        filters = type("Filters", (_OfficerFilters,), {"cooperatives": selectors.cooperatives_for(request.membership)})
+    filters = OfficerCooperatorFilters if officer else CooperatorFilters
     table = DataTable(
         request,
         selectors.cooperators_for(request.membership),

@@ -367,14 +367,11 @@ def request_reject(request, pk):
 def queue(request):
     """The officers' queue across their cooperatives, with filters and bulk payment."""
     require(request, "benefits.process_requests")
-    cooperatives = selectors.cooperatives_for(request.membership)
     years = sorted({timezone.localdate().year, *selectors.tariff_years()}, reverse=True)
 
     class Filters(QueueFilters):
         def __init__(self, *args, **kwargs):
-            super().__init__(
-                *args, cooperatives=cooperatives, benefit_types=selectors.benefit_types(), years=years, **kwargs
-            )
+            super().__init__(*args, benefit_types=selectors.benefit_types(), years=years, **kwargs)
 
     queryset = selectors.officer_queue(request.membership)
     if not any(

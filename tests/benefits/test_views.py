@@ -254,6 +254,16 @@ def test_cooperator_list_search_and_filters(client, world):
     assert "Martin" in html and "Parti" not in html
 
 
+def test_officer_filters_cooperators_by_cooperative_name(client, world):
+    CooperatorFactory(cooperative=world.other_coop, last_name="Ailleurs")
+    as_user(client, world.officer)
+    url = reverse("benefits:cooperator_list")
+    html = page(client, url).content.decode()
+    assert "Martin" in html and "Ailleurs" in html
+    html = page(client, url + f"?cooperative={world.other_coop.organisation.name}").content.decode()
+    assert "Ailleurs" in html and "Martin" not in html
+
+
 def test_cooperator_list_is_constant_in_queries(client, world):
     as_user(client, world.manager)
     assert_constant_queries(
@@ -548,7 +558,7 @@ def test_queue_filters_bulk_pay_and_constant_queries(client, world):
     url = reverse("benefits:queue")
     html = page(client, url).content.decode()
     assert ready[0].reference in html and in_other.reference in html and foreign.reference not in html
-    html = page(client, url + f"?cooperative={world.other_coop.pk}").content.decode()
+    html = page(client, url + f"?cooperative={world.other_coop.organisation.name}").content.decode()
     assert in_other.reference in html and ready[0].reference not in html
     html = page(
         client, url + f"?etat=processing&prestation={world.types[SPORT_CULTURE].pk}&annee={this_year()}"
