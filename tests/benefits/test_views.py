@@ -680,3 +680,25 @@ def test_menus_per_role(client, world):
     as_user(client, world.officer)
     html = page(client, reverse("benefits:queue")).content.decode()
     assert "Demandes à traiter" in html and "Tarifs" in html
+
+
+@pytest.mark.parametrize(
+    ("who", "name", "make_rows"),
+    [
+        ("officer", "benefits:cooperative_list", lambda w, n: [CooperativeFactory(union=w.union) for _ in range(n)]),
+        ("officer", "benefits:contributions", lambda w, n: ContributionFactory.create_batch(n, cooperative=w.coop)),
+        ("manager", "benefits:contributions", lambda w, n: ContributionFactory.create_batch(n, cooperative=w.coop)),
+        (
+            "officer",
+            "benefits:family_documents_pending",
+            lambda w, n: [
+                FamilyDocument.objects.create(cooperator=CooperatorFactory(cooperative=w.coop), kind="family_book")
+                for _ in range(n)
+            ],
+        ),
+        ("officer", "benefits:cooperator_list", lambda w, n: CooperatorFactory.create_batch(n, cooperative=w.coop)),
+    ],
+)
+def test_other_lists_are_constant_in_queries(client, world, who, name, make_rows):
+    as_user(client, world.user(who))
+    assert_constant_queries(client, reverse(name), lambda n: make_rows(world, n))
