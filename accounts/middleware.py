@@ -12,10 +12,16 @@ from . import perms
 SESSION_AUTH_STARTED = "guichet_auth_started"
 SESSION_MEMBERSHIP = "guichet_membership_id"
 SESSION_EXPIRED = "guichet_session_expired"
+SESSION_TOUCHED = "guichet_touched"
 
 
 class SessionLifetimeMiddleware:
-    """Ends a session 12 hours (setting) after login, whatever the activity. Idle timeout is the cookie age."""
+    """Ends a session 12 hours (setting) after login, whatever the activity.
+
+    The idle timeout is the session's age (SESSION_COOKIE_AGE), renewed by activity: the session is
+    marked modified, hence saved with a new expiry, when it was last renewed SESSION_REFRESH_SECONDS
+    ago or more, so that a busy user does not cost a database write per page.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -30,6 +36,9 @@ class SessionLifetimeMiddleware:
                 # The message middleware runs after this one: the login page says it (see LoginView).
                 request.session[SESSION_EXPIRED] = True
                 return redirect(settings.LOGIN_URL)
+            now = time.time()
+            if now - request.session.get(SESSION_TOUCHED, 0) >= settings.SESSION_REFRESH_SECONDS:
+                request.session[SESSION_TOUCHED] = now
         return self.get_response(request)
 
 

@@ -5,13 +5,17 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.enums import Role, SecurityEventKind
-from accounts.middleware import SESSION_AUTH_STARTED
+from accounts.middleware import SESSION_AUTH_STARTED, SESSION_TOUCHED
 from accounts.models import SecurityEvent, UserSession
 from accounts.services.credentials import account_disable, sessions_end
 from tests.accounts.factories import DEFAULT_PASSWORD, member
@@ -25,6 +29,11 @@ def login(client, user, password=DEFAULT_PASSWORD):
     return response
 
 
+def forget_cached_sessions():
+    """With Redis, sessions are read from the cache (cached_db): after editing rows, read them again."""
+    caches[settings.SESSION_CACHE_ALIAS].clear()
+
+
 def signed_in(client):
     response = client.get(reverse("portal:dashboard"))
     return response.status_code == 200
@@ -32,7 +41,8 @@ def signed_in(client):
 
 def test_settings(settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_SAVE_EVERY_REQUEST is False  # renewed at most once a minute instead
+    assert settings.SESSION_REFRESH_SECONDS == 60
     assert settings.SESSION_ABSOLUTE_SECONDS == 12 * 3600
     assert settings.SESSION_COOKIE_HTTPONLY is True
 
@@ -48,11 +58,26 @@ def test_login_records_the_start_and_the_session(client):
 def test_idle_timeout_is_renewed_by_activity(client):
     user = member(Role.COOPERATOR)
     login(client, user)
-    session = Session.objects.get(session_key=client.session.session_key)
-    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + timedelta(minutes=1))
+    session = client.session
+    session[SESSION_TOUCHED] = time.time() - 61  # last renewed more than a minute ago
+    session.save()
+    Session.objects.filter(session_key=session.session_key).update(expire_date=timezone.now() + timedelta(minutes=1))
+    forget_cached_sessions()
     assert signed_in(client)
-    renewed = Session.objects.get(pk=session.pk).expire_date
+    renewed = Session.objects.get(session_key=session.session_key).expire_date
     assert renewed > timezone.now() + timedelta(minutes=29)
+
+
+def test_activity_does_not_write_the_session_on_every_page(client):
+    user = member(Role.COOPERATOR)
+    login(client, user)
+    assert signed_in(client)  # renews the session once
+    key = client.session.session_key
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + timedelta(minutes=10))
+    with CaptureQueriesContext(connection) as queries:
+        assert signed_in(client)
+    assert not [q for q in queries.captured_queries if "UPDATE" in q["sql"] and "django_session" in q["sql"]]
+    assert Session.objects.get(session_key=key).expire_date < timezone.now() + timedelta(minutes=11)
 
 
 def test_idle_session_has_ended(client):
@@ -61,6 +86,7 @@ def test_idle_session_has_ended(client):
     Session.objects.filter(session_key=client.session.session_key).update(
         expire_date=timezone.now() - timedelta(seconds=1)
     )
+    forget_cached_sessions()
     response = client.get(reverse("portal:dashboard"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
