@@ -32,3 +32,16 @@ def test_seed_demo_creates_every_kind_and_role_once(settings, capsys):
         validate_password(spec.password, user)  # demo passwords follow each space's policy
     for membership in Membership.objects.select_related("organisation"):
         membership.full_clean()  # every demo role is valid for its organisation's kind
+
+
+def test_readme_lists_every_demo_account():
+    readme = (settings_module_root() / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("<!-- demo-accounts -->") : readme.index("<!-- /demo-accounts -->")]
+    for spec in ACCOUNTS:
+        assert f"| `{spec.identifier}` | `{spec.password}` |" in table, f"README lacks demo account {spec.identifier}"
+
+
+def settings_module_root():
+    from django.conf import settings
+
+    return settings.BASE_DIR
