@@ -2,14 +2,12 @@
 
 import io
 import json
-import threading
-import time
 import zipfile
 
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -21,6 +19,7 @@ from accounts.services.security_log import log_event
 from portal.models import Transition
 from tests.accounts.factories import MembershipFactory, OrganisationFactory, login_verified, member, totp_device
 from tests.utils.queries import assert_constant_queries
+from tests.utils.race import race
 
 pytestmark = pytest.mark.django_db
 
@@ -225,37 +224,10 @@ def client_class_login(user):
 def test_two_admins_processing_at_once_cannot_both_win():
     officer = member("union_officer")
     erasure = pending_request()
-    first_holds_lock = threading.Event()
-    results = {}
-
-    def first():
-        try:
-            with transaction.atomic():
-                gdpr.erasure_request_process(erasure=erasure, actor=officer, accept=False, reason="Non")
-                first_holds_lock.set()
-                time.sleep(0.5)  # the second starts while this transaction still holds the row
-            results["first"] = "won"
-        except Exception as exc:  # noqa: BLE001
-            results["first"] = exc
-        finally:
-            first_holds_lock.set()
-            connection.close()
-
-    def second():
-        try:
-            first_holds_lock.wait(5)
-            gdpr.erasure_request_process(erasure=erasure, actor=officer, accept=True)
-            results["second"] = "won"
-        except Exception as exc:  # noqa: BLE001
-            results["second"] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(10)
+    results = race(
+        lambda: gdpr.erasure_request_process(erasure=erasure, actor=officer, accept=False, reason="Non"),
+        lambda: gdpr.erasure_request_process(erasure=erasure, actor=officer, accept=True),
+    )
     assert results["first"] == "won"
     assert isinstance(results["second"], ValidationError)
     erasure.refresh_from_db()

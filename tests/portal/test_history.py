@@ -1,13 +1,11 @@
 """History: transitions recorded and shown as a timeline; a transition locks its row."""
 
-import threading
-import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -16,6 +14,7 @@ from accounts.models import ErasureRequest
 from portal.history import TransitionNotAllowed, record_transition, timeline_for, transition
 from portal.models import Transition
 from tests.accounts.factories import UserFactory
+from tests.utils.race import race
 
 PENDING, DONE, REFUSED = ErasureRequest.Status.PENDING, ErasureRequest.Status.DONE, ErasureRequest.Status.REFUSED
 
@@ -134,37 +133,10 @@ def test_transition_is_atomic_when_the_history_cannot_be_written(monkeypatch):
 )
 def test_two_concurrent_transitions_cannot_both_win():
     subject = erasure_request()
-    first_holds_lock = threading.Event()
-    results = {}
-
-    def first():
-        try:
-            with transaction.atomic():
-                transition(ErasureRequest, subject.pk, field="status", allowed_from=[PENDING], to=DONE, actor=None)
-                first_holds_lock.set()
-                time.sleep(0.5)  # the second one starts while this transaction still holds the row
-            results["first"] = "won"
-        except Exception as exc:  # noqa: BLE001
-            results["first"] = exc
-        finally:
-            first_holds_lock.set()
-            connection.close()
-
-    def second():
-        try:
-            first_holds_lock.wait(5)
-            transition(ErasureRequest, subject.pk, field="status", allowed_from=[PENDING], to=REFUSED, actor=None)
-            results["second"] = "won"
-        except Exception as exc:  # noqa: BLE001
-            results["second"] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(10)
+    results = race(
+        lambda: transition(ErasureRequest, subject.pk, field="status", allowed_from=[PENDING], to=DONE, actor=None),
+        lambda: transition(ErasureRequest, subject.pk, field="status", allowed_from=[PENDING], to=REFUSED, actor=None),
+    )
 
     assert results["first"] == "won"
     assert isinstance(results["second"], TransitionNotAllowed)
