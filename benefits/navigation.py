@@ -3,7 +3,9 @@
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
-from portal.navigation import MenuItem, register_menu
+from portal.navigation import MenuItem, register_menu, register_panel
+
+from . import panels
 
 FAMILY_VIEWS = (
     "benefits:cooperator_detail",
@@ -93,3 +95,5 @@ def register():
             MenuItem(_("Extractions"), "benefits:exports", perm="benefits.export_cooperators"),
         ],
     )
+    for role in (Role.COOP_MANAGER, Role.COOPERATOR, Role.UNION_OFFICER):
+        register_panel(role, "benefits/panels/requests.html", context=panels.requests_summary)

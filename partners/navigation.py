@@ -3,7 +3,9 @@
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
-from portal.navigation import MenuItem, register_menu
+from portal.navigation import MenuItem, register_menu, register_panel
+
+from . import panels
 
 KIND_SLUGS = ("regimes", "caisses", "types-partenaire", "types-convention", "actualites", "documentation")
 
@@ -67,3 +69,6 @@ def register():
             ),
         ],
     )
+    register_panel(Role.FUND_ADMIN, "partners/panels/fund.html", context=panels.fund_summary)
+    register_panel(Role.NATIONAL_ADMIN, "partners/panels/national.html", context=panels.national_summary)
+    register_panel(Role.PARTNER_USER, "partners/panels/partner.html", context=panels.partner_summary)

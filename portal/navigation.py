@@ -4,14 +4,16 @@ A space registers, for its roles, the menu entries and the dashboard panels it o
 its AppConfig.ready():
 
     register_menu(Role.COOP_MANAGER, [MenuItem(_("Demandes"), "benefits:request_list", perm="benefits.view_request")])
-    register_panel(Role.COOP_MANAGER, "benefits/panels/requests.html")
+    register_panel(Role.COOP_MANAGER, "benefits/panels/requests.html", context=panels.requests_summary)
 
 The shell builds the navigation of the current membership (`menu_for(membership, user)`: items whose
 `perm` the user lacks are left out) and the dashboard (`panels_for(membership)`; each panel template
-is included with the dashboard's context: `request`, `current_membership`, `current_organisation`).
+is included with the dashboard's context: `request`, `current_membership`, `current_organisation`,
+and `data`, what the panel's `context(request)` function returned).
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -58,10 +60,24 @@ def register_menu(role, items):
     registry.menus.setdefault(role, []).extend(items)
 
 
-def register_panel(role, template_name):
+@dataclass(frozen=True)
+class Panel:
+    """A dashboard panel: its template and, optionally, `context(request) -> dict` computing what it shows.
+
+    The context function runs a constant number of queries (counts, a few rows) from the space's selectors.
+    """
+
+    template: str
+    context: Any = None
+
+    def render_context(self, request):
+        return self.context(request) if self.context else {}
+
+
+def register_panel(role, template_name, context=None):
     panels = registry.panels.setdefault(role, [])
-    if template_name not in panels:
-        panels.append(template_name)
+    if all(panel.template != template_name for panel in panels):
+        panels.append(Panel(template_name, context))
 
 
 def register_account_link(url_name, label):

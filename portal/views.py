@@ -88,7 +88,12 @@ def dashboard(request):
     return render(
         request,
         "portal/dashboard.html",
-        {"panels": panels_for(membership), "recent_jobs": recent_jobs},
+        {
+            "panels": [
+                {"template": panel.template, "data": panel.render_context(request)} for panel in panels_for(membership)
+            ],
+            "recent_jobs": recent_jobs,
+        },
     )
 
 
