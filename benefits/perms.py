@@ -87,78 +87,39 @@ class _Who:
         ) and cooperator.user_id == user.pk
 
 
-@rule("benefits.use_space")
-def can_use_space(user, obj=None):
+def _is_any(user, obj, *who):
+    """Whether the user is any of `who` ("officer", "manager", "family") with respect to the object."""
     w = _Who(user, obj)
-    return w.officer or w.manager or w.family
+    return any(getattr(w, name) for name in who)
 
 
-@rule("benefits.view_catalogue")
-def can_view_catalogue(user, obj=None):
-    return can_use_space(user, obj)
+def _granted_to(perm, *who):
+    """Register the rule `perm`: granted to the user who is any of `who` for the object."""
+
+    def check(user, obj=None):
+        return _is_any(user, obj, *who)
+
+    check.__name__ = check.__qualname__ = "can_" + perm.split(".", 1)[1]
+    return rule(perm)(check)
 
 
-@rule("benefits.edit_cooperative_info")
-def can_edit_cooperative_info(user, obj=None):
-    """Identity and address: the HR manager of the cooperative (and the Union's officers)."""
-    w = _Who(user, obj)
-    return w.manager or w.officer
-
-
-@rule("benefits.manage_cooperatives")
-def can_manage_cooperatives(user, obj=None):
-    """Legal form, package, contributions, tariffs, family documents: the Union's officers."""
-    return _Who(user, obj).officer
-
-
-@rule("benefits.manage_cooperators")
-def can_manage_cooperators(user, obj=None):
-    """List, create and edit cooperators, create their logins: HR manager and officers."""
-    w = _Who(user, obj)
-    return w.manager or w.officer
-
-
-@rule("benefits.view_family")
-def can_view_family(user, obj=None):
-    w = _Who(user, obj)
-    return w.manager or w.officer or w.family
-
-
-@rule("benefits.manage_dependants")
-def can_manage_dependants(user, obj=None):
-    """Dependants are created by the cooperator or an officer, never by the cooperative (000)."""
-    w = _Who(user, obj)
-    return w.family or w.officer
-
-
-@rule("benefits.add_family_document")
-def can_add_family_document(user, obj=None):
-    w = _Who(user, obj)
-    return w.family or w.manager or w.officer
-
-
-@rule("benefits.review_family_document")
-def can_review_family_document(user, obj=None):
-    return _Who(user, obj).officer
-
-
-@rule("benefits.view_requests")
-def can_view_requests(user, obj=None):
-    w = _Who(user, obj)
-    return w.manager or w.family
-
-
-@rule("benefits.create_request")
-def can_create_request(user, obj=None):
-    """HR managers for any cooperator of their cooperative; a cooperator for their own family."""
-    w = _Who(user, obj)
-    return w.manager or w.family
-
-
-@rule("benefits.view_request")
-def can_view_request(user, obj=None):
-    w = _Who(user, obj)
-    return w.manager or w.family or w.officer
+can_use_space = _granted_to("benefits.use_space", "officer", "manager", "family")
+can_view_catalogue = _granted_to("benefits.view_catalogue", "officer", "manager", "family")
+# Identity and address: the HR manager of the cooperative (and the Union's officers).
+can_edit_cooperative_info = _granted_to("benefits.edit_cooperative_info", "manager", "officer")
+# Legal form, package, contributions, tariffs, family documents: the Union's officers.
+can_manage_cooperatives = _granted_to("benefits.manage_cooperatives", "officer")
+# List, create and edit cooperators, create their logins: HR manager and officers.
+can_manage_cooperators = _granted_to("benefits.manage_cooperators", "manager", "officer")
+can_view_family = _granted_to("benefits.view_family", "manager", "officer", "family")
+# Dependants are created by the cooperator or an officer, never by the cooperative (000).
+can_manage_dependants = _granted_to("benefits.manage_dependants", "family", "officer")
+can_add_family_document = _granted_to("benefits.add_family_document", "family", "manager", "officer")
+can_review_family_document = _granted_to("benefits.review_family_document", "officer")
+can_view_requests = _granted_to("benefits.view_requests", "manager", "family")
+# HR managers for any cooperator of their cooperative; a cooperator for their own family.
+can_create_request = _granted_to("benefits.create_request", "manager", "family")
+can_view_request = _granted_to("benefits.view_request", "manager", "family", "officer")
 
 
 @rule("benefits.change_request")
@@ -166,20 +127,17 @@ def can_change_request(user, obj=None):
     """Grey and yellow requests can be edited, completed or withdrawn by their cooperative or family."""
     if isinstance(obj, BenefitRequest) and obj.state not in EDITABLE_STATES:
         return False
-    w = _Who(user, obj)
-    return w.manager or w.family
+    return _is_any(user, obj, "manager", "family")
 
 
 @rule("benefits.approve_request")
 def can_approve_request(user, obj=None):
     if isinstance(obj, BenefitRequest) and not (obj.awaiting_approval and obj.state == RequestState.ENTERED):
         return False
-    return _Who(user, obj).manager
+    return _is_any(user, obj, "manager")
 
 
-@rule("benefits.process_requests")
-def can_process_requests(user, obj=None):
-    return _Who(user, obj).officer
+can_process_requests = _granted_to("benefits.process_requests", "officer")
 
 
 @rule("benefits.view_contributions")
@@ -198,13 +156,5 @@ def can_view_contributions(user, obj=None):
     return Cooperative.objects.filter(organisation_id__in=managed, legal_form__in=SCOP_SCIC).exists()
 
 
-@rule("benefits.view_statistics")
-def can_view_statistics(user, obj=None):
-    w = _Who(user, obj)
-    return w.manager or w.officer
-
-
-@rule("benefits.export_cooperators")
-def can_export_cooperators(user, obj=None):
-    w = _Who(user, obj)
-    return w.manager or w.officer
+can_view_statistics = _granted_to("benefits.view_statistics", "manager", "officer")
+can_export_cooperators = _granted_to("benefits.export_cooperators", "manager", "officer")
