@@ -41,6 +41,26 @@ def _detail_url(obj):
     return reverse("benefits:request_detail", args=[obj.pk])
 
 
+def _act(request, obj, service, success, *, scope, refusal=ValidationError, **fields):
+    """Runs a state change on the request: its refusal becomes error messages, its success the message
+    `success` (formatted with the reference); back to the request's page either way."""
+    try:
+        service(request_id=obj.pk, scope=scope, actor=request.user, **fields)
+    except refusal as error:
+        error_messages(request, error)
+    else:
+        messages.success(request, success % {"ref": obj.reference})
+    return redirect("benefits:request_detail", obj.pk)
+
+
+def _not_awaiting_approval(request, obj):
+    """The redirect (with its message) when the request does not wait for this manager's approval."""
+    if not is_manager(request) or not request.user.has_perm("benefits.approve_request", obj):
+        messages.error(request, _("Cette demande n'attend plus l'accord de la coopérative."))
+        return redirect("benefits:request_detail", obj.pk)
+    return None
+
+
 def _columns(*, with_cooperator, with_cooperative=False, select=False):
     columns = []
     if select:
@@ -268,15 +288,14 @@ def request_withdraw(request, pk):
         return render(request, "benefits/request_withdraw.html", {"benefit_request": obj})
     if not request.user.has_perm("benefits.change_request", obj):
         raise PermissionDenied
-    try:
-        services.request_withdraw(
-            request_id=obj.pk, scope=selectors.requests_for(request.membership), actor=request.user
-        )
-    except TransitionNotAllowed as error:
-        error_messages(request, error)
-    else:
-        messages.success(request, _("La demande %(ref)s est retirée.") % {"ref": obj.reference})
-    return redirect("benefits:request_detail", obj.pk)
+    return _act(
+        request,
+        obj,
+        services.request_withdraw,
+        _("La demande %(ref)s est retirée."),
+        scope=selectors.requests_for(request.membership),
+        refusal=TransitionNotAllowed,
+    )
 
 
 def request_documents_add(request, pk):
@@ -322,18 +341,15 @@ def request_approve(request, pk):
     require(request, "benefits.view_request", obj)
     if request.method != "POST":
         return method_not_allowed()
-    if not is_manager(request) or not request.user.has_perm("benefits.approve_request", obj):
-        messages.error(request, _("Cette demande n'attend plus l'accord de la coopérative."))
-        return redirect("benefits:request_detail", obj.pk)
-    try:
-        services.request_approve(
-            request_id=obj.pk, scope=selectors.requests_for(request.membership), actor=request.user
-        )
-    except ValidationError as error:
-        error_messages(request, error)
-    else:
-        messages.success(request, _("Accord donné : l'Union peut traiter la demande %(ref)s.") % {"ref": obj.reference})
-    return redirect("benefits:request_detail", obj.pk)
+    if refused := _not_awaiting_approval(request, obj):
+        return refused
+    return _act(
+        request,
+        obj,
+        services.request_approve,
+        _("Accord donné : l'Union peut traiter la demande %(ref)s."),
+        scope=selectors.requests_for(request.membership),
+    )
 
 
 def request_reject(request, pk):
@@ -341,24 +357,19 @@ def request_reject(request, pk):
     require(request, "benefits.view_request", obj)
     if request.method != "POST":
         return method_not_allowed()
-    if not is_manager(request) or not request.user.has_perm("benefits.approve_request", obj):
-        messages.error(request, _("Cette demande n'attend plus l'accord de la coopérative."))
-        return redirect("benefits:request_detail", obj.pk)
+    if refused := _not_awaiting_approval(request, obj):
+        return refused
     form = ReasonForm(request.POST, prefix="rejet")
     if not form.is_valid():
         return _render_detail(request, obj, reject_form=form)
-    try:
-        services.request_reject(
-            request_id=obj.pk,
-            scope=selectors.requests_for(request.membership),
-            actor=request.user,
-            reason=form.cleaned_data["reason"],
-        )
-    except ValidationError as error:
-        error_messages(request, error)
-    else:
-        messages.success(request, _("La demande %(ref)s est rejetée.") % {"ref": obj.reference})
-    return redirect("benefits:request_detail", obj.pk)
+    return _act(
+        request,
+        obj,
+        services.request_reject,
+        _("La demande %(ref)s est rejetée."),
+        scope=selectors.requests_for(request.membership),
+        reason=form.cleaned_data["reason"],
+    )
 
 
 # --- Union officers ------------------------------------------------------------------------------
@@ -420,13 +431,9 @@ def request_take(request, pk):
     obj = _officer_action(request, pk)
     if request.method != "POST":
         return method_not_allowed()
-    try:
-        services.request_take(request_id=obj.pk, scope=_scope(request), actor=request.user)
-    except ValidationError as error:
-        error_messages(request, error)
-    else:
-        messages.success(request, _("Vous avez pris en charge la demande %(ref)s.") % {"ref": obj.reference})
-    return redirect("benefits:request_detail", obj.pk)
+    return _act(
+        request, obj, services.request_take, _("Vous avez pris en charge la demande %(ref)s."), scope=_scope(request)
+    )
 
 
 def request_amount(request, pk):
@@ -461,15 +468,14 @@ def request_pay(request, pk):
     form = PayForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, obj, pay_form=form)
-    try:
-        services.request_pay(
-            request_id=obj.pk, scope=_scope(request), actor=request.user, payment_date=form.cleaned_data["payment_date"]
-        )
-    except ValidationError as error:
-        error_messages(request, error)
-    else:
-        messages.success(request, _("La demande %(ref)s est payée.") % {"ref": obj.reference})
-    return redirect("benefits:request_detail", obj.pk)
+    return _act(
+        request,
+        obj,
+        services.request_pay,
+        _("La demande %(ref)s est payée."),
+        scope=_scope(request),
+        payment_date=form.cleaned_data["payment_date"],
+    )
 
 
 def request_refuse(request, pk):
@@ -479,15 +485,14 @@ def request_refuse(request, pk):
     form = ReasonForm(request.POST, prefix="refus")
     if not form.is_valid():
         return _render_detail(request, obj, refuse_form=form)
-    try:
-        services.request_refuse(
-            request_id=obj.pk, scope=_scope(request), actor=request.user, reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as error:
-        error_messages(request, error)
-    else:
-        messages.success(request, _("La demande %(ref)s est refusée.") % {"ref": obj.reference})
-    return redirect("benefits:request_detail", obj.pk)
+    return _act(
+        request,
+        obj,
+        services.request_refuse,
+        _("La demande %(ref)s est refusée."),
+        scope=_scope(request),
+        reason=form.cleaned_data["reason"],
+    )
 
 
 def bulk_pay(request):
