@@ -43,6 +43,24 @@ def _email_users(users, *, template, context, event):
         send_email(to=user.email, template=template, context=context, user=user, event=event)
 
 
+def _decide(model, pk, *, allowed_from, to, actor, scope, reason=None):
+    """A fund administrator's decision on a pre-registration or a convention: the transition, stamped
+    with who decided and when; an invalidation (`reason` given) also keeps its reason on the object."""
+    extra_updates = {"decided_by": actor, "decided_at": timezone.now()}
+    if reason is not None:
+        extra_updates["reason"] = reason
+    return transition(
+        model,
+        pk,
+        allowed_from=allowed_from,
+        to=to,
+        actor=actor,
+        reason=reason or "",
+        scope=scope,
+        extra_updates=extra_updates,
+    )
+
+
 def login_is_taken(login, *, exclude_preregistration=None):
     User = get_user_model()
     if User.objects.filter(identifier__iexact=login).exists():
@@ -114,14 +132,13 @@ def preregistration_submit(*, data, request=None) -> PreRegistration:
 @transaction.atomic
 def preregistration_validate(*, preregistration_id, actor, scope, request=None) -> PreRegistration:
     """The fund accepts: partner, validated convention and active administrator account (temporary password)."""
-    preregistration = transition(
+    preregistration = _decide(
         PreRegistration,
         preregistration_id,
         allowed_from=[PreRegistrationState.PENDING],
         to=PreRegistrationState.VALIDATED,
         actor=actor,
         scope=scope,
-        extra_updates={"decided_by": actor, "decided_at": timezone.now()},
     )
     organisation = Organisation(kind=OrganisationKind.PARTNER, name=preregistration.partner_name)
     organisation.full_clean()
@@ -175,15 +192,14 @@ def preregistration_validate(*, preregistration_id, actor, scope, request=None) 
 def preregistration_invalidate(*, preregistration_id, actor, scope, reason, request=None) -> PreRegistration:
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Indiquez le motif de l'invalidation.")})
-    preregistration = transition(
+    preregistration = _decide(
         PreRegistration,
         preregistration_id,
         allowed_from=[PreRegistrationState.PENDING],
         to=PreRegistrationState.INVALIDATED,
         actor=actor,
-        reason=reason,
         scope=scope,
-        extra_updates={"decided_by": actor, "decided_at": timezone.now(), "reason": reason},
+        reason=reason,
     )
     send_email(
         to=preregistration.admin_email,
@@ -229,14 +245,13 @@ def _partner_admins(partner):
 
 @transaction.atomic
 def convention_validate(*, convention_id, actor, scope) -> Convention:
-    convention = transition(
+    convention = _decide(
         Convention,
         convention_id,
         allowed_from=[ConventionState.AWAITING],
         to=ConventionState.VALIDATED,
         actor=actor,
         scope=scope,
-        extra_updates={"decided_by": actor, "decided_at": timezone.now()},
     )
     _email_users(
         _partner_admins(convention.partner),
@@ -249,15 +264,15 @@ def convention_validate(*, convention_id, actor, scope) -> Convention:
 
 @transaction.atomic
 def convention_invalidate(*, convention_id, actor, scope, reason="") -> Convention:
-    convention = transition(
+    # A missing reason (None) is stored as "", as it always was.
+    convention = _decide(
         Convention,
         convention_id,
         allowed_from=[ConventionState.AWAITING],
         to=ConventionState.INVALIDATED,
         actor=actor,
-        reason=reason,
         scope=scope,
-        extra_updates={"decided_by": actor, "decided_at": timezone.now(), "reason": reason or ""},
+        reason=reason or "",
     )
     _email_users(
         _partner_admins(convention.partner),
