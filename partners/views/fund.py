@@ -41,40 +41,49 @@ def queue(request):
     return render(request, "partners/fund_queue.html", {"table": preregistrations, "conventions": conventions})
 
 
-def preregistration_detail(request, pk):
-    scope = selectors.preregistrations_for(request.membership)
-    preregistration = get_object_or_404(scope, pk=pk)
-    require(request, "partners.process_registrations", preregistration)
+def _decision_page(request, obj, *, template, name, validate, invalidate, validated, invalidated):
+    """A fund administrator's decision on `obj`: validate, or invalidate with a reason. A decision goes
+    back to the queue with the message `validated` / `invalidated`; the service's refusal is shown on
+    the page, with the object read again."""
     form = InvalidateForm()
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "validate":
-                services.preregistration_validate(
-                    preregistration_id=pk, actor=request.user, scope=scope, request=request
-                )
-                messages.success(
-                    request,
-                    _("La préinscription de « %(name)s » est validée : l'administrateur reçoit son mot de passe.")
-                    % {"name": preregistration.partner_name},
-                )
+                validate()
+                messages.success(request, validated)
                 return redirect("partners:fund_queue")
             if action == "invalidate":
                 form = InvalidateForm(request.POST)
                 if form.is_valid():
-                    services.preregistration_invalidate(
-                        preregistration_id=pk, actor=request.user, scope=scope, reason=form.cleaned_data["reason"]
-                    )
-                    messages.success(request, _("La préinscription est invalidée ; le partenaire en est informé."))
+                    invalidate(form.cleaned_data["reason"])
+                    messages.success(request, invalidated)
                     return redirect("partners:fund_queue")
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
-            preregistration.refresh_from_db()
-    return render(
+            obj.refresh_from_db()
+    return render(request, template, {name: obj, "form": form, "timeline": timeline_for(obj)})
+
+
+def preregistration_detail(request, pk):
+    scope = selectors.preregistrations_for(request.membership)
+    preregistration = get_object_or_404(scope, pk=pk)
+    require(request, "partners.process_registrations", preregistration)
+    return _decision_page(
         request,
-        "partners/fund_preregistration.html",
-        {"preregistration": preregistration, "form": form, "timeline": timeline_for(preregistration)},
+        preregistration,
+        template="partners/fund_preregistration.html",
+        name="preregistration",
+        validate=lambda: services.preregistration_validate(
+            preregistration_id=pk, actor=request.user, scope=scope, request=request
+        ),
+        invalidate=lambda reason: services.preregistration_invalidate(
+            preregistration_id=pk, actor=request.user, scope=scope, reason=reason
+        ),
+        validated=_("La préinscription de « %(name)s » est validée : l'administrateur reçoit son mot de passe.")
+        % {"name": preregistration.partner_name},
+        invalidated=_("La préinscription est invalidée ; le partenaire en est informé."),
     )
 
 
@@ -82,34 +91,18 @@ def convention_detail(request, pk):
     scope = selectors.fund_conventions_for(request.membership)
     convention = get_object_or_404(scope, pk=pk)
     require(request, "partners.process_registrations", convention)
-    form = InvalidateForm()
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "validate":
-                services.convention_validate(convention_id=pk, actor=request.user, scope=scope)
-                messages.success(request, _("La convention n° %(code)s est validée.") % {"code": convention.code})
-                return redirect("partners:fund_queue")
-            if action == "invalidate":
-                form = InvalidateForm(request.POST)
-                if form.is_valid():
-                    services.convention_invalidate(
-                        convention_id=pk, actor=request.user, scope=scope, reason=form.cleaned_data["reason"]
-                    )
-                    messages.success(
-                        request,
-                        _("La convention n° %(code)s est invalidée ; le partenaire en est informé.")
-                        % {"code": convention.code},
-                    )
-                    return redirect("partners:fund_queue")
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-            convention.refresh_from_db()
-    return render(
+    return _decision_page(
         request,
-        "partners/fund_convention.html",
-        {"convention": convention, "form": form, "timeline": timeline_for(convention)},
+        convention,
+        template="partners/fund_convention.html",
+        name="convention",
+        validate=lambda: services.convention_validate(convention_id=pk, actor=request.user, scope=scope),
+        invalidate=lambda reason: services.convention_invalidate(
+            convention_id=pk, actor=request.user, scope=scope, reason=reason
+        ),
+        validated=_("La convention n° %(code)s est validée.") % {"code": convention.code},
+        invalidated=_("La convention n° %(code)s est invalidée ; le partenaire en est informé.")
+        % {"code": convention.code},
     )
 
 
