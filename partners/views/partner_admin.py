@@ -45,47 +45,52 @@ def _apply_errors(form, error):
             form.add_error(None, message)
 
 
+def _saved(request, form, save):
+    """Whether a POSTed, valid form was saved by `save(cleaned_data)`; the service's refusal goes on the form."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        save(form.cleaned_data)
+    except ValidationError as error:
+        _apply_errors(form, error)
+        return False
+    return True
+
+
 def partner_tab(request):
     partner = _partner(request)
     initial = {"name": partner.name, "siret": partner.siret, "email": partner.email, "phone": partner.phone}
     form = PartnerForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.partner_update(partner=partner, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Les informations du partenaire sont enregistrées."))
-            return redirect("partners:admin_partner")
+    if _saved(request, form, lambda data: services.partner_update(partner=partner, actor=request.user, **data)):
+        messages.success(request, _("Les informations du partenaire sont enregistrées."))
+        return redirect("partners:admin_partner")
     return _render(request, partner, "partenaire", "partners/admin_partner.html", {"form": form})
 
 
 def users_tab(request):
     partner = _partner(request)
     form = PartnerUserForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.partner_user_create(
-                partner=partner,
-                actor=request.user,
-                last_name=data["last_name"],
-                first_name=data["first_name"],
-                login=data["login"],
-                phone=data["phone"],
-                email=data["email"],
-                is_admin=data["is_admin"],
-                request=request,
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("L'utilisateur %(login)s est créé : il reçoit son mot de passe temporaire par e-mail.")
-                % {"login": data["login"]},
-            )
-            return redirect("partners:admin_users")
+
+    def create(data):
+        services.partner_user_create(
+            partner=partner,
+            actor=request.user,
+            last_name=data["last_name"],
+            first_name=data["first_name"],
+            login=data["login"],
+            phone=data["phone"],
+            email=data["email"],
+            is_admin=data["is_admin"],
+            request=request,
+        )
+
+    if _saved(request, form, create):
+        messages.success(
+            request,
+            _("L'utilisateur %(login)s est créé : il reçoit son mot de passe temporaire par e-mail.")
+            % {"login": form.cleaned_data["login"]},
+        )
+        return redirect("partners:admin_users")
     memberships = list(selectors.partner_memberships_for(request.membership))
     return _render(
         request, partner, "utilisateurs", "partners/admin_users.html", {"form": form, "memberships": memberships}
@@ -105,16 +110,13 @@ def user_edit(request, pk):
         "is_admin": membership.is_admin,
     }
     form = PartnerUserForm(request.POST if request.method == "POST" else None, initial=initial, editing=True, own=own)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.partner_user_update(
-                membership=membership, actor=request.user, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("L'utilisateur %(login)s est enregistré.") % {"login": user.identifier})
-            return redirect("partners:admin_users")
+    if _saved(
+        request,
+        form,
+        lambda data: services.partner_user_update(membership=membership, actor=request.user, request=request, **data),
+    ):
+        messages.success(request, _("L'utilisateur %(login)s est enregistré.") % {"login": user.identifier})
+        return redirect("partners:admin_users")
     return _render(
         request,
         partner,
@@ -145,26 +147,24 @@ def user_delete(request, pk):
 def conventions_tab(request):
     partner = _partner(request)
     form = ConventionForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.convention_add(
-                partner=partner,
-                regime=data["regime"],
-                fund=data["fund"],
-                convention_type=data["convention_type"],
-                code=data["code"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("La convention n° %(code)s est enregistrée ; elle attend la validation de la caisse.")
-                % {"code": data["code"]},
-            )
-            return redirect("partners:admin_conventions")
+
+    def add(data):
+        services.convention_add(
+            partner=partner,
+            regime=data["regime"],
+            fund=data["fund"],
+            convention_type=data["convention_type"],
+            code=data["code"],
+            actor=request.user,
+        )
+
+    if _saved(request, form, add):
+        messages.success(
+            request,
+            _("La convention n° %(code)s est enregistrée ; elle attend la validation de la caisse.")
+            % {"code": form.cleaned_data["code"]},
+        )
+        return redirect("partners:admin_conventions")
     conventions = list(selectors.partner_conventions_for(request.membership).order_by("created_at", "pk"))
     return _render(
         request, partner, "conventions", "partners/admin_conventions.html", {"form": form, "conventions": conventions}
@@ -175,12 +175,7 @@ def address_tab(request):
     partner = _partner(request)
     initial = {name: getattr(partner, name) for name in Address.ADDRESS_FIELDS}
     form = AddressForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.partner_address_update(partner=partner, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("L'adresse est enregistrée."))
-            return redirect("partners:admin_address")
+    if _saved(request, form, lambda data: services.partner_address_update(partner=partner, actor=request.user, **data)):
+        messages.success(request, _("L'adresse est enregistrée."))
+        return redirect("partners:admin_address")
     return _render(request, partner, "adresse", "partners/admin_address.html", {"form": form})
