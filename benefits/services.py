@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.enums import Role
 from accounts.models import Membership
@@ -468,11 +469,38 @@ def request_update(*, request_id, scope, actor, benefit_type, dependant=None, co
     )
     if reasons:
         raise NotEligible(reasons)
+    changes = []
+    if benefit_type.pk != request_obj.benefit_type_id:
+        changes.append(
+            _("prestation « %(before)s » → « %(after)s »")
+            % {"before": request_obj.benefit_type.name, "after": benefit_type.name}
+        )
+    if getattr(dependant, "pk", None) != request_obj.dependant_id:
+        before = request_obj.beneficiary_name
+        request_obj.dependant = dependant
+        changes.append(
+            _("bénéficiaire « %(before)s » → « %(after)s »") % {"before": before, "after": request_obj.beneficiary_name}
+        )
+    if (comment or "") != request_obj.comment:
+        changes.append(_("commentaire modifié"))
     request_obj.benefit_type = benefit_type
     request_obj.dependant = dependant
     request_obj.comment = comment or ""
     request_obj.save(update_fields=["benefit_type", "dependant", "comment", "updated_at"])
-    _attach(request_obj, files, actor)
+    documents = _attach(request_obj, files, actor)
+    if documents:
+        changes.append(
+            ngettext("%(count)d pièce ajoutée", "%(count)d pièces ajoutées", len(documents)) % {"count": len(documents)}
+        )
+    if changes:
+        # Every change is in the request's history, not only the changes of state.
+        record_transition(
+            request_obj,
+            actor=actor,
+            from_state=request_obj.state,
+            to_state=request_obj.state,
+            reason=_("Demande modifiée : %(changes)s") % {"changes": ", ".join(str(c) for c in changes)},
+        )
     return request_obj
 
 
@@ -486,7 +514,16 @@ def request_documents_add(*, request_id, scope, actor, files):
         )
     if not files:
         raise ValidationError({"files": _("Choisissez au moins un fichier.")})
-    return _attach(request_obj, files, actor)
+    documents = _attach(request_obj, files, actor)
+    record_transition(
+        request_obj,
+        actor=actor,
+        from_state=request_obj.state,
+        to_state=request_obj.state,
+        reason=ngettext("%(count)d pièce ajoutée", "%(count)d pièces ajoutées", len(documents))
+        % {"count": len(documents)},
+    )
+    return documents
 
 
 def request_withdraw(*, request_id, scope, actor):

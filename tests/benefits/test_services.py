@@ -278,6 +278,44 @@ class TestRequestLifecycle:
         with pytest.raises(TransitionNotAllowed):
             services.request_withdraw(request_id=request.pk, scope=scope, actor=manager)
 
+    def test_edits_and_added_documents_are_in_the_history(self, types, coop, manager):
+        child = DependantFactory(cooperator__cooperative=coop, first_name="Lou")
+        request = BenefitRequestFactory(cooperator=child.cooperator)
+        scope = selectors.requests_for(Membership.objects.get(user=manager))
+        services.request_update(
+            request_id=request.pk,
+            scope=scope,
+            actor=manager,
+            benefit_type=types[CHILD_HOLIDAYS],
+            dependant=child,
+            comment="Colonie",
+            files=[checked_scan("deuxieme.pdf")],
+        )
+        services.request_documents_add(
+            request_id=request.pk, scope=scope, actor=manager, files=[checked_scan("a.pdf"), checked_scan("b.pdf")]
+        )
+        edit, added = list(timeline_for(request))[-2:]
+        assert edit.actor == manager
+        assert edit.from_state == edit.to_state == RequestState.ENTERED
+        assert "prestation « " in edit.reason and types[CHILD_HOLIDAYS].name in edit.reason
+        assert "bénéficiaire « " in edit.reason and "Lou" in edit.reason
+        assert "commentaire modifié" in edit.reason and "1 pièce ajoutée" in edit.reason
+        assert added.reason == "2 pièces ajoutées"
+
+    def test_an_edit_that_changes_nothing_writes_no_history(self, types, coop, manager):
+        request = BenefitRequestFactory(cooperator__cooperative=coop)
+        scope = selectors.requests_for(Membership.objects.get(user=manager))
+        before = timeline_for(request).count()
+        services.request_update(
+            request_id=request.pk,
+            scope=scope,
+            actor=manager,
+            benefit_type=request.benefit_type,
+            dependant=None,
+            comment=request.comment,
+        )
+        assert timeline_for(request).count() == before
+
     def test_foreign_scope_cannot_reach_a_request(self, types, coop):
         request = BenefitRequestFactory(cooperator__cooperative=coop)
         stranger = member(Role.COOP_MANAGER, organisation=CooperativeFactory().organisation)
