@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +19,9 @@ TABS = [
     ("conventions", "partners:admin_conventions", gettext_lazy("Conventions")),
     ("adresse", "partners:admin_address", gettext_lazy("Adresse")),
 ]
+
+
+USERS_PER_PAGE = 50  # the users tab pages its table (a partner may have hundreds of users)
 
 
 def _partner(request):
@@ -91,9 +95,15 @@ def users_tab(request):
             % {"login": form.cleaned_data["login"]},
         )
         return redirect("partners:admin_users")
-    memberships = list(selectors.partner_memberships_for(request.membership))
+    page = Paginator(selectors.partner_memberships_for(request.membership), USERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return _render(
-        request, partner, "utilisateurs", "partners/admin_users.html", {"form": form, "memberships": memberships}
+        request,
+        partner,
+        "utilisateurs",
+        "partners/admin_users.html",
+        {"form": form, "memberships": page.object_list, "page": page},
     )
 
 

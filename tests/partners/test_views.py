@@ -348,6 +348,20 @@ def test_users_tab_constant_queries(client, partner_admin):
     )
 
 
+def test_users_tab_is_paginated(client, partner_admin, monkeypatch):
+    from partners.views import partner_admin as views
+
+    monkeypatch.setattr(views, "USERS_PER_PAGE", 3)
+    partner = Partner.objects.get(organisation=partner_admin.organisation)
+    for i in range(4):
+        partner_member(partner, identifier=f"zz{i}user")
+    first = client.get(reverse("partners:admin_users"))
+    assert len(first.context["memberships"]) == 3
+    assert "Page 1 sur 2" in first.text
+    second = client.get(reverse("partners:admin_users"), {"page": 2})
+    assert [m.user.identifier for m in second.context["memberships"]] == ["zz2user", "zz3user"]
+
+
 def test_partner_user_without_admin_right_is_refused(client):
     user = partner_member().user
     ready_client(client, user)
