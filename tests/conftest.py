@@ -1,6 +1,12 @@
+import factory.random
 import pytest
 
 from portal import sms
+
+
+def pytest_configure(config):
+    # The same fake names on every run: a test that depends on them fails every time, not once in a while.
+    factory.random.reseed_random("guichet")
 
 
 @pytest.fixture(autouse=True)
