@@ -51,7 +51,7 @@ def register():
     register_menu(
         Role.COOPERATOR,
         [
-            MenuItem(_("Ma famille"), "benefits:my_family", also_current=FAMILY_VIEWS),
+            MenuItem(_("Ma famille"), "benefits:my_family", perm="benefits.view_own_family", also_current=FAMILY_VIEWS),
             MenuItem(_("Prestations éligibles"), "benefits:catalogue", perm="benefits.view_catalogue"),
             MenuItem(
                 _("Demandes de prestations"),

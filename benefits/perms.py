@@ -112,6 +112,8 @@ can_manage_cooperatives = _granted_to("benefits.manage_cooperatives", "officer")
 # List, create and edit cooperators, create their logins: HR manager and officers.
 can_manage_cooperators = _granted_to("benefits.manage_cooperators", "manager", "officer")
 can_view_family = _granted_to("benefits.view_family", "manager", "officer", "family")
+# "Ma famille": a cooperator acting for their cooperative.
+can_view_own_family = _granted_to("benefits.view_own_family", "family")
 # Dependants are created by the cooperator or an officer, never by the cooperative (000).
 can_manage_dependants = _granted_to("benefits.manage_dependants", "family", "officer")
 can_add_family_document = _granted_to("benefits.add_family_document", "family", "manager", "officer")

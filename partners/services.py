@@ -6,6 +6,8 @@ last administrator can be neither demoted nor deleted, an administrator must los
 being deleted, a validated convention is read-only to the partner.
 """
 
+import logging
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,6 +25,8 @@ from portal.notifications import send_email
 from . import notifications
 from .enums import ContactState, ConventionState, PreRegistrationState
 from .models import Address, ContactMessage, Convention, ConventionType, Partner, PreRegistration
+
+logger = logging.getLogger(__name__)
 
 PARTNER_FIELDS = ("siret", "email", "phone")
 
@@ -456,3 +460,12 @@ def contact_message_close(*, message_id, actor, scope) -> ContactMessage:
         scope=scope,
         extra_updates={"closed_by": actor, "closed_at": timezone.now()},
     )
+
+
+@transaction.atomic
+def reference_record_save(*, form, actor):
+    """Saves one record of the national admins' reference data (regime, fund, types, news, document)
+    from its validated form, whole or not at all, and logs who did it."""
+    record = form.save()
+    logger.info("reference record %s #%s saved by user %s", type(record).__name__, record.pk, actor.pk)
+    return record

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.contenttypes.models import ContentType
@@ -220,7 +219,7 @@ def demo_columns():
 
 def components(request):
     """The reusable template pieces with sample data: DEBUG, or staff only."""
-    if not (settings.DEBUG or request.user.is_staff):
+    if not request.user.has_perm("portal.view_components"):
         raise PermissionDenied
     if request.method == "POST":
         messages.success(request, _("Action confirmée (démonstration : rien n’a été modifié)."))

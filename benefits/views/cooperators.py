@@ -1,7 +1,7 @@
 """Coopérateurs et ayants droit: the list, a family's page, logins, dependants, family documents."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +23,7 @@ from ..forms import (
     ReviewForm,
 )
 from ..validators import format_iban
-from .common import add_errors, current_cooperative, error_messages, is_cooperator, is_officer, require
+from .common import add_errors, current_cooperative, error_messages, is_officer, require
 
 
 def _cooperator_or_404(request, pk):
@@ -141,8 +141,7 @@ def _family_context(request, cooperator, **extra):
 
 def my_family(request):
     """A cooperator's own family page."""
-    if not is_cooperator(request):
-        raise PermissionDenied
+    require(request, "benefits.view_own_family")
     cooperator = selectors.own_cooperator(request.membership)
     if cooperator is None:
         return render(request, "benefits/no_cooperator.html")

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +18,7 @@ from accounts.models import Membership, Organisation
 from accounts.services.credentials import account_create_with_temporary_password
 from portal.files import PrivateFileField
 
-from .. import selectors
+from .. import selectors, services
 from ..forms import LoginField
 from ..models import ConventionType, Document, NewsArticle, PartnerType
 from .common import require
@@ -177,8 +176,7 @@ def kind_edit(request, slug):
         instance=instance,
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
+        services.reference_record_save(form=form, actor=request.user)
         messages.success(request, _("L'enregistrement est fait."))
         return redirect(f"partners:national_{slug}")
     return render(

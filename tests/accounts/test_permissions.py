@@ -54,3 +54,14 @@ def test_unknown_permission_is_refused():
     user = member(Role.UNION_OFFICER)
     assert not perms.check(user, "nowhere.do_anything", None)
     assert not user.has_perm("nowhere.do_anything")
+
+
+@pytest.mark.django_db
+def test_components_page_rule(settings):
+    settings.DEBUG = False
+    user = member(Role.COOPERATOR)
+    assert not user.has_perm("portal.view_components")
+    user.is_staff = True
+    assert user.has_perm("portal.view_components")
+    settings.DEBUG = True
+    assert member(Role.COOPERATOR).has_perm("portal.view_components")
