@@ -331,9 +331,9 @@ class SmsDevice(ThrottlingMixin, CooldownMixin, SideChannelDevice):
         return getattr(settings, "OTP_SMS_COOLDOWN_SECONDS", 60)
 
     def generate_challenge(self, extra_context=None):
-        # Through portal.notifications like every SMS: sent by Celery once the code is committed,
+        # Through core.notifications like every SMS: sent by Celery once the code is committed,
         # never when the caller's transaction rolls back, retried if the gateway fails.
-        from portal.notifications import send_sms_message
+        from core.notifications import send_sms_message
 
         self.cooldown_set(commit=False)
         self.generate_token(valid_secs=getattr(settings, "OTP_SMS_TOKEN_VALIDITY", 300))

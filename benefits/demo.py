@@ -39,7 +39,7 @@ def demo_pdf(title):
 
 
 def _scan(name, title):
-    from portal.files import PrivateFileField
+    from core.files import PrivateFileField
 
     return PrivateFileField().clean(SimpleUploadedFile(name, demo_pdf(title), content_type="application/pdf"))
 

@@ -9,8 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.files import PrivateFileField
-from portal.tables import FilterForm
+from core.files import PrivateFileField
+from core.tables import FilterForm
 
 from .enums import ContributionKind, FamilyDocumentKind, RequestState
 from .models import MAX_WEEKLY_HOURS, Contribution, Cooperative, Cooperator, Dependant

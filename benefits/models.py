@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import OrganisationKind
-from portal.files import PrivateModelFileField
+from core.files import PrivateModelFileField
 
 from .enums import (
     DOCUMENT_STATUS_COLOURS,

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Space
-from portal.notifications import notify, register_event, send_email
+from core.notifications import notify, register_event, send_email
 
 EVENT_PAID = "benefits.request_paid"
 EVENT_REFUSED = "benefits.request_refused"

@@ -16,8 +16,8 @@ from django.utils.translation import ngettext
 from accounts.enums import Role
 from accounts.models import Membership
 from accounts.services.credentials import account_create_with_temporary_password
-from portal.files import validate_upload
-from portal.history import TransitionNotAllowed, record_transition, transition
+from core.files import validate_upload
+from core.history import TransitionNotAllowed, record_transition, transition
 
 from . import notifications, selectors
 from .catalogue import CATALOGUE

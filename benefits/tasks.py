@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from portal.jobs import timed_job
+from core.jobs import timed_job
 
 from . import services
 

@@ -3,7 +3,7 @@ pre-registration and a new convention in the demo fund's queue, news and a conta
 
 from django.utils import timezone
 
-from portal.history import record_transition
+from core.history import record_transition
 
 from .enums import ContactReason, ConventionState, PreRegistrationState
 from .models import ContactMessage, Convention, ConventionType, NewsArticle, Partner, PartnerType, PreRegistration

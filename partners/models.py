@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import OrganisationKind
-from portal.files import private_upload_to
+from core.files import private_upload_to
 
 from .enums import (
     STATE_COLOURS,

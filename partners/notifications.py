@@ -1,9 +1,9 @@
-"""E-mail events of the partners space (sent through portal.notifications)."""
+"""E-mail events of the partners space (sent through core.notifications)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Space
-from portal.notifications import register_event
+from core.notifications import register_event
 
 PREREGISTRATION_RECEIVED = "partners.preregistration_received"
 PREREGISTRATION_INVALIDATED = "partners.preregistration_invalidated"

@@ -19,8 +19,8 @@ from accounts.enums import OrganisationKind, Role, SecurityEventKind
 from accounts.models import Membership, Organisation
 from accounts.services.credentials import account_create_with_temporary_password, account_disable
 from accounts.services.security_log import log_event
-from portal.history import record_transition, transition
-from portal.notifications import send_email
+from core.history import record_transition, transition
+from core.notifications import send_email
 
 from . import notifications
 from .enums import ContactState, ConventionState, PreRegistrationState

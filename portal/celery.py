@@ -31,7 +31,7 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/15"),
     },
     "deliver-pending-messages": {
-        "task": "portal.tasks.deliver_pending_messages",
+        "task": "core.tasks.deliver_pending_messages",
         "schedule": crontab(minute="*/5"),
     },
     "purge-unapproved-benefit-requests": {
@@ -39,7 +39,7 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute=30),
     },
     "heartbeat": {
-        "task": "portal.tasks.heartbeat",
+        "task": "core.tasks.heartbeat",
         "schedule": 60.0,
     },
 }

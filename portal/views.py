@@ -19,10 +19,10 @@ from django.views.generic import TemplateView
 
 from accounts.enums import OrganisationKind, Space
 from accounts.models import Organisation
+from core.models import JobRun, OutboundMessage, Transition
+from core.tables import Column, DataTable, FilterForm
 
-from .models import JobRun, OutboundMessage, Transition
 from .navigation import panels_for
-from .tables import Column, DataTable, FilterForm
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 import factory.random
 import pytest
 
-from portal import sms
+from core import sms
 
 
 def pytest_configure(config):

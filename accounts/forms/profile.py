@@ -51,7 +51,7 @@ class ContactForm(forms.Form):
 
 
 class NotificationPreferencesForm(forms.Form):
-    """One box per optional event type of the user's spaces (portal.notifications registry)."""
+    """One box per optional event type of the user's spaces (core.notifications registry)."""
 
     def __init__(self, *args, preferences, **kwargs):
         super().__init__(*args, **kwargs)

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from portal.notifications import send_email
+from core.notifications import send_email
 
 from ..enums import KIND_SPACE, SecurityEventKind
 from ..models import Membership, TemporaryPassword, UserSession
@@ -162,7 +162,7 @@ def temporary_passwords_expire(*, now=None) -> int:
 def messages_with_secrets_redact() -> int:
     """Wipes the body of sent e-mails that carried a temporary password or a reset link: the outbox keeps
     who, when and what kind, never a usable secret once delivered."""
-    from portal.models import OutboundMessage
+    from core.models import OutboundMessage
 
     return (
         OutboundMessage.objects.filter(event__in=SECRET_EVENTS, status=OutboundMessage.Status.SENT)

@@ -77,8 +77,8 @@ def _consents(user):
 
 
 def _notification_preferences(user):
-    from portal.models import NotificationPreference
-    from portal.notifications import preferences_for
+    from core.models import NotificationPreference
+    from core.notifications import preferences_for
 
     from ..perms import active_memberships
 
@@ -170,8 +170,8 @@ def erasure_request_create(*, user, space, request=None):
 
 def _record_transition(erasure, *, actor, from_state, to_state, reason):
     try:
-        from portal.history import record_transition
-    except ImportError:  # pragma: no cover - portal.history not there yet: the security log holds it
+        from core.history import record_transition
+    except ImportError:  # pragma: no cover - core.history not there yet: the security log holds it
         return False
     record_transition(erasure, actor=actor, from_state=from_state, to_state=to_state, reason=reason)
     return True
@@ -182,7 +182,7 @@ def user_anonymise(*, user):
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from portal.models import NotificationPreference
+    from core.models import NotificationPreference
 
     from ..models import SmsDevice, TemporaryPassword
 
@@ -234,7 +234,7 @@ def erasure_request_process(*, erasure, actor, accept, reason="", request=None):
         space=erasure.space,
         status=to_state,
         erasure=erasure.pk,
-        history="portal.history" if recorded else "security_log",
+        history="core.history" if recorded else "security_log",
     )
     if accept and user is not None:
         user_anonymise(user=user)

@@ -6,7 +6,7 @@
     recovery_codes_regenerate(*, user)           -> [10 new codes], the old ones stop working
     otp_devices_remove(*, user)                  TOTP and recovery codes removed
     sms_challenge_send(*, user, phone)           -> SmsDevice (code valid 5 minutes, 60 s between sends; the SMS
-                                                    leaves on commit through portal.notifications)
+                                                    leaves on commit through core.notifications)
     sms_challenge_verify(*, device, code)        -> True, or OtpError with a French message
 
 Failures raise OtpError (a ValidationError: forms add it to the field); throttled attempts raise

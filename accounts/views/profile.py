@@ -8,7 +8,7 @@ from django.urls import path
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from portal import notifications
+from core import notifications
 
 from ..forms.profile import ContactForm, NotificationPreferencesForm, ProfileForm
 from ..selectors import erasure_spaces_for

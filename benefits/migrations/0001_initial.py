@@ -4,7 +4,7 @@ import benefits.validators
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import portal.files
+import core.files
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -171,7 +171,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('family_book', 'Livret de famille'), ('bank_details', "Relevé d'identité bancaire (RIB)"), ('gdpr_agreement', 'Accord RGPD signé')], max_length=20, verbose_name='document')),
-                ('file', portal.files.PrivateModelFileField(max_length=200, upload_to=portal.files.PrivateUploadTo('benefits/families'), verbose_name='fichier')),
+                ('file', core.files.PrivateModelFileField(max_length=200, upload_to=core.files.PrivateUploadTo('benefits/families'), verbose_name='fichier')),
                 ('original_name', models.CharField(blank=True, max_length=200, verbose_name='nom du fichier')),
                 ('status', models.CharField(choices=[('pending', 'À valider'), ('validated', 'Validé'), ('rejected', 'Refusé')], default='pending', max_length=10, verbose_name='état')),
                 ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='déposé le')),
@@ -191,7 +191,7 @@ class Migration(migrations.Migration):
             name='RequestDocument',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', portal.files.PrivateModelFileField(max_length=200, upload_to=portal.files.PrivateUploadTo('benefits/requests'), verbose_name='fichier')),
+                ('file', core.files.PrivateModelFileField(max_length=200, upload_to=core.files.PrivateUploadTo('benefits/requests'), verbose_name='fichier')),
                 ('original_name', models.CharField(blank=True, max_length=200, verbose_name='nom du fichier')),
                 ('content_type', models.CharField(blank=True, max_length=40)),
                 ('size', models.PositiveIntegerField(default=0)),

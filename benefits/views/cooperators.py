@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from portal.files import private_file_response
-from portal.history import TransitionNotAllowed
-from portal.tables import Column, DataTable
+from core.files import private_file_response
+from core.history import TransitionNotAllowed
+from core.tables import Column, DataTable
 
 from .. import selectors, services
 from ..forms import (

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.files import content_disposition
-from portal.tables import Column, DataTable
+from core.files import content_disposition
+from core.tables import Column, DataTable
 
 from .. import selectors, services
 from ..enums import ContributionKind

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from portal.files import private_file_response
-from portal.history import TransitionNotAllowed, timeline_for
-from portal.tables import Column, DataTable
+from core.files import private_file_response
+from core.history import TransitionNotAllowed, timeline_for
+from core.tables import Column, DataTable
 
 from .. import selectors, services
 from ..enums import RequestState

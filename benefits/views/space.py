@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from portal.files import content_disposition
+from core.files import content_disposition
 
 from .. import selectors, services
 from ..enums import PACKAGE_HELP

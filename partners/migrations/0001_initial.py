@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
-import portal.files
+import core.files
 from django.conf import settings
 from django.db import migrations, models
 
@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                 ('theme', models.CharField(choices=[('manuals', "Manuels d'utilisation"), ('reference', 'Textes de référence'), ('scales', 'Barèmes'), ('forms', 'Imprimés')], max_length=12, verbose_name='thème')),
                 ('title', models.CharField(max_length=200, verbose_name='titre')),
                 ('description', models.TextField(blank=True, verbose_name='description')),
-                ('file', models.FileField(upload_to=portal.files.PrivateUploadTo('partners/documents'), verbose_name='fichier')),
+                ('file', models.FileField(upload_to=core.files.PrivateUploadTo('partners/documents'), verbose_name='fichier')),
                 ('published_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='publié le')),
                 ('is_published', models.BooleanField(default=True, verbose_name='publié')),
             ],

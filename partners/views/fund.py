@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.history import timeline_for
-from portal.tables import Column, DataTable
+from core.history import timeline_for
+from core.tables import Column, DataTable
 
 from .. import selectors, services
 from ..forms import InvalidateForm

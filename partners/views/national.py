@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from accounts.enums import OrganisationKind, Role
 from accounts.models import Membership, Organisation
 from accounts.services.credentials import account_create_with_temporary_password
-from portal.files import PrivateFileField
+from core.files import PrivateFileField
 
 from .. import selectors, services
 from ..forms import LoginField

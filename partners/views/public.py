@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
-from portal.files import private_file_response
+from core.files import private_file_response
 
 from .. import selectors, services
 from ..enums import DocumentTheme

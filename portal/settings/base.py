@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "captcha",
+    "core",
     "portal",
     "accounts",
     "benefits",
@@ -241,7 +242,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Guichet <ne-pas-repo
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # SMS gateway behind a backend interface (portal/sms/), like Django's e-mail backends.
-SMS_BACKEND = env.str("SMS_BACKEND", default="portal.sms.backends.console.SmsBackend")
+SMS_BACKEND = env.str("SMS_BACKEND", default="core.sms.backends.console.SmsBackend")
 SMS_FILE_PATH = str(VAR_DIR / "sms")
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")

@@ -10,7 +10,7 @@ from .base import REDIS_URL, TEMPLATES, VAR_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-SMS_BACKEND = "portal.sms.backends.locmem.SmsBackend"
+SMS_BACKEND = "core.sms.backends.locmem.SmsBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CAPTCHA_TEST_MODE = True

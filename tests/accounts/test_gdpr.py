@@ -16,7 +16,7 @@ from accounts.models import ErasureRequest, Membership, SecurityEvent
 from accounts.services import gdpr
 from accounts.services.consent import consent_accept, consent_text_publish
 from accounts.services.security_log import log_event
-from portal.models import Transition
+from core.models import Transition
 from tests.accounts.factories import MembershipFactory, OrganisationFactory, login_verified, member, totp_device
 from tests.utils.queries import assert_constant_queries
 from tests.utils.race import race

@@ -18,8 +18,8 @@ from accounts.models import SMS_CHALLENGE_EVENT, SecurityEvent, SmsDevice
 from accounts.services import otp
 from accounts.views.otp import SESSION_ENROL_KEY, SESSION_NEW_CODES
 from accounts.views.security import REAUTH_SESSION_KEY
-from portal import sms
-from portal.models import OutboundMessage
+from core import sms
+from core.models import OutboundMessage
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory, login_verified, member, totp_device, totp_now
 
 pytestmark = pytest.mark.django_db
@@ -146,7 +146,7 @@ class TestVerifyService:
 class TestSms:
     @pytest.fixture
     def send(self, django_capture_on_commit_callbacks):
-        """sms_challenge_send, then its commit: the SMS leaves on commit (portal.notifications)."""
+        """sms_challenge_send, then its commit: the SMS leaves on commit (core.notifications)."""
 
         def send(**kwargs):
             with django_capture_on_commit_callbacks(execute=True):

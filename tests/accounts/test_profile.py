@@ -9,8 +9,8 @@ from django.urls import reverse
 from accounts.enums import SecurityEventKind
 from accounts.models import SecurityEvent
 from accounts.views.security import REAUTH_SESSION_KEY
-from portal import notifications
-from portal.models import NotificationPreference
+from core import notifications
+from core.models import NotificationPreference
 from tests.accounts.factories import UserFactory, member
 
 pytestmark = pytest.mark.django_db

@@ -23,7 +23,7 @@ from accounts.services.credentials import (
 )
 from accounts.signals import SESSION_TEMPORARY_LOGIN
 from accounts.tasks import expire_temporary_passwords
-from portal.models import JobRun, OutboundMessage
+from core.models import JobRun, OutboundMessage
 from tests.accounts.factories import DEFAULT_PASSWORD, OrganisationFactory, member
 
 pytestmark = pytest.mark.django_db

@@ -195,7 +195,7 @@ def scan(name="facture.pdf", data=None, content_type="application/pdf"):
 
 def checked_scan(name="facture.pdf", data=None):
     """An upload as PrivateFileField cleans it (original_name, upload_info)."""
-    from portal.files import PrivateFileField
+    from core.files import PrivateFileField
 
     return PrivateFileField().clean(scan(name, data))
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 from benefits import services
 from benefits.enums import RequestState
 from benefits.models import BenefitRequest, RequestDocument
+from core.models import JobRun, OutboundMessage
 from portal.celery import BEAT_SCHEDULE
-from portal.models import JobRun, OutboundMessage
 
 from .factories import BenefitRequestFactory, CooperativeFactory, catalogue, cooperator_with_account, pdf_bytes
 

@@ -13,8 +13,8 @@ from benefits import selectors, services
 from benefits.catalogue import BIRTH_AID, COOPERATOR_HOLIDAYS, EXCEPTIONAL_RELIEF, SPORT_CULTURE
 from benefits.enums import DocumentStatus, FamilyDocumentKind, Relationship, RequestState
 from benefits.models import BenefitRequest, Cooperator, RequestDocument
-from portal.history import TransitionNotAllowed, timeline_for
-from portal.models import OutboundMessage
+from core.history import TransitionNotAllowed, timeline_for
+from core.models import OutboundMessage
 from tests.accounts.factories import member
 
 from .factories import (

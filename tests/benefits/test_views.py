@@ -13,8 +13,8 @@ from accounts.models import User
 from benefits.catalogue import CHILD_HOLIDAYS, COOPERATOR_HOLIDAYS, SPORT_CULTURE
 from benefits.enums import DocumentStatus, FamilyDocumentKind, RequestState
 from benefits.models import BenefitRequest, Cooperator, Dependant, FamilyDocument, RequestDocument, Tariff
-from portal.history import timeline_for
-from portal.models import OutboundMessage
+from core.history import timeline_for
+from core.models import OutboundMessage
 from tests.accounts.factories import member
 from tests.test_isolation import ready_client
 from tests.utils.queries import assert_constant_queries

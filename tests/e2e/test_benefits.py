@@ -15,7 +15,7 @@ from accounts.enums import Role, Space
 from accounts.services.consent import consent_text_publish
 from benefits.enums import RequestState
 from benefits.models import BenefitRequest, Cooperator
-from portal.models import OutboundMessage
+from core.models import OutboundMessage
 from tests.accounts.factories import DEFAULT_PASSWORD, member, totp_device, totp_now
 from tests.benefits.factories import CooperativeFactory, catalogue, pdf_bytes
 from tests.e2e.helpers import accept_consents, assert_accessible, login

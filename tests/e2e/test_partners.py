@@ -7,10 +7,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.enums import Role
 from accounts.models import Organisation
+from core.models import OutboundMessage
 from partners.enums import ConventionState
 from partners.models import ContactMessage, Convention
 from partners.reference import load_reference_data
-from portal.models import OutboundMessage
 from tests.accounts.factories import DEFAULT_PASSWORD, MembershipFactory, UserFactory
 from tests.partners.factories import ConventionFactory, PartnerFactory, partner_member
 

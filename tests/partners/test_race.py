@@ -10,11 +10,11 @@ from django.db import connection
 
 from accounts.enums import Role
 from accounts.models import Membership, User
+from core.history import TransitionNotAllowed
+from core.models import Transition
 from partners import selectors, services
 from partners.enums import ConventionState, PreRegistrationState
 from partners.models import Convention, Partner, PreRegistration
-from portal.history import TransitionNotAllowed
-from portal.models import Transition
 from tests.utils.race import race
 
 from .factories import ConventionFactory, ConventionTypeFactory, PreRegistrationFactory, fund_admin

@@ -5,11 +5,11 @@ from django.core.exceptions import ValidationError
 
 from accounts.enums import OrganisationKind, Role
 from accounts.models import Membership, Organisation, TemporaryPassword, User
+from core.history import TransitionNotAllowed, timeline_for
+from core.models import OutboundMessage
 from partners import selectors, services
 from partners.enums import ContactState, ConventionState, PreRegistrationState
 from partners.models import ContactMessage, Convention, ConventionType, Partner, PartnerType, PreRegistration
-from portal.history import TransitionNotAllowed, timeline_for
-from portal.models import OutboundMessage
 
 from .factories import (
     ContactMessageFactory,

@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from accounts.enums import Role
 from accounts.models import Membership, Organisation, User
+from core.models import OutboundMessage
 from partners.enums import ContactState, ConventionState, PreRegistrationState
 from partners.models import ContactMessage, Convention, Partner, PreRegistration
-from portal.models import OutboundMessage
 from tests.accounts.factories import MembershipFactory, member
 from tests.test_isolation import ready_client
 from tests.utils.queries import assert_constant_queries

@@ -9,9 +9,9 @@ from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.db import transaction
 
+from core.models import OutboundMessage
+from core.notifications import send_email
 from portal.celery import app as celery_app
-from portal.models import OutboundMessage
-from portal.notifications import send_email
 
 pytestmark = [
     pytest.mark.integration,
@@ -99,8 +99,8 @@ def test_nothing_is_enqueued_when_the_transaction_rolls_back(redis_worker):
 
 @pytest.mark.django_db(transaction=True)
 def test_every_scheduled_job_is_sent_as_beat_sends_it_and_runs_on_the_worker(redis_worker):
+    from core.models import JobRun
     from portal.celery import BEAT_SCHEDULE
-    from portal.models import JobRun
 
     # Beat calls apply_async: options and time limits are checked there, before anything is queued.
     for entry in BEAT_SCHEDULE.values():

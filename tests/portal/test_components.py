@@ -7,7 +7,7 @@ from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from portal.templatetags.guichet import BADGE_COLOURS, badge_colour
+from core.templatetags.guichet import BADGE_COLOURS, badge_colour
 
 INVALID = "INVALID_TEMPLATE_VARIABLE"
 
@@ -129,7 +129,7 @@ def test_timeline_renders_entries_when_available():
         pytest.skip("timeline component not there yet")
     from django.contrib.contenttypes.models import ContentType
 
-    from portal.models import OutboundMessage, Transition
+    from core.models import OutboundMessage, Transition
 
     entry = Transition(
         content_type=ContentType.objects.get_for_model(OutboundMessage), from_state="pending", to_state="sent"

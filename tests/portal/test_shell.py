@@ -4,8 +4,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.enums import Role
+from core.models import JobRun
 from portal import navigation
-from portal.models import JobRun
 from portal.navigation import MenuItem, menu_for, panels_for, register_menu, register_panel
 from tests.accounts.factories import MembershipFactory, OrganisationFactory, UserFactory, member
 

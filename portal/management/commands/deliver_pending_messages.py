@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from portal.models import OutboundMessage
-from portal.tasks import deliver, deliver_pending_messages
+from core.models import OutboundMessage
+from core.tasks import deliver, deliver_pending_messages
 
 
 class Command(BaseCommand):

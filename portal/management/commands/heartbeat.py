@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from portal.tasks import heartbeat
+from core.tasks import heartbeat
 
 
 class Command(BaseCommand):

@@ -15,7 +15,7 @@ def _short(task_path):
 
 def find_job(name):
     """(schedule key, task path) for a schedule key ("deliver-pending-messages"), a task name
-    ("deliver_pending_messages") or a task path ("portal.tasks.deliver_pending_messages")."""
+    ("deliver_pending_messages") or a task path ("core.tasks.deliver_pending_messages")."""
     wanted = name.strip()
     for key, entry in BEAT_SCHEDULE.items():
         task = entry["task"]

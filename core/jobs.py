@@ -15,7 +15,7 @@ import logging
 
 from django.utils import timezone
 
-logger = logging.getLogger("portal.jobs")
+logger = logging.getLogger("core.jobs")
 
 
 def timed_job(name):

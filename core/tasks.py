@@ -86,7 +86,7 @@ def _send(message):
             email.attach_alternative(message.html_body, "text/html")
         email.send()
     else:
-        from portal.sms import send_sms
+        from core.sms import send_sms
 
         send_sms(message.recipient, message.body)
 

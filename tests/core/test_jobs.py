@@ -10,10 +10,10 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from core.jobs import timed_job
+from core.models import JobRun, OutboundMessage
+from core.tasks import heartbeat
 from portal.celery import BEAT_SCHEDULE
-from portal.jobs import timed_job
-from portal.models import JobRun, OutboundMessage
-from portal.tasks import heartbeat
 
 
 def run_command(*args):
@@ -84,10 +84,10 @@ def test_run_job_lists_the_schedule():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["heartbeat", "portal.tasks.heartbeat"])
+@pytest.mark.parametrize("name", ["heartbeat", "core.tasks.heartbeat"])
 def test_run_job_runs_a_job_by_name(name):
     out = run_command("run_job", name)
-    assert "portal.tasks.heartbeat : ok" in out
+    assert "core.tasks.heartbeat : ok" in out
     assert JobRun.objects.filter(name="heartbeat", ok=True).count() == 1
 
 

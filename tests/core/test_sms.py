@@ -10,13 +10,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from portal import sms
-from portal.sms import send_sms
-from portal.sms.backends import console
-from portal.sms.backends.http import SmsBackend as HttpSmsBackend
-from portal.sms.backends.http import SmsGatewayError
-from portal.sms.message import SmsMessage
-from portal.sms.phone import InvalidPhoneNumber, normalize_phone
+from core import sms
+from core.sms import send_sms
+from core.sms.backends import console
+from core.sms.backends.http import SmsBackend as HttpSmsBackend
+from core.sms.backends.http import SmsGatewayError
+from core.sms.message import SmsMessage
+from core.sms.phone import InvalidPhoneNumber, normalize_phone
 
 # --- Numbers ----------------------------------------------------------------------------------
 
@@ -50,7 +50,7 @@ def test_invalid_numbers_raise_value_error(value):
 def test_console_backend_writes_to_stdout(monkeypatch):
     stream = io.StringIO()
     monkeypatch.setattr(console.SmsBackend, "stream", stream)
-    assert send_sms("0612345678", "Votre code : 123456", backend="portal.sms.backends.console.SmsBackend") == 1
+    assert send_sms("0612345678", "Votre code : 123456", backend="core.sms.backends.console.SmsBackend") == 1
     assert "to 0612345678" in stream.getvalue()
     assert "Votre code : 123456" in stream.getvalue()
 
@@ -64,7 +64,7 @@ def test_locmem_backend_keeps_messages_in_the_outbox(settings):
 
 def test_file_backend_writes_one_file_per_send(settings, tmp_path):
     settings.SMS_FILE_PATH = str(tmp_path / "sms")
-    backend = "portal.sms.backends.file.SmsBackend"
+    backend = "core.sms.backends.file.SmsBackend"
     assert send_sms("06 12 34 56 78", "Premier message é", backend=backend) == 1
     assert send_sms("0756123456", "Second", backend=backend) == 1
     files = sorted((tmp_path / "sms").iterdir())
@@ -78,7 +78,7 @@ def test_file_backend_writes_one_file_per_send(settings, tmp_path):
 def test_file_backend_refuses_an_invalid_number(settings, tmp_path):
     settings.SMS_FILE_PATH = str(tmp_path / "sms")
     with pytest.raises(ValueError):
-        send_sms("12", "x", backend="portal.sms.backends.file.SmsBackend")
+        send_sms("12", "x", backend="core.sms.backends.file.SmsBackend")
     assert list((tmp_path / "sms").iterdir()) == []
 
 
@@ -87,7 +87,7 @@ def test_file_backend_needs_a_writable_directory(settings, tmp_path):
     blocker.write_text("x")
     settings.SMS_FILE_PATH = str(blocker / "sms")
     with pytest.raises(ImproperlyConfigured):
-        send_sms("0612345678", "x", backend="portal.sms.backends.file.SmsBackend")
+        send_sms("0612345678", "x", backend="core.sms.backends.file.SmsBackend")
 
 
 # --- HTTP gateway -----------------------------------------------------------------------------
@@ -143,7 +143,7 @@ def gateway(settings):
         settings.SMS_GATEWAY_URL = server.url
         settings.SMS_GATEWAY_TOKEN = "gateway-token"
         settings.SMS_SENDER = "GUICHET"
-        settings.SMS_BACKEND = "portal.sms.backends.http.SmsBackend"
+        settings.SMS_BACKEND = "core.sms.backends.http.SmsBackend"
         yield server
 
 

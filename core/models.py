@@ -28,6 +28,7 @@ class Transition(models.Model):
     created_at = models.DateTimeField(_("le"), default=timezone.now)
 
     class Meta:
+        db_table = "portal_transition"  # created by the portal app before the core existed
         verbose_name = _("transition")
         verbose_name_plural = _("historique")
         ordering = ["created_at", "pk"]
@@ -65,6 +66,7 @@ class OutboundMessage(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "portal_outboundmessage"  # created by the portal app before the core existed
         verbose_name = _("message sortant")
         verbose_name_plural = _("messages sortants")
         indexes = [models.Index(fields=["status", "created_at"], name="portal_outbound_status")]
@@ -81,6 +83,7 @@ class NotificationPreference(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        db_table = "portal_notificationpreference"  # created by the portal app before the core existed
         constraints = [models.UniqueConstraint(fields=["user", "event"], name="portal_notifpref_user_event")]
 
 
@@ -94,6 +97,7 @@ class JobRun(models.Model):
     summary = models.CharField(_("résultat"), max_length=255, blank=True)
 
     class Meta:
+        db_table = "portal_jobrun"  # created by the portal app before the core existed
         verbose_name = _("exécution de tâche")
         verbose_name_plural = _("exécutions de tâches")
         ordering = ["-started_at", "-pk"]

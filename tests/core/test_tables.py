@@ -5,7 +5,7 @@ from django.test import RequestFactory
 
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation
-from portal.tables import Column, DataTable, FilterForm
+from core.tables import Column, DataTable, FilterForm
 from tests.accounts.factories import OrganisationFactory
 from tests.utils.queries import assert_constant_queries
 

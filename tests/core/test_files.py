@@ -17,7 +17,7 @@ from django.db.models.fields.files import FieldFile
 from django.test import RequestFactory
 from PIL import Image
 
-from portal.files import (
+from core.files import (
     PrivateFileField,
     PrivateModelFileField,
     PrivateUploadTo,
@@ -320,7 +320,7 @@ def test_private_upload_to_is_serialisable_for_migrations():
     field = models.FileField(upload_to=private_upload_to("interim/advances"))
     _name, path, _args, kwargs = field.deconstruct()
     assert kwargs["upload_to"] == PrivateUploadTo("interim/advances")
-    assert PrivateUploadTo("interim/advances").deconstruct()[0] == "portal.files.PrivateUploadTo"
+    assert PrivateUploadTo("interim/advances").deconstruct()[0] == "core.files.PrivateUploadTo"
 
 
 def test_private_model_field_uses_the_checked_form_field():

@@ -1,7 +1,7 @@
 """SMS sending behind a backend interface, like django.core.mail.
 
 `send_sms(to, body)` sends through settings.SMS_BACKEND: console (development), file, locmem
-(tests, messages land in `portal.sms.outbox`) or http (a real gateway).
+(tests, messages land in `core.sms.outbox`) or http (a real gateway).
 """
 
 from django.conf import settings

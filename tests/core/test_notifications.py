@@ -9,9 +9,9 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from portal import notifications, sms
-from portal.models import JobRun, NotificationPreference, OutboundMessage
-from portal.notifications import (
+from core import notifications, sms
+from core.models import JobRun, NotificationPreference, OutboundMessage
+from core.notifications import (
     is_enabled,
     notify,
     preferences_for,
@@ -20,12 +20,12 @@ from portal.notifications import (
     send_sms_message,
     set_preferences,
 )
-from portal.sms.phone import InvalidPhoneNumber
-from portal.tasks import MAX_RETRIES, deliver_message, deliver_pending_messages, retry_countdown
+from core.sms.phone import InvalidPhoneNumber
+from core.tasks import MAX_RETRIES, deliver_message, deliver_pending_messages, retry_countdown
 from tests.accounts.factories import UserFactory
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
-SAMPLE = "tests_portal/emails/sample"
+SAMPLE = "tests_core/emails/sample"
 Status = OutboundMessage.Status
 
 
@@ -158,7 +158,7 @@ def test_templates_render_subject_text_and_html():
 def test_html_part_is_optional(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         message = send_email(
-            to="a@example.test", template="tests_portal/emails/textonly", context={"subject": "Objet", "text": "Texte"}
+            to="a@example.test", template="tests_core/emails/textonly", context={"subject": "Objet", "text": "Texte"}
         )
     assert message.html_body == ""
     assert mail.outbox[0].alternatives == []
@@ -168,7 +168,7 @@ def test_html_part_is_optional(django_capture_on_commit_callbacks):
 @pytest.mark.django_db
 def test_long_subject_is_truncated_to_the_column():
     message = send_email(
-        to="a@example.test", template="tests_portal/emails/textonly", context={"subject": "x" * 400, "text": "t"}
+        to="a@example.test", template="tests_core/emails/textonly", context={"subject": "x" * 400, "text": "t"}
     )
     message.refresh_from_db()
     assert len(message.subject) == 255
@@ -179,7 +179,7 @@ def test_user_is_in_the_template_context_and_linked():
     user = UserFactory(first_name="Paul")
     message = send_email(
         to=user.email,
-        template="tests_portal/emails/textonly",
+        template="tests_core/emails/textonly",
         context={"subject": "Objet", "text": "t"},
         user=user,
         event="tests.x",
@@ -331,7 +331,7 @@ def test_attempts_are_bounded_per_message_however_often_it_is_enqueued():
 @pytest.mark.django_db
 def test_invalid_number_fails_at_once_without_retries():
     message = send_sms_message(to="12", body="x")
-    with mock.patch("portal.sms.send_sms", side_effect=InvalidPhoneNumber("numéro de téléphone invalide : '12'")):
+    with mock.patch("core.sms.send_sms", side_effect=InvalidPhoneNumber("numéro de téléphone invalide : '12'")):
         assert deliver_message.apply(args=[message.pk]).get() == "failed"
     message.refresh_from_db()
     assert (message.status, message.attempts) == (Status.FAILED, 1)

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from accounts.enums import Space
 from accounts.models import ErasureRequest
-from portal.history import TransitionNotAllowed, record_transition, timeline_for, transition
-from portal.models import Transition
+from core.history import TransitionNotAllowed, record_transition, timeline_for, transition
+from core.models import Transition
 from tests.accounts.factories import UserFactory
 from tests.utils.race import race
 
@@ -118,7 +118,7 @@ def test_transition_is_atomic_when_the_history_cannot_be_written(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("history unavailable")
 
-    monkeypatch.setattr("portal.history.record_transition", broken)
+    monkeypatch.setattr("core.history.record_transition", broken)
     with pytest.raises(RuntimeError):
         transition(ErasureRequest, subject.pk, field="status", allowed_from=[PENDING], to=DONE, actor=None)
     subject.refresh_from_db()

@@ -5,7 +5,7 @@
     {"from": "GUICHET", "to": "+33612345678", "text": "..."}
 
 Any answer other than 2xx (redirects included), a timeout or a network error raises
-SmsGatewayError, so that portal.tasks.deliver_message retries later. An invalid number raises
+SmsGatewayError, so that core.tasks.deliver_message retries later. An invalid number raises
 InvalidPhoneNumber (a ValueError): a permanent error, not retried. Standard library only (urllib).
 """
 

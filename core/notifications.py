@@ -5,7 +5,7 @@
     notify(user, "interim.advance_paid", template=..., context=...)   # honours the user's preferences
 
 An OutboundMessage row is written with the rendered content; `transaction.on_commit` enqueues
-`portal.tasks.deliver_message(message_id)`, which is idempotent and retried on failure.
+`core.tasks.deliver_message(message_id)`, which is idempotent and retried on failure.
 Templates: `<template>_subject.txt`, `<template>_body.txt`, `<template>_body.html` (optional).
 """
 

@@ -1,6 +1,6 @@
 from django import template
 
-from portal import history
+from core import history
 
 register = template.Library()
 

@@ -2,10 +2,10 @@ from .base import BaseSmsBackend
 
 
 class SmsBackend(BaseSmsBackend):
-    """Keeps messages in portal.sms.outbox (tests)."""
+    """Keeps messages in core.sms.outbox (tests)."""
 
     def send_messages(self, messages):
-        from portal import sms
+        from core import sms
 
         sms.outbox.extend(messages)
         return len(messages)
