@@ -38,6 +38,10 @@ BEAT_SCHEDULE = {
         "task": "benefits.tasks.purge_unapproved_benefit_requests",
         "schedule": crontab(minute=30),
     },
+    "accept-pending-access-requests": {
+        "task": "habilitations.tasks.accept_pending_access_requests",
+        "schedule": crontab(minute=10),
+    },
     "heartbeat": {
         "task": "core.tasks.heartbeat",
         "schedule": 60.0,

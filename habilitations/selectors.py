@@ -1,0 +1,243 @@
+"""Scoped reads of the Espace Organismes: every list a view shows comes from here."""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from accounts.enums import OrganisationKind, Role
+from accounts.models import Membership, Organisation
+
+from .enums import TACIT_ACCEPTANCE_DAYS, AccessRequestState, AccountRequestState, Management, RightState
+from .models import AccessRequest, AccountRequest, Application, ApplicationUserPermission, Delegation, Right
+from .perms import delegated_organisations
+
+User = get_user_model()
+
+
+def _role(membership, *roles):
+    return membership is not None and membership.is_active and membership.role in roles
+
+
+# --- organismes, people ----------------------------------------------------------------------------
+
+
+def organismes():
+    return Organisation.objects.active().of_kind(OrganisationKind.ORGANISME).order_by("name")
+
+
+def ucanss_admins():
+    return User.objects.filter(
+        is_active=True,
+        memberships__role=Role.UCANSS_ADMIN,
+        memberships__is_active=True,
+        memberships__organisation__is_active=True,
+    ).distinct()
+
+
+def correspondents(organisation):
+    """Active correspondents of an organisme (users)."""
+    return User.objects.filter(
+        is_active=True,
+        memberships__organisation=organisation,
+        memberships__role=Role.CORRESPONDENT,
+        memberships__is_active=True,
+    ).order_by("last_name", "first_name")
+
+
+def current_delegations(organisation, today=None):
+    today = today or timezone.localdate()
+    return Delegation.objects.filter(organisme=organisation, starts_on__lte=today, ends_on__gte=today)
+
+
+def organisme_validators(organisation):
+    """Who validates for an organisme today: its correspondents, each absent one replaced by their delegate."""
+    delegations = list(current_delegations(organisation).select_related("delegate"))
+    absent = {d.absent_id for d in delegations}
+    validators = [user for user in correspondents(organisation) if user.pk not in absent]
+    for delegation in delegations:
+        if delegation.delegate.is_active and all(u.pk != delegation.delegate_id for u in validators):
+            validators.append(delegation.delegate)
+    return validators
+
+
+def account_request_validators(organisation):
+    """Correspondents of the organisme, or the central admins when it has none (003)."""
+    return organisme_validators(organisation) or list(ucanss_admins())
+
+
+def application_managers(application):
+    return User.objects.filter(
+        is_active=True,
+        pk__in=ApplicationUserPermission.objects.filter(
+            content_object=application, permission__codename="manage_application"
+        ).values("user_id"),
+    ).order_by("last_name", "first_name")
+
+
+def managed_application_ids(user):
+    return ApplicationUserPermission.objects.filter(user=user, permission__codename="manage_application").values_list(
+        "content_object_id", flat=True
+    )
+
+
+def held_application_ids(user):
+    """Applications the user may use (their guardian grants)."""
+    return set(
+        ApplicationUserPermission.objects.filter(user=user, permission__codename="use_application").values_list(
+            "content_object_id", flat=True
+        )
+    )
+
+
+def access_request_validators(access_request):
+    """Local application: the organisme's validators; central one: its managers; else the central admins."""
+    application = access_request.application
+    if application.management == Management.CENTRAL:
+        validators = list(application_managers(application))
+    else:
+        validators = organisme_validators(access_request.organisme)
+    return [u for u in validators if u.pk != access_request.user_id] or list(ucanss_admins())
+
+
+# --- account requests ------------------------------------------------------------------------------
+
+
+def account_requests_for(membership):
+    """Central admins: every account request; correspondents (or delegates): their organisme's."""
+    queryset = AccountRequest.objects.select_related("organisme", "second_organisme", "decided_by")
+    if _role(membership, Role.UCANSS_ADMIN):
+        return queryset
+    if _role(membership, Role.CORRESPONDENT) or (
+        _role(membership, Role.ORGANISME_USER)
+        and membership.organisation_id in delegated_organisations(membership.user)
+    ):
+        return queryset.filter(organisme_id=membership.organisation_id)
+    return AccountRequest.objects.none()
+
+
+def pending_account_requests_for(membership):
+    return account_requests_for(membership).filter(state=AccountRequestState.PENDING)
+
+
+# --- access requests and rights --------------------------------------------------------------------
+
+
+def _validator_filter(membership):
+    """A Q on (application, organisme) of what the membership decides on, or None (nothing)."""
+    if _role(membership, Role.UCANSS_ADMIN):
+        return Q()
+    if _role(membership, Role.APP_MANAGER):
+        return Q(application__management=Management.CENTRAL, application__in=managed_application_ids(membership.user))
+    if _role(membership, Role.CORRESPONDENT) or (
+        _role(membership, Role.ORGANISME_USER)
+        and membership.organisation_id in delegated_organisations(membership.user)
+    ):
+        return Q(application__management=Management.LOCAL, organisme_id=membership.organisation_id)
+    return None
+
+
+def access_requests_for(membership):
+    """Access requests the membership decides on (every state), never the user's own."""
+    condition = _validator_filter(membership)
+    if condition is None:
+        return AccessRequest.objects.none()
+    return (
+        AccessRequest.objects.filter(condition)
+        .exclude(user_id=membership.user_id)
+        .select_related("user", "application", "organisme", "decided_by")
+    )
+
+
+def queue_for(membership):
+    return access_requests_for(membership).filter(state=AccessRequestState.PENDING)
+
+
+def rights_for(membership):
+    """Rights the membership may revoke (and sees in its lists and exports), never the user's own."""
+    condition = _validator_filter(membership)
+    if condition is None:
+        return Right.objects.none()
+    return (
+        Right.objects.filter(condition)
+        .exclude(user_id=membership.user_id)
+        .select_related("user", "application", "organisme", "granted_by", "decided_by")
+    )
+
+
+def own_access_requests(user):
+    return AccessRequest.objects.filter(user=user).select_related("application", "organisme", "decided_by")
+
+
+def own_rights(user):
+    return Right.objects.filter(user=user, state=RightState.ACTIVE).select_related(
+        "application", "organisme", "granted_by"
+    )
+
+
+def catalogue_for(user):
+    """Every application of the offer, each with `held` (the user may use it) and `pending` (a request of
+    the user waits), in one query."""
+    pending = AccessRequest.objects.filter(user=user, application=OuterRef("pk"), state=AccessRequestState.PENDING)
+    held = ApplicationUserPermission.objects.filter(
+        user=user, content_object=OuterRef("pk"), permission__codename="use_application"
+    )
+    return Application.objects.active().annotate(held=Exists(held), pending=Exists(pending))
+
+
+def holders_of(membership, application):
+    """Active rights on one application that the membership sees (the export "who holds application X")."""
+    return (
+        rights_for(membership)
+        .filter(application=application, state=RightState.ACTIVE)
+        .order_by("organisme__name", "user__last_name", "user__first_name", "pk")
+    )
+
+
+def collaborators_for(membership):
+    """Members of the correspondent's organisme."""
+    if not _role(membership, Role.CORRESPONDENT):
+        return Membership.objects.none()
+    return (
+        Membership.objects.active()
+        .filter(organisation_id=membership.organisation_id)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+
+
+def due_for_tacit_acceptance(now=None):
+    now = now or timezone.now()
+    return AccessRequest.objects.filter(
+        state=AccessRequestState.PENDING, created_at__lte=now - timedelta(days=TACIT_ACCEPTANCE_DAYS)
+    )
+
+
+def delegations_for(membership):
+    if not _role(membership, Role.CORRESPONDENT):
+        return Delegation.objects.none()
+    return Delegation.objects.filter(
+        organisme_id=membership.organisation_id, absent_id=membership.user_id
+    ).select_related("delegate")
+
+
+def contacts_for(user):
+    """The correspondents of each of the user's organismes: [(organisation, [users])], two queries."""
+    from accounts.perms import active_memberships
+
+    organisations = [
+        m.organisation for m in active_memberships(user) if m.organisation.kind == OrganisationKind.ORGANISME
+    ]
+    if not organisations:
+        return []
+    rows = (
+        Membership.objects.active()
+        .filter(organisation__in=organisations, role=Role.CORRESPONDENT)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    )
+    by_org = {}
+    for row in rows:
+        by_org.setdefault(row.organisation_id, []).append(row.user)
+    return [(org, by_org.get(org.pk, [])) for org in organisations]

@@ -1,0 +1,229 @@
+"""Services and workflows of the Espace Organismes: decisions, grants, the tacit acceptance job."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from accounts.models import Membership, User
+from core.models import OutboundMessage, Transition
+from habilitations import selectors, services
+from habilitations.enums import AccessRequestState, AccountRequestState, RightState
+from habilitations.models import AccessRequest, Right
+from habilitations.workflows import ACCESS_REQUEST
+
+from .factories import (
+    AccessRequestFactory,
+    AccountRequestFactory,
+    ApplicationFactory,
+    DelegationFactory,
+    OrganismeOrgFactory,
+    RightFactory,
+    app_manager,
+    correspondent,
+    organisme_user,
+    ucanss_admin,
+)
+
+pytestmark = pytest.mark.django_db
+
+USE = "habilitations.use_application"
+
+
+def test_account_request_goes_to_the_correspondents_or_the_central_admins():
+    with_correspondent = correspondent()
+    without = OrganismeOrgFactory()
+    admin = ucanss_admin()
+    first = services.account_request_submit(
+        email="Nina.Ouvelle@Cpam.test",
+        civility="mme",
+        first_name="Nina",
+        last_name="Ouvelle",
+        organisme=with_correspondent.organisation,
+        phone="01 23 45 67 89",
+    )
+    assert first.email == "nina.ouvelle@cpam.test"
+    to_decide = OutboundMessage.objects.filter(event="habilitations.account_request_to_decide")
+    assert list(to_decide.values_list("recipient", flat=True)) == [with_correspondent.user.email]
+    assert OutboundMessage.objects.filter(
+        event="habilitations.account_request_received", recipient=first.email
+    ).exists()
+    services.account_request_submit(
+        email="autre@urssaf.test",
+        civility="m",
+        first_name="Ugo",
+        last_name="Rssaf",
+        organisme=without,
+        phone="01 23 45 67 89",
+    )
+    assert to_decide.filter(recipient=admin.user.email).exists()
+
+
+def test_a_known_address_gets_no_second_request_and_its_owner_is_told():
+    known = organisme_user()
+    result = services.account_request_submit(
+        email=known.user.email.upper(),
+        civility="m",
+        first_name="A",
+        last_name="B",
+        organisme=known.organisation,
+        phone="01 23 45 67 89",
+    )
+    assert result is None
+    assert not selectors.AccountRequest.objects.exists()
+    mail = OutboundMessage.objects.get(recipient__iexact=known.user.email)
+    assert "déjà un compte" in mail.body
+
+
+def test_accepting_an_account_request_creates_the_account_with_a_set_password_link():
+    validator = correspondent()
+    second = OrganismeOrgFactory()
+    request_obj = AccountRequestFactory(organisme=validator.organisation, second_organisme=second)
+    scope = selectors.account_requests_for(validator)
+    services.account_request_accept(account_request_id=request_obj.pk, actor=validator.user, scope=scope)
+    request_obj.refresh_from_db()
+    user = User.objects.get(identifier=request_obj.email)
+    assert request_obj.state == AccountRequestState.ACCEPTED and request_obj.user == user
+    assert request_obj.decided_by == validator.user
+    assert not user.has_usable_password()
+    assert set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True)) == {
+        validator.organisation_id,
+        second.pk,
+    }
+    mail = OutboundMessage.objects.get(event="habilitations.account_request_accepted")
+    assert "/compte/mot-de-passe-oublie/lien/" in mail.body and "24 heures" in mail.body
+    with pytest.raises(ValidationError):  # decided already: the second click loses
+        services.account_request_accept(account_request_id=request_obj.pk, actor=validator.user, scope=scope)
+
+
+def test_a_correspondent_cannot_decide_for_another_organisme():
+    validator = correspondent()
+    foreign = AccountRequestFactory()
+    with pytest.raises(ValidationError):  # ObjectGone: not in the scope
+        services.account_request_refuse(
+            account_request_id=foreign.pk,
+            actor=validator.user,
+            scope=selectors.account_requests_for(validator),
+            reason="Non",
+        )
+
+
+def test_granting_writes_the_right_and_the_guardian_grant_and_revoking_removes_them():
+    validator = correspondent()
+    request_obj = AccessRequestFactory(organisme=validator.organisation)
+    requester, application = request_obj.user, request_obj.application
+    assert not requester.has_perm(USE, application)
+    services.access_request_grant(
+        access_request_id=request_obj.pk, actor=validator.user, scope=selectors.access_requests_for(validator)
+    )
+    right = Right.objects.get(request=request_obj)
+    assert right.granted_by == validator.user and not right.tacit
+    assert User.objects.get(pk=requester.pk).has_perm(USE, application)
+    assert OutboundMessage.objects.filter(
+        event="habilitations.access_request_granted", recipient=requester.email
+    ).exists()
+    services.right_revoke(
+        right_id=right.pk, actor=validator.user, scope=selectors.rights_for(validator), reason="Départ du service"
+    )
+    right.refresh_from_db()
+    assert right.state == RightState.REVOKED and right.decision_reason == "Départ du service"
+    assert not User.objects.get(pk=requester.pk).has_perm(USE, application)
+
+
+def test_nobody_decides_on_their_own_request():
+    validator = correspondent()
+    own = AccessRequestFactory(organisme=validator.organisation, user=validator.user)
+    assert not validator.user.has_perm("habilitations.decide_access_request", own)
+    assert not selectors.access_requests_for(validator).filter(pk=own.pk).exists()
+    with pytest.raises(PermissionDenied):
+        ACCESS_REQUEST.run("grant", own, actor=validator.user, scope=AccessRequest.objects.all())
+
+
+def test_central_applications_go_to_their_managers_only():
+    application = ApplicationFactory(central=True)
+    manager = app_manager(application)
+    other_manager = app_manager(ApplicationFactory(central=True))
+    local_correspondent = correspondent()
+    request_obj = AccessRequestFactory(application=application, organisme=local_correspondent.organisation)
+    assert selectors.access_request_validators(request_obj) == [manager.user]
+    assert manager.user.has_perm("habilitations.decide_access_request", request_obj)
+    assert not other_manager.user.has_perm("habilitations.decide_access_request", request_obj)
+    assert not local_correspondent.user.has_perm("habilitations.decide_access_request", request_obj)
+    assert list(selectors.queue_for(manager)) == [request_obj]
+    assert not selectors.queue_for(local_correspondent).exists()
+
+
+def test_a_delegate_validates_while_the_correspondent_is_away():
+    delegation = DelegationFactory()
+    delegate_membership = Membership.objects.get(user=delegation.delegate)
+    request_obj = AccessRequestFactory(organisme=delegation.organisme)
+    assert delegation.delegate.has_perm("habilitations.decide_access_request", request_obj)
+    assert selectors.access_request_validators(request_obj) == [delegation.delegate]
+    assert list(selectors.queue_for(delegate_membership)) == [request_obj]
+    delegation.ends_on = timezone.localdate() - timedelta(days=1)
+    delegation.starts_on = delegation.ends_on
+    delegation.save()
+    fresh = User.objects.get(pk=delegation.delegate_id)
+    assert not fresh.has_perm("habilitations.decide_access_request", request_obj)
+
+
+def test_the_requester_cancels_their_own_pending_request_only():
+    request_obj = AccessRequestFactory()
+    stranger = organisme_user(request_obj.organisme).user
+    with pytest.raises(ValidationError):
+        services.access_request_cancel(access_request_id=request_obj.pk, actor=stranger)
+    services.access_request_cancel(access_request_id=request_obj.pk, actor=request_obj.user)
+    request_obj.refresh_from_db()
+    assert request_obj.state == AccessRequestState.CANCELLED
+
+
+def test_an_access_request_is_refused_when_held_or_pending_or_for_a_foreign_organisme():
+    membership = organisme_user()
+    application = ApplicationFactory()
+    services.access_request_create(user=membership.user, application=application, organisme=membership.organisation)
+    with pytest.raises(ValidationError, match="déjà en attente"):
+        services.access_request_create(user=membership.user, application=application, organisme=membership.organisation)
+    with pytest.raises(ValidationError):
+        services.access_request_create(user=membership.user, application=application, organisme=OrganismeOrgFactory())
+    RightFactory(user=membership.user, application=(held := ApplicationFactory()), organisme=membership.organisation)
+    with pytest.raises(ValidationError, match="déjà accès"):
+        services.access_request_create(user=membership.user, application=held, organisme=membership.organisation)
+
+
+def test_tacit_acceptance_after_ten_days_is_idempotent_and_has_a_dry_run():
+    day_9 = AccessRequestFactory(days_ago=9)
+    day_11 = AccessRequestFactory(days_ago=11)
+    refused = AccessRequestFactory(days_ago=12, state=AccessRequestState.REFUSED)
+    assert services.tacit_acceptance_run(dry_run=True) == 1
+    day_11.refresh_from_db()
+    assert day_11.state == AccessRequestState.PENDING
+    assert services.tacit_acceptance_run() == 1
+    assert services.tacit_acceptance_run() == 0
+    day_9.refresh_from_db(), day_11.refresh_from_db(), refused.refresh_from_db()
+    assert day_9.state == AccessRequestState.PENDING and refused.state == AccessRequestState.REFUSED
+    assert day_11.state == AccessRequestState.TACIT and day_11.decided_by is None
+    right = Right.objects.get(request=day_11)
+    assert right.tacit and right.granted_by is None
+    assert User.objects.get(pk=day_11.user_id).has_perm(USE, day_11.application)
+    entry = Transition.objects.filter(object_id=str(day_11.pk), action="accept_tacitly").get()
+    assert entry.actor is None
+    mail = OutboundMessage.objects.get(event="habilitations.access_request_granted")
+    assert "tacitement" in mail.body
+
+
+def test_reminders_at_day_3_and_day_7_once_each():
+    validator = correspondent()
+    AccessRequestFactory(organisme=validator.organisation, days_ago=4)
+    AccessRequestFactory(organisme=validator.organisation, days_ago=8)
+    AccessRequestFactory(organisme=validator.organisation, days_ago=1)
+    assert services.reminders_send() == 3  # day 4: first; day 8: first and second
+    assert services.reminders_send() == 0
+    assert OutboundMessage.objects.filter(event="habilitations.access_request_reminder").count() == 3
+
+
+def test_subscriptions_become_exactly_the_chosen_newsletters():
+    user = organisme_user().user
+    services.subscriptions_set(user=user, newsletters=["rh", "rso"])
+    services.subscriptions_set(user=user, newsletters=["rso", "achats"])
+    assert set(user.newsletter_subscriptions.values_list("newsletter", flat=True)) == {"rso", "achats"}
