@@ -187,7 +187,7 @@ class TestProcessing:
         erasure = pending_request(organisation=coop)
         client.force_login(member(role))
         assert client.get(reverse("accounts:erasure_list")).status_code == 403
-        assert client.get(reverse("accounts:erasure_process", args=[erasure.pk])).status_code == 403
+        assert client.get(reverse("accounts:erasure_process", args=[erasure.pk])).status_code == 404
 
     @pytest.mark.parametrize("role", ["union_officer", "national_admin", "coop_manager", "agency_staff"])
     def test_an_admin_of_another_organisation_gets_404(self, client, role, coop):
