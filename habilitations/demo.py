@@ -7,8 +7,6 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.enums import OrganisationKind, Role
-from accounts.models import Membership, Organisation, User
 from core.history import record_transition
 
 from . import services
@@ -16,7 +14,8 @@ from .enums import AccessRequestState, AccountRequestState, Management, Newslett
 from .models import AccessRequest, AccountRequest, Application, Organisme, Profile, Right, Subscription
 from .workflows import ACCESS_REQUEST, ACCOUNT_REQUEST, RIGHT
 
-DEMO_PASSWORD = "Guichet-demo-2026"  # noqa: S105 - demo only (seed_demo refuses to run without DEBUG)
+DEMO_CLIENT_ID = "demo-rp"
+DEMO_CLIENT_SECRET = "demo-rp-secret-2026"  # noqa: S105 - the demo relying party's, DEBUG only
 
 # (slug, name, description, management)
 APPLICATIONS = [
@@ -46,17 +45,6 @@ ORGANISME_DETAILS = {
 }
 
 
-def _user(identifier, first_name, last_name, memberships):
-    user = User.objects.filter(identifier__iexact=identifier).first()
-    if user is None:
-        user = User(identifier=identifier, email=identifier, first_name=first_name, last_name=last_name)
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-    for organisation, role in memberships:
-        Membership.objects.get_or_create(user=user, organisation=organisation, defaults={"role": role})
-    return user
-
-
 def _pending(user, application, organisme, days_ago, justification=""):
     access_request = AccessRequest.objects.create(
         user=user,
@@ -75,9 +63,7 @@ def seed(*, orgs, users):
     if Application.objects.filter(slug="accords-locaux").exists():
         return
     cpam, caf = orgs["organisme"], orgs["organisme2"]
-    urssaf, _created = Organisation.objects.get_or_create(
-        kind=OrganisationKind.ORGANISME, code="753000", defaults={"name": "Urssaf de Villeneuve (démo)"}
-    )
+    urssaf = orgs["organisme3"]
     for organisation in (cpam, caf, urssaf):
         address, postcode, town, phone = ORGANISME_DETAILS.get(organisation.code, ("", "", "", ""))
         Organisme.objects.get_or_create(
@@ -100,9 +86,9 @@ def seed(*, orgs, users):
 
     correspondent = users["correspondant@cpam.demo"]
     agent = users["agent@cpam.demo"]
-    caf_correspondent = _user("correspondant@caf.demo", "Carole", "Afcorres", [(caf, Role.CORRESPONDENT)])
-    urssaf_agent = _user("agent@urssaf.demo", "Ugo", "Rssaf", [(urssaf, Role.ORGANISME_USER)])
-    colleague = _user("collegue@cpam.demo", "Colette", "Lègue", [(cpam, Role.ORGANISME_USER)])
+    caf_correspondent = users["correspondant@caf.demo"]
+    urssaf_agent = users["agent@urssaf.demo"]
+    colleague = users["collegue@cpam.demo"]
     for user in (correspondent, agent, caf_correspondent, urssaf_agent, colleague):
         Profile.objects.get_or_create(user=user)
 
@@ -165,9 +151,25 @@ def seed(*, orgs, users):
         scope=AccountRequest.objects.all(),
         reason="Adresse personnelle : faites la demande avec votre e-mail professionnel.",
     )
-    accepted_account = account_request("arrivee@caf.demo", "Anaïs", "Rivée", caf, 8)
-    services.account_request_accept(
-        account_request_id=accepted_account.pk, actor=caf_correspondent, scope=AccountRequest.objects.all()
+    # The request by which the CAF's correspondent let the demo agent in, long ago.
+    accepted_account = account_request("agent@cpam.demo", "Olivier", "Ganisme", caf, 90)
+    ACCOUNT_REQUEST.run(
+        "accept",
+        accepted_account,
+        actor=caf_correspondent,
+        scope=AccountRequest.objects.all(),
+        updates={"user": agent},
+    )
+
+    # The demo relying party (demo/relying_party.py) is "Accords locaux"'s single sign-on client.
+    accords = applications["accords-locaux"]
+    accords.url = "http://localhost:8001/"
+    accords.save(update_fields=["url"])
+    services.oidc_client_register(
+        application=accords,
+        redirect_uris=["http://localhost:8001/callback"],
+        client_id=DEMO_CLIENT_ID,
+        client_secret=DEMO_CLIENT_SECRET,
     )
 
     for newsletter in (Newsletter.RH, Newsletter.RSO):

@@ -12,6 +12,7 @@ app)` answers everywhere, the single sign-on included.
 import math
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -72,6 +73,15 @@ class Application(models.Model):
     )
     is_active = models.BooleanField(_("proposée"), default=True)
     position = models.PositiveSmallIntegerField(_("ordre"), default=100)
+    # Its OpenID Connect client (django-oauth-toolkit), registered by a central admin.
+    oauth_client = models.OneToOneField(
+        settings.OAUTH2_PROVIDER_APPLICATION_MODEL,
+        verbose_name=_("client OpenID Connect"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="habilitations_application",
+    )
 
     objects = ApplicationQuerySet.as_manager()
 

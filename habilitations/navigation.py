@@ -45,6 +45,7 @@ CENTRAL = MenuItem(
         "habilitations:admin_application_edit",
         "habilitations:admin_organismes",
         "habilitations:admin_organisme_edit",
+        "habilitations:admin_application_client",
     ),
 )
 
@@ -53,7 +54,7 @@ def register():
     register_menu(Role.ORGANISME_USER, [CATALOGUE, QUEUE, ACCOUNT_REQUESTS, MY_DETAILS])
     register_menu(Role.CORRESPONDENT, [CATALOGUE, QUEUE, ACCOUNT_REQUESTS, COLLABORATORS, MY_DETAILS])
     register_menu(Role.APP_MANAGER, [QUEUE, MY_DETAILS])
-    register_menu(Role.UCANSS_ADMIN, [QUEUE, ACCOUNT_REQUESTS, MY_DETAILS])
+    register_menu(Role.UCANSS_ADMIN, [QUEUE, ACCOUNT_REQUESTS, CENTRAL, MY_DETAILS])
     for role in (Role.CORRESPONDENT, Role.APP_MANAGER, Role.UCANSS_ADMIN):
         register_panel(role, "habilitations/panels/validator.html", context=panels.validator_summary)
     for role in (Role.CORRESPONDENT, Role.ORGANISME_USER):

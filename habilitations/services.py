@@ -420,3 +420,34 @@ def caregiver_account_create(
     if application is not None:
         right_grant_directly(user=user, application=application, organisme=organisation)
     return user
+
+
+# --- single sign-on clients ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def oidc_client_register(*, application, redirect_uris, client_id=None, client_secret=None):
+    """Creates or renews the application's OpenID Connect client (confidential, authorisation code,
+    RS256). Returns (client, secret): the plain secret exists only in this return value (stored hashed)."""
+    from oauth2_provider.generators import generate_client_secret
+    from oauth2_provider.models import get_application_model
+
+    Client = get_application_model()
+    secret = client_secret or generate_client_secret()
+    client = application.oauth_client or Client(
+        name=application.name,
+        client_type=Client.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Client.GRANT_AUTHORIZATION_CODE,
+        algorithm=Client.RS256_ALGORITHM,
+        skip_authorization=True,
+    )
+    if client_id:
+        client.client_id = client_id
+    client.redirect_uris = " ".join(redirect_uris)
+    client.client_secret = secret
+    client.hash_client_secret = True
+    client.save()
+    if application.oauth_client_id != client.pk:
+        application.oauth_client = client
+        application.save(update_fields=["oauth_client"])
+    return client, secret

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import accounts, catalogue, me, public, validators
+from .views import accounts, catalogue, central, me, public, validators
 
 app_name = "habilitations"
 
@@ -39,4 +39,10 @@ urlpatterns = [
     path("collaborateurs/", validators.collaborators, name="collaborators"),
     path("delegation/", validators.delegations, name="delegations"),
     path("delegation/<int:pk>/fin/", validators.delegation_end, name="delegation_end"),
+    # Central admins
+    path("administration/organismes/", central.organismes, name="admin_organismes"),
+    path("administration/organismes/fiche/", central.organisme_edit, name="admin_organisme_edit"),
+    path("administration/applications/", central.applications, name="admin_applications"),
+    path("administration/applications/fiche/", central.application_edit, name="admin_application_edit"),
+    path("administration/applications/client/", central.application_client, name="admin_application_client"),
 ]

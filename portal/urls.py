@@ -33,6 +33,7 @@ urlpatterns = [
     path("prestations/", include("benefits.urls")),
     path("partenaires/", include("partners.urls")),
     path("organismes/", include("habilitations.urls")),
+    path("o/", include("habilitations.sso_urls")),
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "captcha",
+    "oauth2_provider",
     "core",
     "portal",
     "accounts",
@@ -294,3 +295,55 @@ LOGGING = {
 # django-guardian is asked through accounts.backends.GrantBackend (only for the permissions declared
 # as per-object grants), which its check does not recognise as its own backend.
 SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
+
+
+# Espace Organismes: Guichet is the OpenID Connect provider of the catalogue's applications
+# (django-oauth-toolkit; authorisation code with PKCE; RS256 ID tokens; short-lived tokens).
+PORTAL_URL = env.str("PORTAL_URL", default="http://localhost:8000")
+HABILITATIONS_WEBMASTER_EMAIL = env.str("HABILITATIONS_WEBMASTER_EMAIL", default="webmaster@ucanss.localhost")
+
+
+def _oidc_private_key():
+    """OIDC_RSA_PRIVATE_KEY (PEM) in production; in development a key generated once in VAR_DIR."""
+    key = env.str("OIDC_RSA_PRIVATE_KEY", default="").replace("\\n", "\n")
+    if key:
+        return key
+    path = VAR_DIR / "oidc_rsa_private.pem"
+    if not path.exists():
+        import os
+        import tempfile
+
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        pem = (
+            rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+            .decode()
+        )
+        with tempfile.NamedTemporaryFile("w", dir=VAR_DIR, delete=False) as handle:
+            handle.write(pem)
+        os.replace(handle.name, path)
+    return path.read_text()
+
+
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": _oidc_private_key(),
+    "PKCE_REQUIRED": True,
+    "SCOPES": {
+        "openid": "OpenID Connect",
+        "profile": "Nom et prénom",
+        "email": "Adresse e-mail",
+        "habilitations": "Organismes et droits sur l'application",
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("OIDC_ACCESS_TOKEN_SECONDS", default=300),
+    "ID_TOKEN_EXPIRE_SECONDS": env.int("OIDC_ID_TOKEN_SECONDS", default=300),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 3600,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ROTATE_REFRESH_TOKEN": True,
+    "OAUTH2_VALIDATOR_CLASS": "habilitations.sso.GuichetOAuth2Validator",
+    "ALLOWED_REDIRECT_URI_SCHEMES": env.list("OIDC_REDIRECT_SCHEMES", default=["https", "http"]),
+}

@@ -67,4 +67,14 @@ ROUTES = {
     "habilitations:collaborators": Restricted(frozenset({"correspondent"})),
     "habilitations:delegations": Restricted(frozenset({"correspondent"})),
     "habilitations:delegation_end": Owned("correspondent", make=delegation, methods=("post",)),
+    **{
+        f"habilitations:{name}": Restricted(frozenset({"ucanss_admin"}))
+        for name in (
+            "admin_organismes",
+            "admin_organisme_edit",
+            "admin_applications",
+            "admin_application_edit",
+            "admin_application_client",
+        )
+    },
 }

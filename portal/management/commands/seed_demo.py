@@ -53,6 +53,8 @@ ORGANISATIONS = [
     DemoOrg("ucanss", OrganisationKind.UCANSS, "Ucanss (démo)", code="UCANSS"),
     DemoOrg("organisme", OrganisationKind.ORGANISME, "CPAM de Villeneuve (démo)", code="751000"),
     DemoOrg("organisme2", OrganisationKind.ORGANISME, "CAF de Villeneuve (démo)", code="752000"),
+    # No local correspondent: its account requests go to the Ucanss admins.
+    DemoOrg("organisme3", OrganisationKind.ORGANISME, "Urssaf de Villeneuve (démo)", code="753000"),
 ]
 
 ACCOUNTS = [
@@ -128,6 +130,19 @@ ACCOUNTS = [
         "agent@cpam.demo",
     ),
     DemoAccount("751000RH", "CPAM", "Villeneuve", (("organisme", Role.ORGANISME_USER, False),), "rh@cpam.demo"),
+    DemoAccount(
+        "correspondant@caf.demo",
+        "Carole",
+        "Afcorres",
+        (("organisme2", Role.CORRESPONDENT, True),),
+        "correspondant@caf.demo",
+    ),
+    DemoAccount(
+        "collegue@cpam.demo", "Colette", "Lègue", (("organisme", Role.ORGANISME_USER, False),), "collegue@cpam.demo"
+    ),
+    DemoAccount(
+        "agent@urssaf.demo", "Ugo", "Rssaf", (("organisme3", Role.ORGANISME_USER, False),), "agent@urssaf.demo"
+    ),
 ]
 
 CONSENT_TEXTS = {
