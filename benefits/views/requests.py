@@ -335,7 +335,8 @@ def request_documents_add(request, pk):
 def request_document_download(request, pk):
     document = get_object_or_404(selectors.request_documents_for(request.membership), pk=pk)
     require(request, "benefits.view_request", document.request)
-    return private_file_response(request, document.file, download_name=document.original_name or document.file.name)
+    label = _("pièce justificative %(reference)s") % {"reference": document.request.reference}
+    return private_file_response(request, document.file, label=label)
 
 
 def request_approve(request, pk):
