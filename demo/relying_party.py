@@ -79,7 +79,9 @@ def make_app(*, issuer, client_id, client_secret, redirect_uri):
     def callback(params):
         state = params.get("state", [""])[0]
         if "error" in params or state not in pending:
-            return _page("Connexion refusée", f"<p>{html.escape(params.get('error', ['état inconnu'])[0])}</p>", "403 Forbidden")
+            return _page(
+                "Connexion refusée", f"<p>{html.escape(params.get('error', ['état inconnu'])[0])}</p>", "403 Forbidden"
+            )
         verifier, nonce = pending.pop(state)
         config = discovery()
         basic = base64.b64encode(f"{client_id}:{client_secret}".encode()).decode()
@@ -104,7 +106,11 @@ def make_app(*, issuer, client_id, client_secret, redirect_uri):
         userinfo = _http(config["userinfo_endpoint"], headers={"Authorization": f"Bearer {tokens['access_token']}"})
         sid = secrets.token_urlsafe(16)
         sessions[sid] = {"id_token": claims, "userinfo": userinfo}
-        return "302 Found", [("Location", "/"), ("Set-Cookie", f"rp_session={sid}; HttpOnly; Path=/; SameSite=Lax")], b""
+        return (
+            "302 Found",
+            [("Location", "/"), ("Set-Cookie", f"rp_session={sid}; HttpOnly; Path=/; SameSite=Lax")],
+            b"",
+        )
 
     def home(cookie):
         session = sessions.get(cookie.get("rp_session").value) if cookie.get("rp_session") else None
@@ -120,7 +126,7 @@ def make_app(*, issuer, client_id, client_secret, redirect_uri):
             f"<p>Bonjour {html.escape(claims.get('name', ''))}, vous êtes connecté par Guichet.</p>"
             f"<h2>Vos organismes</h2><ul>{organismes}</ul>"
             f"<h2>Vos droits sur l'application {html.escape(str(rights.get('application')))}</h2>"
-            f"<pre id=\"claims\">{html.escape(json.dumps(rights, ensure_ascii=False, indent=2))}</pre>"
+            f'<pre id="claims">{html.escape(json.dumps(rights, ensure_ascii=False, indent=2))}</pre>'
             f"<p>Jeton valable jusqu'à {time.strftime('%H:%M:%S', time.localtime(claims['exp']))}.</p>"
         )
         return _page("Application de démonstration", body)

@@ -64,6 +64,13 @@ def _decides_on(user, application, organisation_id):
     return validates_for(user, organisation_id)
 
 
+def _any_validator(user):
+    """Without an object (the space's menu): the user validates somewhere."""
+    return has_role(user, Role.UCANSS_ADMIN, Role.APP_MANAGER, Role.CORRESPONDENT) or bool(
+        delegated_organisations(user)
+    )
+
+
 def _acting_validator(user, obj):
     if acting_as(obj, Role.UCANSS_ADMIN, Role.APP_MANAGER, Role.CORRESPONDENT):
         return True
@@ -99,7 +106,7 @@ def can_cancel_access_request(user, access_request=None):
 @rule("habilitations.decide_access_request")
 def can_decide_access_request(user, obj=None):
     if obj is None:
-        return False
+        return _any_validator(user)
     if isinstance(obj, Acting):
         return _acting_validator(user, obj)
     if obj.user_id == user.pk:
@@ -110,7 +117,7 @@ def can_decide_access_request(user, obj=None):
 @rule("habilitations.revoke_right")
 def can_revoke_right(user, obj=None):
     if obj is None:
-        return False
+        return _any_validator(user)
     if isinstance(obj, Acting):
         return _acting_validator(user, obj)
     if obj.user_id == user.pk:
@@ -122,7 +129,7 @@ def can_revoke_right(user, obj=None):
 def can_decide_account_request(user, obj=None):
     """Correspondents (or their delegate) for their organisme; central admins for every organisme."""
     if obj is None:
-        return False
+        return has_role(user, Role.UCANSS_ADMIN, Role.CORRESPONDENT) or bool(delegated_organisations(user))
     if isinstance(obj, Acting):
         return acting_as(obj, Role.UCANSS_ADMIN, Role.CORRESPONDENT) or (
             acting_as(obj, Role.ORGANISME_USER) and obj.organisation_id in delegated_organisations(user)
@@ -135,13 +142,15 @@ def can_view_collaborators(user, obj=None):
     """Correspondents: their organisme's users and rights, the Aide aux aidants code."""
     if isinstance(obj, Acting):
         return acting_as(obj, Role.CORRESPONDENT)
-    return obj is not None and has_role(user, Role.CORRESPONDENT, organisation=getattr(obj, "pk", obj))
+    return has_role(user, Role.CORRESPONDENT, organisation=getattr(obj, "pk", obj) if obj is not None else None)
 
 
 @rule("habilitations.manage_delegation")
 def can_manage_delegation(user, obj=None):
     if isinstance(obj, Acting):
         return acting_as(obj, Role.CORRESPONDENT)
+    if obj is None:
+        return has_role(user, Role.CORRESPONDENT)
     return (
         obj is not None
         and obj.absent_id == user.pk

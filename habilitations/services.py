@@ -39,13 +39,9 @@ from .workflows import ACCESS_REQUEST, ACCOUNT_REQUEST, RIGHT
 logger = logging.getLogger(__name__)
 User = get_user_model()
 
-_PERMISSIONS = {}
-
-
 def _permission(codename):
-    if codename not in _PERMISSIONS:
-        _PERMISSIONS[codename] = Permission.objects.get(content_type__app_label="habilitations", codename=codename)
-    return _PERMISSIONS[codename]
+    # Not cached in the process: content types and permissions may be recreated (tests flushing the database).
+    return Permission.objects.get(content_type__app_label="habilitations", codename=codename)
 
 
 def _grant(user, application, codename):

@@ -227,3 +227,22 @@ def test_subscriptions_become_exactly_the_chosen_newsletters():
     services.subscriptions_set(user=user, newsletters=["rh", "rso"])
     services.subscriptions_set(user=user, newsletters=["rso", "achats"])
     assert set(user.newsletter_subscriptions.values_list("newsletter", flat=True)) == {"rso", "achats"}
+
+
+def test_space_export_and_anonymise():
+    from core import spaces
+
+    from .factories import RightFactory
+
+    membership = organisme_user()
+    right = RightFactory(user=membership.user, organisme=membership.organisation)
+    services.subscriptions_set(user=membership.user, newsletters=["rh"])
+    declaration = spaces.get("habilitations")
+    data = declaration.export(membership.user)
+    assert data["newsletters"] == ["rh"] and data["rights"][0]["application"] == right.application.name
+    kept = declaration.anonymise(membership.user)
+    assert kept
+    right.refresh_from_db()
+    assert right.state == RightState.REVOKED
+    assert not User.objects.get(pk=membership.user_id).has_perm(USE, right.application)
+    assert not membership.user.newsletter_subscriptions.exists()

@@ -459,3 +459,25 @@ def test_user_pages_run_a_constant_number_of_queries(client, view):
 
 def test_member_helper_builds_organisme_memberships():
     assert member(Role.ORGANISME_USER).organisation.kind == "organisme"
+
+
+def test_each_role_sees_its_menu(client):
+    people, _objects = _world()
+    expected = {
+        "organisme_user": ({"Mes applications", "Mes informations"}, {"Demandes d’habilitation"}),
+        "correspondent": (
+            {"Mes applications", "Demandes d’habilitation", "Demandes de compte", "Gérer vos collaborateurs"},
+            {"Administration"},
+        ),
+        "app_manager": ({"Demandes d’habilitation", "Mes informations"}, {"Mes applications", "Demandes de compte"}),
+        "ucanss_admin": ({"Demandes d’habilitation", "Demandes de compte", "Administration"}, {"Mes applications"}),
+    }
+    for who, (shown, hidden) in expected.items():
+        client.logout()
+        sign_in(client, people[who].user)
+        html = client.get(reverse("habilitations:my_rights")).content.decode()
+        nav = html[html.index('id="space-nav-list"') : html.index("</nav>", html.index('id="space-nav-list"'))]
+        for label in shown:
+            assert f">{label}</a>" in nav, f"{who} misses {label}"
+        for label in hidden:
+            assert f">{label}</a>" not in nav, f"{who} sees {label}"
