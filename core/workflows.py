@@ -229,8 +229,9 @@ class Workflow:
 
             emit(step.event, obj, actor=actor, reason=reason, context=context)
         if step.target == DELETE:
-            obj.delete()  # its history goes with it (core.history.HistoryMixin / history_delete)
+            # Its history goes with it; deleted first, while obj.pk is set (Model.delete() clears it).
             history.history_delete(obj)
+            obj.delete()
         return obj
 
     def run_due(
