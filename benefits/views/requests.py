@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.access import error_messages, form_errors, require, run_action
 from core.files import private_file_response
 from core.history import TransitionNotAllowed, timeline_for
+from core.params import parse_id, parse_ids
 from core.tables import Column, DataTable
 
 from .. import selectors, services
@@ -146,7 +147,8 @@ def request_create(request):
             return render(request, "benefits/no_cooperator.html")
     else:
         chosen = request.POST.get("cooperateur") or request.GET.get("cooperateur")
-        cooperator = cooperators.filter(pk=chosen).first() if chosen and str(chosen).isdigit() else None
+        chosen = parse_id(chosen)
+        cooperator = cooperators.filter(pk=chosen).first() if chosen else None
         if cooperator is None:
             return render(
                 request,
@@ -323,7 +325,8 @@ def request_documents_add(request, pk):
 def request_document_download(request, pk):
     document = get_object_or_404(selectors.request_documents_for(request.membership), pk=pk)
     require(request, "benefits.view_request", document.request)
-    return private_file_response(request, document.file, download_name=document.original_name or document.file.name)
+    label = _("pièce justificative %(reference)s") % {"reference": document.request.reference}
+    return private_file_response(request, document.file, label=label)
 
 
 @require_POST
@@ -464,7 +467,7 @@ def request_refuse(request, pk):
 def bulk_pay(request):
     require(request, "benefits.process_requests")
     form = PayForm(request.POST, prefix="groupe")
-    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+    ids = parse_ids(request.POST.getlist("ids"))
     if not ids:
         messages.error(request, _("Cochez au moins une demande à payer."))
     elif not form.is_valid():
