@@ -39,6 +39,7 @@ from .workflows import ACCESS_REQUEST, ACCOUNT_REQUEST, RIGHT
 logger = logging.getLogger(__name__)
 User = get_user_model()
 
+
 def _permission(codename):
     # Not cached in the process: content types and permissions may be recreated (tests flushing the database).
     return Permission.objects.get(content_type__app_label="habilitations", codename=codename)

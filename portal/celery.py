@@ -38,6 +38,10 @@ BEAT_SCHEDULE = {
         "task": "benefits.tasks.purge_unapproved_benefit_requests",
         "schedule": crontab(minute=30),
     },
+    "remind-unapproved-benefit-requests": {
+        "task": "benefits.tasks.remind_unapproved_benefit_requests",
+        "schedule": crontab(minute=20),
+    },
     "accept-pending-access-requests": {
         "task": "habilitations.tasks.accept_pending_access_requests",
         "schedule": crontab(minute=10),
