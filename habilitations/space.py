@@ -44,7 +44,7 @@ def export(user):
     from .models import AccessRequest, AccountRequest, Delegation, Profile, Right, Subscription
 
     profile = Profile.objects.filter(user=user).first()
-    return {
+    data = {
         "profile": model_row(profile) if profile else None,
         "account_requests": [model_row(r) for r in AccountRequest.objects.filter(user=user)],
         "access_requests": [
@@ -60,6 +60,7 @@ def export(user):
             model_row(d) for d in Delegation.objects.filter(absent=user) | Delegation.objects.filter(delegate=user)
         ],
     }
+    return data if any(data.values()) else {}
 
 
 def anonymise(user):
