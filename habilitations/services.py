@@ -114,7 +114,10 @@ def account_request_accept(*, account_request_id, actor, scope):
         return ACCOUNT_REQUEST.run("accept", account_request_id, actor=actor, scope=scope)  # ObjectGone
     if account_request.state != AccountRequestState.PENDING:
         return ACCOUNT_REQUEST.run("accept", account_request, actor=actor, scope=scope)  # TransitionNotAllowed
-    if User.objects.filter(identifier__iexact=account_request.email).exists():
+    if (
+        User.objects.filter(identifier__iexact=account_request.email).exists()
+        or User.objects.filter(email__iexact=account_request.email).exists()
+    ):
         raise ValidationError(_("Un compte existe déjà pour l’adresse %(email)s.") % {"email": account_request.email})
     user = User(
         identifier=account_request.email,
@@ -282,6 +285,8 @@ def profile_update(*, user, civility, first_name, last_name, birth_name, email, 
         raise ValidationError(
             _("Vos coordonnées viennent du Référentiel des Agents de Direction : mettez-les à jour là-bas.")
         )
+    if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+        raise ValidationError({"email": _("Cette adresse est déjà celle d’un autre compte.")})
     user.civility, user.first_name, user.last_name, user.birth_name = civility, first_name, last_name, birth_name
     user.email, user.phone = email, phone
     user.save(update_fields=["civility", "first_name", "last_name", "birth_name", "email", "phone"])
@@ -401,6 +406,14 @@ def caregiver_account_create(
                 "code": _(
                     "Un compte Aide aux aidants existe déjà pour ce code. Utilisez « Mot de passe "
                     "oublié » si vous ne le retrouvez plus."
+                )
+            }
+        )
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(
+            {
+                "email": _(
+                    "Cette adresse est déjà celle d’un autre compte : choisissez l’adresse générique de l’équipe RH."
                 )
             }
         )

@@ -302,7 +302,6 @@ SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
 
 # Espace Organismes: Guichet is the OpenID Connect provider of the catalogue's applications
 # (django-oauth-toolkit; authorisation code with PKCE; RS256 ID tokens; short-lived tokens).
-PORTAL_URL = env.str("PORTAL_URL", default="http://localhost:8000")
 HABILITATIONS_WEBMASTER_EMAIL = env.str("HABILITATIONS_WEBMASTER_EMAIL", default="webmaster@ucanss.localhost")
 
 

@@ -246,3 +246,24 @@ def test_space_export_and_anonymise():
     assert right.state == RightState.REVOKED
     assert not User.objects.get(pk=membership.user_id).has_perm(USE, right.application)
     assert not membership.user.newsletter_subscriptions.exists()
+
+
+def test_a_caregiver_account_needs_an_address_no_other_account_uses():
+    from .factories import OrganismeFactory
+
+    OrganismeFactory(organisation__code="222222")
+    taken = organisme_user().user.email
+    with pytest.raises(ValidationError) as error:
+        services.caregiver_account_create(
+            code="222222RH",
+            first_name="CPAM",
+            last_name="Nord",
+            email=taken,
+            birth_date=None,
+            address="1 rue",
+            postcode="59000",
+            town="Lille",
+            phone="03 20 00 00 00",
+            password="Aidants-Lille-2026",
+        )
+    assert "email" in error.value.message_dict
