@@ -717,8 +717,13 @@ def unapproved_requests_purge(*, now=None, batch_size=100, dry_run=False):
     """Deletes requests entered by cooperators that their cooperative has not approved within 14 days,
     and tells each cooperator by e-mail. Idempotent; two workers share the work (SKIP LOCKED).
 
+    Each batch is one transaction; its scans are recorded for deletion in it (core.deletions), so none
+    is left behind by a kill. Run as a job, it stops before its time limit (the next run continues)
+    and reports what has committed; logs speak only of committed batches.
     Returns the number of requests deleted (or that would be, with dry_run).
     """
+    from core import jobs
+
     now = now or timezone.now()
     if dry_run:
         return selectors.purge_candidates(now=now).count()
@@ -734,29 +739,30 @@ def unapproved_requests_purge(*, now=None, batch_size=100, dry_run=False):
                 break
             files = []
             for request_obj in batch:
-                files.extend((doc.file.storage, doc.file.name) for doc in request_obj.documents.all())
+                files.extend(doc.file.name for doc in request_obj.documents.all())
                 notifications.request_purged(request_obj)
-                logger.info(
-                    "purge: request %s of %s (%s) deleted after %s days without approval",
-                    request_obj.pk,
-                    request_obj.cooperator.family_number,
-                    request_obj.benefit_type.code,
-                    (now - request_obj.created_at).days,
-                )
             BenefitRequest.objects.filter(pk__in=[r.pk for r in batch]).delete()
-            transaction.on_commit(lambda files=files: _delete_files(files))
-            deleted += len(batch)
-        if len(batch) < batch_size:
+            _delete_files(files)
+        for request_obj in batch:  # committed: only now is it true
+            logger.info(
+                "purge: request %s of %s (%s) deleted after %s days without approval",
+                request_obj.pk,
+                request_obj.cooperator.family_number,
+                request_obj.benefit_type.code,
+                (now - request_obj.created_at).days,
+            )
+        deleted += len(batch)
+        jobs.report(f"{deleted} demande(s) non validée(s) supprimée(s)")
+        if len(batch) < batch_size or jobs.out_of_time():
             break
     return deleted
 
 
-def _delete_files(files):
-    for storage, name in files:
-        try:
-            storage.delete(name)
-        except OSError:  # a missing file is not an error here
-            logger.warning("purge: could not delete %s", name)
+def _delete_files(names):
+    """Inside the batch's transaction: the files are deleted after commit, durably (core.deletions)."""
+    from core.deletions import files_delete_later
+
+    files_delete_later(names)
 
 
 def request_year_default(today=None):
