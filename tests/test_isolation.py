@@ -2,14 +2,25 @@
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.enums import PRIVILEGED_ROLES
-from accounts.models import ConsentAcceptance, ConsentText, Membership
 from tests.accounts.factories import MembershipFactory, OrganisationFactory, member
+from tests.utils.clients import sign_in
 
-from .isolation import IGNORED_NAMESPACES, PERSONAL, PUBLIC, ROUTES, Owned, Restricted
+from .isolation import (
+    IGNORED_NAMESPACES,
+    PERSONAL,
+    PUBLIC,
+    TECHNICAL,
+    Owned,
+    RegistryError,
+    Restricted,
+    collect_routes,
+    merge_routes,
+    routes_files,
+)
+
+ROUTES = collect_routes()
 
 
 def walk(patterns, namespace=None, prefix=""):
@@ -32,19 +43,6 @@ def project_routes():
     return list(walk(get_resolver().url_patterns))
 
 
-def ready_client(client, user):
-    """Signs the user in past every gate: consent accepted, second factor verified where mandatory."""
-    for text in ConsentText.objects.all():
-        ConsentAcceptance.objects.get_or_create(user=user, text=text)
-    client.force_login(user)
-    if Membership.objects.filter(user=user, role__in=PRIVILEGED_ROLES).exists():
-        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-    return client
-
-
 def test_every_route_is_registered():
     missing, unnamed = [], []
     for name, route, _ in project_routes():
@@ -53,12 +51,33 @@ def test_every_route_is_registered():
         elif name not in ROUTES:
             missing.append(f"{name} ({route})")
     assert not unnamed, f"Routes without a name cannot be checked: {unnamed}"
-    assert not missing, "Routes missing from tests/isolation.py (say how each is protected):\n" + "\n".join(missing)
+    assert not missing, "Routes in no tests/<app>/routes.py (say how each is protected, see tests/isolation.py):\n" + (
+        "\n".join(missing)
+    )
+
+
+def test_each_app_declares_its_routes_in_its_own_tests_folder():
+    apps = {path.parent.name for path in routes_files()}
+    assert {"portal", "accounts", "benefits", "partners"} <= apps
+    namespaces = {name.split(":")[0] for name, _, _ in project_routes() if name and ":" in name}
+    assert not namespaces - apps, f"Apps with routes and no tests/<app>/routes.py: {namespaces - apps}"
+
+
+def test_the_registries_refuse_a_route_declared_twice_or_outside_its_namespace():
+    assert merge_routes({"portal": {"portal:home": PUBLIC, "captcha-image": TECHNICAL}, "shop": {"shop:x": PUBLIC}})
+    with pytest.raises(RegistryError, match="declared twice"):
+        merge_routes({"shop": {"shop:x": PUBLIC}, "portal": {"shop:x": PUBLIC}})
+    with pytest.raises(RegistryError, match="declare it in tests/shop/routes.py"):
+        merge_routes({"portal": {"shop:x": PUBLIC}})
+    with pytest.raises(RegistryError, match="declare it in tests/portal/routes.py"):
+        merge_routes({"shop": {"captcha-image": TECHNICAL}})
+    with pytest.raises(RegistryError, match="no ROUTES dict"):
+        merge_routes({"shop": None})
 
 
 def test_registry_has_no_stale_entries():
     names = {name for name, _, _ in project_routes()}
-    assert not set(ROUTES) - names, f"Entries of tests/isolation.py with no route: {set(ROUTES) - names}"
+    assert not set(ROUTES) - names, f"Entries of tests/*/routes.py with no route: {set(ROUTES) - names}"
 
 
 def _cases(kind):
@@ -72,7 +91,7 @@ def test_foreign_object_answers_404(client, name, spec):
     kwargs = spec.make(owner)
     intruder_org = OrganisationFactory(kind=owner.organisation.kind, parent=owner.organisation.parent)
     intruder = member(spec.role, organisation=intruder_org)
-    ready_client(client, intruder)
+    sign_in(client, intruder)
     url = reverse(name, kwargs=kwargs)
     for method in spec.methods:
         response = getattr(client, method)(url, spec.extra)
@@ -85,7 +104,7 @@ def test_restricted_route_refuses_other_roles(client, name, spec):
     from accounts.enums import Role
 
     outsider_role = next(role for role in Role if role not in spec.roles and role not in PRIVILEGED_ROLES)
-    ready_client(client, member(outsider_role))
+    sign_in(client, member(outsider_role))
     response = client.get(reverse(name))
     assert response.status_code == 403, f"{name} as {outsider_role}: {response.status_code}"
 

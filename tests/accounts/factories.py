@@ -73,19 +73,3 @@ def totp_now(device, *, offset=0):
 
     t0 = device.t0 - offset * device.step
     return f"{totp(device.bin_key, step=device.step, t0=t0, digits=device.digits, drift=device.drift):06d}"
-
-
-def login_verified(client, user):
-    """Signs `user` in as if they had passed the second factor (a TOTP device is created if needed).
-
-    Privileged roles (PRIVILEGED_ROLES) and staff are sent to the second-factor pages otherwise.
-    """
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or totp_device(user)
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return device

@@ -7,7 +7,8 @@ from django_otp.admin import OTPAdminSite
 
 from accounts.models import ConsentText, Membership, SecurityEvent, User
 from accounts.services.consent import consent_text_publish
-from tests.accounts.factories import OrganisationFactory, UserFactory, login_verified, totp_device
+from tests.accounts.factories import OrganisationFactory, UserFactory, totp_device
+from tests.utils.clients import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -45,13 +46,13 @@ def test_the_site_itself_refuses_unverified_staff(rf, superuser):
 
 
 def test_a_verified_superuser_reaches_the_index(client, superuser):
-    login_verified(client, superuser)
+    sign_in(client, superuser, second_factor=True)
     assert client.get(reverse("admin:index")).status_code == 200
 
 
 def test_a_verified_non_staff_user_is_not_admitted(client):
     user = UserFactory()
-    login_verified(client, user)
+    sign_in(client, user, second_factor=True)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302 and reverse("admin:login") in response.url
 
@@ -60,12 +61,12 @@ def test_a_verified_non_staff_user_is_not_admitted(client):
     "model", ["user", "organisation", "membership", "consenttext", "erasurerequest", "securityevent"]
 )
 def test_every_registered_list_opens(client, superuser, model):
-    login_verified(client, superuser)
+    sign_in(client, superuser, second_factor=True)
     assert client.get(reverse(f"admin:accounts_{model}_changelist")).status_code == 200
 
 
 def test_adding_a_user_with_the_custom_model(client, superuser):
-    login_verified(client, superuser)
+    sign_in(client, superuser, second_factor=True)
     assert client.get(reverse("admin:accounts_user_add")).status_code == 200
     response = client.post(
         reverse("admin:accounts_user_add"),
@@ -90,13 +91,13 @@ def test_adding_a_user_with_the_custom_model(client, superuser):
 
 def test_changing_a_user(client, superuser):
     user = UserFactory(identifier="paul@example.test")
-    login_verified(client, superuser)
+    sign_in(client, superuser, second_factor=True)
     url = reverse("admin:accounts_user_change", args=[user.pk])
     assert client.get(url).status_code == 200
 
 
 def test_membership_roles_are_validated(client, superuser):
-    login_verified(client, superuser)
+    sign_in(client, superuser, second_factor=True)
     cooperative = OrganisationFactory(kind="cooperative")
     person = UserFactory()
     data = {"user": person.pk, "organisation": cooperative.pk, "is_active": "on", "joined_at_0": "01/01/2026"}
@@ -112,7 +113,7 @@ def test_membership_roles_are_validated(client, superuser):
 
 def test_a_consent_text_added_in_the_admin_is_the_next_version(client, superuser):
     consent_text_publish(space="benefits", title="v1", body="…")
-    login_verified(client, superuser)
+    sign_in(client, superuser, second_factor=True)
     response = client.post(
         reverse("admin:accounts_consenttext_add"), {"space": "benefits", "title": "v2", "body": "Nouveau texte"}
     )
@@ -121,7 +122,7 @@ def test_a_consent_text_added_in_the_admin_is_the_next_version(client, superuser
 
 
 def test_security_events_are_read_only(client, superuser):
-    login_verified(client, superuser)
+    sign_in(client, superuser, second_factor=True)
     assert client.get(reverse("admin:accounts_securityevent_add")).status_code == 403
     event = SecurityEvent.objects.first()
     response = client.post(reverse("admin:accounts_securityevent_change", args=[event.pk]), {"kind": "logout"})

@@ -17,7 +17,8 @@ from accounts.services import gdpr
 from accounts.services.consent import consent_accept, consent_text_publish
 from accounts.services.security_log import log_event
 from core.models import Transition
-from tests.accounts.factories import MembershipFactory, OrganisationFactory, login_verified, member, totp_device
+from tests.accounts.factories import MembershipFactory, OrganisationFactory, member, totp_device
+from tests.utils.clients import sign_in, signed_in_client
 from tests.utils.queries import assert_constant_queries
 from tests.utils.race import race
 
@@ -107,7 +108,7 @@ class TestErasureRequest:
 @pytest.fixture
 def union_officer(client):
     officer = member("union_officer")
-    login_verified(client, officer)
+    sign_in(client, officer, second_factor=True)
     return officer
 
 
@@ -123,7 +124,7 @@ class TestProcessing:
         totp_device(user)
         user_id = user.pk
         # The person is signed in elsewhere: that session ends.
-        other = client_class_login(user)
+        other = signed_in_client(user)
 
         response = client.post(reverse("accounts:erasure_process", args=[erasure.pk]), {"decision": "done"})
         assert response.url == reverse("accounts:erasure_list")
@@ -184,7 +185,7 @@ class TestProcessing:
 
     def test_an_admin_of_another_space_gets_404(self, client):
         erasure = pending_request()
-        login_verified(client, member("national_admin"))
+        sign_in(client, member("national_admin"), second_factor=True)
         assert client.get(reverse("accounts:erasure_list")).status_code == 200
         assert client.get(reverse("accounts:erasure_process", args=[erasure.pk])).status_code == 404
         assert (
@@ -196,7 +197,7 @@ class TestProcessing:
         mine = pending_request("temp_worker", Space.INTERIM, organisation=agency)
         theirs = pending_request("temp_worker", Space.INTERIM, organisation=other_agency)
         client_company_user = pending_request("client_user", Space.INTERIM)
-        login_verified(client, member("agency_staff", organisation=agency))
+        sign_in(client, member("agency_staff", organisation=agency), second_factor=True)
         assert client.get(reverse("accounts:erasure_process", args=[mine.pk])).status_code == 200
         assert client.get(reverse("accounts:erasure_process", args=[theirs.pk])).status_code == 404
         assert client.get(reverse("accounts:erasure_process", args=[client_company_user.pk])).status_code == 200
@@ -206,14 +207,6 @@ class TestProcessing:
         MembershipFactory(user=erasure.user, role="temp_worker")
         gdpr.erasure_request_process(erasure=erasure, actor=union_officer, accept=True)
         assert not Membership.objects.filter(user=erasure.user, is_active=True).exists()
-
-
-def client_class_login(user):
-    from django.test import Client
-
-    other = Client()
-    other.force_login(user)
-    return other
 
 
 @pytest.mark.django_db(transaction=True)

@@ -20,7 +20,8 @@ from accounts.views.otp import SESSION_ENROL_KEY, SESSION_NEW_CODES
 from accounts.views.security import REAUTH_SESSION_KEY
 from core import sms
 from core.models import OutboundMessage
-from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory, login_verified, member, totp_device, totp_now
+from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory, member, totp_device, totp_now
+from tests.utils.clients import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -247,7 +248,7 @@ class TestGate:
 
     def test_a_verified_privileged_user_goes_on(self, client):
         user = member("union_officer")
-        login_verified(client, user)
+        sign_in(client, user, second_factor=True)
         assert client.get(reverse("portal:dashboard")).status_code == 200
 
     def test_the_gate_comes_after_the_forced_password_change(self, client):
@@ -313,7 +314,7 @@ class TestEnrolmentPage:
 
     def test_an_enrolled_user_is_sent_to_the_management_page(self, client):
         user = member("cooperator")
-        login_verified(client, user)
+        sign_in(client, user, second_factor=True)
         assert client.get(reverse("accounts:otp_enrol")).url == reverse("accounts:otp_manage")
 
 
@@ -360,7 +361,8 @@ class TestVerifyPage:
 class TestReauthentication:
     def test_changing_the_second_factor_asks_for_password_and_code(self, client):
         user = member("cooperator")
-        device = login_verified(client, user)
+        device = totp_device(user)
+        sign_in(client, user)
         url = reverse("accounts:otp_remove")
         response = client.get(url)
         assert response.url == f"{reverse('accounts:reauth')}?next={url.replace('/', '%2F')}"
@@ -378,7 +380,7 @@ class TestReauthentication:
 
     def test_a_privileged_user_who_resets_the_device_enrols_again(self, client):
         user = member("agency_staff")
-        login_verified(client, user)
+        sign_in(client, user, second_factor=True)
         session = client.session
         session[REAUTH_SESSION_KEY] = time.time()
         session.save()
@@ -388,7 +390,7 @@ class TestReauthentication:
 
     def test_reauthentication_lasts_five_minutes(self, client):
         user = member("cooperator")
-        login_verified(client, user)
+        sign_in(client, user, second_factor=True)
         session = client.session
         session[REAUTH_SESSION_KEY] = time.time() - 301
         session.save()
@@ -397,7 +399,7 @@ class TestReauthentication:
 
     def test_regenerating_recovery_codes(self, client):
         user = member("cooperator")
-        login_verified(client, user)
+        sign_in(client, user, second_factor=True)
         old = otp.recovery_codes_regenerate(user=user)
         session = client.session
         session[REAUTH_SESSION_KEY] = time.time()
@@ -421,7 +423,7 @@ class TestReauthentication:
         user = member("cooperator")
         client.force_login(user)
         assert "Activer la double authentification" in client.get(reverse("accounts:otp_manage")).content.decode()
-        login_verified(client, user)
+        sign_in(client, user, second_factor=True)
         otp.recovery_codes_regenerate(user=user)
         html = client.get(reverse("accounts:otp_manage")).content.decode()
         assert "Activée" in html and "Désactiver la double authentification" in html

@@ -9,6 +9,7 @@ from accounts.selectors import describe_event, security_events_for_organisation
 from accounts.services.security_log import log_event
 from accounts.views.security import REAUTH_SESSION_KEY
 from tests.accounts.factories import DEFAULT_PASSWORD, MembershipFactory, OrganisationFactory, member
+from tests.utils.clients import sign_in
 from tests.utils.queries import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def login(client, user):
     """Signs in, then forgets the login event that signing in writes (the tests count their own)."""
-    client.force_login(user)
+    sign_in(client, user)
     SecurityEvent.objects.all().delete()
 
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from accounts.enums import Role
 from tests.accounts.factories import member
 from tests.benefits.factories import BenefitRequestFactory, CooperatorFactory, cooperative_of
-from tests.test_isolation import ready_client
+from tests.utils.clients import sign_in
 from tests.utils.queries import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def test_manager_sees_own_cooperative_counts_only(client):
     manager, _ = _manager_with_requests(["processing", "paid", "paid"])
     BenefitRequestFactory(paid=True)  # another cooperative's requests
     BenefitRequestFactory(refused=True)
-    ready_client(client, manager)
+    sign_in(client, manager)
     response = client.get(reverse("portal:dashboard"))
     data = next(p["data"] for p in response.context["panels"] if p["template"] == "benefits/panels/requests.html")
     counts = {state["label"]: state["count"] for state in data["states"]}
@@ -41,14 +41,14 @@ def test_manager_sees_own_cooperative_counts_only(client):
 def test_awaiting_approval_is_announced(client):
     manager, cooperative = _manager_with_requests([])
     BenefitRequestFactory(cooperator=CooperatorFactory(cooperative=cooperative), awaiting_approval=True)
-    ready_client(client, manager)
+    sign_in(client, manager)
     html = client.get(reverse("portal:dashboard")).content.decode()
     assert "1 demande attend l’accord de la coopérative." in html
 
 
 def test_officer_panel_links_to_the_queue(client):
     officer = member(Role.UNION_OFFICER)
-    ready_client(client, officer)
+    sign_in(client, officer)
     html = client.get(reverse("portal:dashboard")).content.decode()
     assert reverse("benefits:queue") in html
 
@@ -56,7 +56,7 @@ def test_officer_panel_links_to_the_queue(client):
 def test_panel_queries_do_not_grow_with_requests(client):
     manager, cooperative = _manager_with_requests(["paid"])
     cooperator = CooperatorFactory(cooperative=cooperative)
-    ready_client(client, manager)
+    sign_in(client, manager)
     assert_constant_queries(
         client,
         reverse("portal:dashboard"),

@@ -16,7 +16,7 @@ from benefits.models import BenefitRequest, Cooperator, Dependant, FamilyDocumen
 from core.history import timeline_for
 from core.models import OutboundMessage
 from tests.accounts.factories import member
-from tests.test_isolation import ready_client
+from tests.utils.clients import sign_in
 from tests.utils.queries import assert_constant_queries
 
 from .factories import (
@@ -66,10 +66,6 @@ def world():
     return World()
 
 
-def as_user(client, user):
-    return ready_client(client, user)
-
-
 def page(client, url, status=200):
     response = client.get(url)
     assert response.status_code == status, f"{url}: {response.status_code}"
@@ -117,7 +113,7 @@ MATRIX = [
 @pytest.mark.parametrize(("name", "make", "expected"), MATRIX, ids=[row[0] for row in MATRIX])
 @pytest.mark.parametrize("who_index", range(len(WHO)), ids=WHO)
 def test_permission_matrix(client, world, name, make, expected, who_index):
-    as_user(client, world.user(WHO[who_index]))
+    sign_in(client, world.user(WHO[who_index]))
     url = reverse(name, kwargs=make(world) if make else None)
     page(client, url, expected[who_index])
 
@@ -133,7 +129,7 @@ def test_permission_matrix(client, world, name, make, expected, who_index):
 )
 def test_officer_actions_refuse_the_cooperative_side(client, world, name, make):
     for who, status in (("manager", 403), ("family", 403), ("foreign_manager", 404)):
-        as_user(client, world.user(who))
+        sign_in(client, world.user(who))
         response = client.post(reverse(name, kwargs=make(world)), {"refus-reason": "x", "amount": "1"})
         assert response.status_code == status, who
     assert BenefitRequest.objects.get(pk=world.request.pk).state == RequestState.ENTERED
@@ -143,7 +139,7 @@ def test_officer_actions_refuse_the_cooperative_side(client, world, name, make):
 
 
 def test_manager_edits_the_cooperative_and_keeps_input_on_error(client, world):
-    as_user(client, world.manager)
+    sign_in(client, world.manager)
     url = reverse("benefits:info")
     data = {
         "name": "Scop renommée",
@@ -167,11 +163,11 @@ def test_manager_edits_the_cooperative_and_keeps_input_on_error(client, world):
 
 
 def test_catalogue_shows_package_rules_and_by_post_types(client, world):
-    as_user(client, world.manager)
+    sign_in(client, world.manager)
     html = page(client, reverse("benefits:catalogue")).content.decode()
     assert "Club sportif ou activité culturelle" in html  # PRESTASUP
     assert "courrier postal" in html and "Secours exceptionnel" in html  # Scop
-    as_user(client, world.foreign_manager)  # other legal form, PRESTA
+    sign_in(client, world.foreign_manager)  # other legal form, PRESTA
     html = page(client, reverse("benefits:catalogue")).content.decode()
     assert "Club sportif ou activité culturelle" not in html
     assert "Secours exceptionnel" not in html
@@ -179,7 +175,7 @@ def test_catalogue_shows_package_rules_and_by_post_types(client, world):
 
 
 def test_documents_table_and_pdf(client, world):
-    as_user(client, world.family.user)
+    sign_in(client, world.family.user)
     html = page(client, reverse("benefits:documents")).content.decode()
     assert f"Tarifs {this_year()}" in html and "120,00 €" in html
     response = client.get(reverse("benefits:tariffs_pdf") + f"?annee={this_year()}")
@@ -211,7 +207,7 @@ def cooperator_data(**overrides):
 
 
 def test_manager_creates_a_cooperator_with_required_fields(client, world):
-    as_user(client, world.manager)
+    sign_in(client, world.manager)
     url = reverse("benefits:cooperator_create")
     response = client.post(url, cooperator_data(email="", entry_date="31/02/2025", weekly_hours="soixante"))
     html = response.content.decode()
@@ -228,7 +224,7 @@ def test_manager_creates_a_cooperator_with_required_fields(client, world):
 
 
 def test_exit_date_today_accepted_future_refused(client, world):
-    as_user(client, world.manager)
+    sign_in(client, world.manager)
     url = reverse("benefits:cooperator_edit", args=[world.neighbour.pk])
     base = cooperator_data(last_name=world.neighbour.last_name, email=world.neighbour.email, entry_date="2020-01-06")
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
@@ -249,7 +245,7 @@ def _table(html):
 def test_cooperator_list_search_and_filters(client, world):
     CooperatorFactory(cooperative=world.coop, first_name="Zoé", last_name="Parti", left=True)
     CooperatorFactory(cooperative=world.other_coop, first_name="Zoé", last_name="Étranger")
-    as_user(client, world.manager)
+    sign_in(client, world.manager)
     url = reverse("benefits:cooperator_list")
     html = page(client, url).content.decode()
     assert "Martin" in _table(html) and "Parti" in _table(html) and "Étranger" not in html
@@ -261,7 +257,7 @@ def test_cooperator_list_search_and_filters(client, world):
 
 def test_officer_filters_cooperators_by_cooperative_name(client, world):
     CooperatorFactory(cooperative=world.other_coop, last_name="Ailleurs")
-    as_user(client, world.officer)
+    sign_in(client, world.officer)
     url = reverse("benefits:cooperator_list")
     html = page(client, url).content.decode()
     assert "Martin" in html and "Ailleurs" in html
@@ -270,7 +266,7 @@ def test_officer_filters_cooperators_by_cooperative_name(client, world):
 
 
 def test_cooperator_list_is_constant_in_queries(client, world):
-    as_user(client, world.manager)
+    sign_in(client, world.manager)
     assert_constant_queries(
         client,
         reverse("benefits:cooperator_list"),
@@ -283,7 +279,7 @@ def test_login_creation_shows_password_once_without_email(client, world):
         cooperative=world.coop, first_name="Émile", last_name="Zola", family_number="F000042"
     )
     Cooperator.objects.filter(pk=cooperator.pk).update(email="")
-    as_user(client, world.manager)
+    sign_in(client, world.manager)
     url = reverse("benefits:cooperator_login", args=[cooperator.pk])
     assert "F000042ZE" in page(client, url).content.decode()
     response = client.post(url)
@@ -299,14 +295,14 @@ def test_login_creation_shows_password_once_without_email(client, world):
 
 def test_login_creation_emails_the_password(client, world):
     cooperator = CooperatorFactory(cooperative=world.coop, first_name="Ana", last_name="Bell")
-    as_user(client, world.manager)
+    sign_in(client, world.manager)
     response = client.post(reverse("benefits:cooperator_login", args=[cooperator.pk]), follow=True)
     assert "a été envoyé à" in response.content.decode()
     assert OutboundMessage.objects.filter(recipient=cooperator.email, event="accounts.temporary_password").exists()
 
 
 def test_cooperator_adds_a_child(client, world):
-    as_user(client, world.family.user)
+    sign_in(client, world.family.user)
     url = reverse("benefits:dependant_create", args=[world.family.pk])
     future = (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
     data = {"relationship": "child", "last_name": "Martin", "first_name": "Jade", "birth_date": future}
@@ -320,7 +316,7 @@ def test_cooperator_adds_a_child(client, world):
 
 
 def test_manager_sees_but_cannot_add_dependants(client, world):
-    as_user(client, world.manager)
+    sign_in(client, world.manager)
     html = page(client, reverse("benefits:cooperator_detail", args=[world.family.pk])).content.decode()
     assert "Lucas" in html and "Ajouter un ayant droit" not in html
     response = client.post(reverse("benefits:dependant_create", args=[world.family.pk]), {"first_name": "X"})
@@ -328,7 +324,7 @@ def test_manager_sees_but_cannot_add_dependants(client, world):
 
 
 def test_family_document_upload_checks_iban_and_content(client, world):
-    as_user(client, world.family.user)
+    sign_in(client, world.family.user)
     url = reverse("benefits:family_document_add", args=[world.family.pk])
     response = client.post(url, {"kind": "bank_details", "file": scan("rib.pdf"), "iban": "FR76 1234"})
     assert response.status_code == 400
@@ -353,7 +349,7 @@ def test_officer_reviews_family_documents(client, world):
 
     document.file.save("rgpd.pdf", ContentFile(pdf_bytes()), save=False)
     document.save()
-    as_user(client, world.officer)
+    sign_in(client, world.officer)
     assert "rgpd" not in page(client, reverse("benefits:family_documents_pending")).content.decode().lower() or True
     url = reverse("benefits:family_document_review", args=[document.pk])
     response = client.post(url, {"decision": "refuser", "reason": ""})
@@ -378,7 +374,7 @@ def request_data(world, code=CHILD_HOLIDAYS, beneficiary=None, files=None, **ext
 
 
 def test_cooperator_enters_a_request_with_scans(client, world):
-    as_user(client, world.family.user)
+    sign_in(client, world.family.user)
     url = reverse("benefits:request_create")
     html = page(client, url).content.decode()
     assert "Lucas" in html and "Secours exceptionnel" not in html  # by post only
@@ -393,7 +389,7 @@ def test_cooperator_enters_a_request_with_scans(client, world):
 
 
 def test_request_refused_at_entry_keeps_input_and_explains(client, world):
-    as_user(client, world.family.user)
+    sign_in(client, world.family.user)
     url = reverse("benefits:request_create")
     # The cooperator has a dependent child: no cooperator holidays.
     response = client.post(url, request_data(world, code=COOPERATOR_HOLIDAYS, beneficiary="c", comment="Mer"))
@@ -410,7 +406,7 @@ def test_request_refused_at_entry_keeps_input_and_explains(client, world):
 
 
 def test_manager_chooses_the_cooperator_first(client, world):
-    as_user(client, world.manager)
+    sign_in(client, world.manager)
     url = reverse("benefits:request_create")
     html = page(client, url).content.decode()
     assert "Choisissez d&#x27;abord le coopérateur" in html or "Choisissez d'abord le coopérateur" in html
@@ -425,7 +421,7 @@ def test_manager_chooses_the_cooperator_first(client, world):
 
 
 def test_request_list_constant_queries_and_approval_count(client, world):
-    as_user(client, world.manager)
+    sign_in(client, world.manager)
     url = reverse("benefits:request_list")
 
     def more(n):
@@ -442,7 +438,7 @@ def test_manager_approves_and_rejects(client, world):
     other = BenefitRequestFactory(
         cooperator=world.family, awaiting=True, created_by=world.family.user, benefit_type=world.types[CHILD_HOLIDAYS]
     )
-    as_user(client, world.manager)
+    sign_in(client, world.manager)
     client.post(reverse("benefits:request_approve", args=[waiting.pk]))
     waiting.refresh_from_db()
     assert not waiting.awaiting_approval
@@ -453,13 +449,13 @@ def test_manager_approves_and_rejects(client, world):
     assert other.state == RequestState.REFUSED and other.refusal_reason == "Facture manquante"
     # The cooperator cannot approve their own request.
     third = BenefitRequestFactory(cooperator=world.neighbour, awaiting=True, created_by=world.neighbour.user)
-    as_user(client, world.neighbour.user)
+    sign_in(client, world.neighbour.user)
     client.post(reverse("benefits:request_approve", args=[third.pk]))
     assert BenefitRequest.objects.get(pk=third.pk).awaiting_approval
 
 
 def test_edit_add_documents_and_withdraw_then_locked(client, world):
-    as_user(client, world.manager)
+    sign_in(client, world.manager)
     request = world.request
     edit = reverse("benefits:request_edit", args=[request.pk])
     response = client.post(
@@ -499,7 +495,7 @@ def test_request_document_download_is_scoped(client, world):
         ("neighbour", 404),
         ("foreign_manager", 404),
     ):
-        as_user(client, world.user(who))
+        sign_in(client, world.user(who))
         page(client, url, status)
 
 
@@ -507,7 +503,7 @@ def test_request_document_download_is_scoped(client, world):
 
 
 def test_officer_processes_and_pays(client, world):
-    as_user(client, world.officer)
+    sign_in(client, world.officer)
     detail = reverse("benefits:request_detail", args=[world.request.pk])
     html = page(client, detail).content.decode()
     assert "Prendre en charge" in html and "Lucas" in html  # the family is shown
@@ -527,7 +523,7 @@ def test_officer_processes_and_pays(client, world):
     assert [t.to_state for t in timeline_for(world.request)][-1] == RequestState.PAID
     assert OutboundMessage.objects.filter(event="benefits.request_paid", recipient=world.manager.email).exists()
     # The family sees it blue, with amount and date.
-    as_user(client, world.family.user)
+    sign_in(client, world.family.user)
     html = page(client, detail).content.decode()
     assert "badge-blue" in html and "Payée" in html and "45,50 €" in html and "15/01/2026" in html
     assert "Modifier la demande" not in html
@@ -538,9 +534,9 @@ def test_two_officers_one_wins_the_other_is_told(client, world):
     world.request.amount = Decimal("60")
     world.request.save()
     other = member(Role.UNION_OFFICER, organisation=world.union)
-    as_user(client, world.officer)
+    sign_in(client, world.officer)
     client.post(reverse("benefits:request_pay", args=[world.request.pk]), {"payment_date": "2026-01-15"})
-    as_user(client, other)
+    sign_in(client, other)
     response = client.post(
         reverse("benefits:request_refuse", args=[world.request.pk]), {"refus-reason": "Doublon"}, follow=True
     )
@@ -550,7 +546,7 @@ def test_two_officers_one_wins_the_other_is_told(client, world):
 
 def test_officer_cannot_take_before_approval(client, world):
     waiting = BenefitRequestFactory(cooperator=world.family, awaiting=True, benefit_type=world.types[CHILD_HOLIDAYS])
-    as_user(client, world.officer)
+    sign_in(client, world.officer)
     response = client.post(reverse("benefits:request_take", args=[waiting.pk]), follow=True)
     assert "pas encore donné son accord" in response.content.decode()
 
@@ -559,7 +555,7 @@ def test_queue_filters_bulk_pay_and_constant_queries(client, world):
     ready = BenefitRequestFactory.create_batch(2, cooperator__cooperative=world.coop, processing=True)
     in_other = BenefitRequestFactory(cooperator__cooperative=world.other_coop, processing=True)
     foreign = BenefitRequestFactory(processing=True)
-    as_user(client, world.officer)
+    sign_in(client, world.officer)
     url = reverse("benefits:queue")
     html = page(client, url).content.decode()
     assert ready[0].reference in html and in_other.reference in html and foreign.reference not in html
@@ -584,7 +580,7 @@ def test_queue_filters_bulk_pay_and_constant_queries(client, world):
 
 
 def test_officer_edits_cooperative_adds_contribution_and_publishes_tariffs(client, world):
-    as_user(client, world.officer)
+    sign_in(client, world.officer)
     page(client, reverse("benefits:cooperative_list"))
     url = reverse("benefits:cooperative_edit", args=[world.other_coop.pk])
     page(client, url)
@@ -624,7 +620,7 @@ def test_contributions_balance_for_scop(client, world):
     ContributionFactory(cooperative=world.coop, amount=Decimal("1000"))
     ContributionFactory(cooperative=world.coop, kind="payment", amount=Decimal("400"))
     ContributionFactory(cooperative=world.other_coop, amount=Decimal("999"))
-    as_user(client, world.manager)
+    sign_in(client, world.manager)
     html = page(client, reverse("benefits:contributions")).content.decode()
     assert "600,00 €" in html and "999" not in html
 
@@ -635,12 +631,12 @@ def test_statistics_chart_and_table(client, world):
         cooperator=world.neighbour, paid=True, amount=Decimal("120"), benefit_type=world.types[CHILD_HOLIDAYS]
     )
     BenefitRequestFactory(cooperator__cooperative=world.other_coop, paid=True, amount=Decimal("999"))
-    as_user(client, world.manager)
+    sign_in(client, world.manager)
     html = page(client, reverse("benefits:statistics") + f"?annee={this_year()}").content.decode()
     assert 'role="img"' in html and '<title id="graphique-titre">' in html
     assert "180,00 €" in html and "999" not in html
     assert 'width="70.0%"' in html and 'width="35.0%"' in html
-    as_user(client, world.officer)
+    sign_in(client, world.officer)
     html = page(client, reverse("benefits:statistics") + f"?cooperative={world.other_coop.pk}").content.decode()
     assert "999,00 €" in html and "Martin" not in html
 
@@ -649,7 +645,7 @@ def test_extraction_is_an_xlsx_of_the_cooperators(client, world):
     from openpyxl import load_workbook
 
     CooperatorFactory(cooperative=world.other_coop, last_name="Ailleurs")
-    as_user(client, world.manager)
+    sign_in(client, world.manager)
     page(client, reverse("benefits:exports"))
     response = client.get(reverse("benefits:export_cooperators"))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -663,7 +659,7 @@ def test_extraction_is_an_xlsx_of_the_cooperators(client, world):
 
 
 def test_menus_per_role(client, world):
-    as_user(client, world.manager)
+    sign_in(client, world.manager)
     html = page(client, reverse("benefits:request_list")).content.decode()
     for label in (
         "Renseignements",
@@ -676,13 +672,13 @@ def test_menus_per_role(client, world):
         "Mes documents",
     ):
         assert label in html, label
-    as_user(client, world.foreign_manager)  # not a Scop or Scic: no contributions
+    sign_in(client, world.foreign_manager)  # not a Scop or Scic: no contributions
     html = page(client, reverse("benefits:request_list")).content.decode()
     assert ">Cotisations<" not in html
-    as_user(client, world.family.user)
+    sign_in(client, world.family.user)
     html = page(client, reverse("benefits:request_list")).content.decode()
     assert "Ma famille" in html and "Extractions" not in html
-    as_user(client, world.officer)
+    sign_in(client, world.officer)
     html = page(client, reverse("benefits:queue")).content.decode()
     assert "Demandes à traiter" in html and "Tarifs" in html
 
@@ -705,5 +701,5 @@ def test_menus_per_role(client, world):
     ],
 )
 def test_other_lists_are_constant_in_queries(client, world, who, name, make_rows):
-    as_user(client, world.user(who))
+    sign_in(client, world.user(who))
     assert_constant_queries(client, reverse(name), lambda n: make_rows(world, n))

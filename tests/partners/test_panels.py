@@ -12,7 +12,7 @@ from tests.partners.factories import (
     fund_admin,
     partner_member,
 )
-from tests.test_isolation import ready_client
+from tests.utils.clients import sign_in
 from tests.utils.queries import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def test_fund_admin_sees_what_waits_for_their_fund_only(client):
     other = FundFactory()
     PreRegistrationFactory.create_batch(3, fund=other)
     ConventionFactory(fund=other)
-    ready_client(client, admin.user)
+    sign_in(client, admin.user)
     response = client.get(reverse("portal:dashboard"))
     assert _panel(response, "partners/panels/fund.html") == {"preregistrations": 2, "conventions": 1, "messages": 1}
     html = response.content.decode()
@@ -46,7 +46,7 @@ def test_partner_admin_sees_conventions_by_state(client):
     ConventionFactory(partner=partner, validated=True)
     ConventionFactory(partner=partner)
     ConventionFactory(validated=True)  # another partner's
-    ready_client(client, admin.user)
+    sign_in(client, admin.user)
     response = client.get(reverse("portal:dashboard"))
     assert _panel(response, "partners/panels/partner.html") == {"is_admin": True, "validated": 1, "awaiting": 1}
     assert reverse("partners:admin_partner") in response.content.decode()
@@ -54,14 +54,14 @@ def test_partner_admin_sees_conventions_by_state(client):
 
 def test_partner_user_without_admin_right_gets_no_administration_link(client):
     user = partner_member(is_admin=False)
-    ready_client(client, user.user)
+    sign_in(client, user.user)
     html = client.get(reverse("portal:dashboard")).content.decode()
     assert reverse("partners:admin_partner") not in html
 
 
 def test_fund_panel_queries_do_not_grow(client):
     admin = fund_admin()
-    ready_client(client, admin.user)
+    sign_in(client, admin.user)
     assert_constant_queries(
         client,
         reverse("portal:dashboard"),

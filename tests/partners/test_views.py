@@ -10,7 +10,7 @@ from core.models import OutboundMessage
 from partners.enums import ContactState, ConventionState, PreRegistrationState
 from partners.models import ContactMessage, Convention, Partner, PreRegistration
 from tests.accounts.factories import MembershipFactory, member
-from tests.test_isolation import ready_client
+from tests.utils.clients import sign_in
 from tests.utils.queries import assert_constant_queries
 
 from .factories import (
@@ -192,7 +192,7 @@ def test_fund_queue_shows_only_own_fund(client):
     PreRegistrationFactory(partner_name="Ailleurs")
     ConventionFactory(fund=admin.organisation, code="MINE01")
     ConventionFactory(code="OTHER1")
-    ready_client(client, admin.user)
+    sign_in(client, admin.user)
     html = client.get(reverse("partners:fund_queue")).text
     assert "Chez nous" in html and "Ailleurs" not in html
     assert "MINE01" in html and "OTHER1" not in html
@@ -202,7 +202,7 @@ def test_fund_queue_shows_only_own_fund(client):
 def test_fund_admin_validates_and_invalidates(client):
     admin = fund_admin()
     prereg = PreRegistrationFactory(fund=admin.organisation)
-    ready_client(client, admin.user)
+    sign_in(client, admin.user)
     url = reverse("partners:fund_preregistration", args=[prereg.pk])
     response = client.post(url, {"action": "invalidate", "reason": ""})
     assert "Indiquez le motif" in response.text
@@ -228,7 +228,7 @@ def test_fund_partner_list_and_messages(client):
     ConventionFactory(fund=admin.organisation, validated=True, partner__organisation__name="Partenaire A")
     ConventionFactory(validated=True, partner__organisation__name="Partenaire B")
     message = ContactMessageFactory(fund=admin.organisation)
-    ready_client(client, admin.user)
+    sign_in(client, admin.user)
     html = client.get(reverse("partners:partner_list")).text
     assert "Partenaire A" in html and "Partenaire B" not in html
     assert message.get_absolute_url() in client.get(reverse("partners:contact_list")).text
@@ -251,7 +251,7 @@ def test_fund_partner_list_and_messages(client):
 def test_fund_lists_constant_queries(client, url_name, make):
     admin = fund_admin()
     ConventionFactory.create_batch(2, fund=admin.organisation)  # the queue's conventions too
-    ready_client(client, admin.user)
+    sign_in(client, admin.user)
     assert_constant_queries(client, reverse(url_name), lambda n: make(admin, n))
 
 
@@ -262,7 +262,7 @@ def test_fund_lists_constant_queries(client, url_name, make):
 def partner_admin(client):
     partner = PartnerFactory(organisation__name="Association Ciel")
     admin = partner_member(partner, is_admin=True, identifier="Alex7", email="alex@example.test")
-    ready_client(client, admin.user)
+    sign_in(client, admin.user)
     return admin
 
 
@@ -364,7 +364,7 @@ def test_users_tab_is_paginated(client, partner_admin, monkeypatch):
 
 def test_partner_user_without_admin_right_is_refused(client):
     user = partner_member().user
-    ready_client(client, user)
+    sign_in(client, user)
     for name in ("admin_partner", "admin_users", "admin_conventions", "admin_address"):
         assert client.get(reverse(f"partners:{name}")).status_code == 403
 
@@ -407,7 +407,7 @@ def _actor(kind):
 @pytest.mark.parametrize("name", list(PAGES))
 @pytest.mark.parametrize("actor", ACTORS)
 def test_permission_matrix(client, name, actor):
-    ready_client(client, _actor(actor))
+    sign_in(client, _actor(actor))
     response = client.get(reverse(name))
     expected = 200 if actor in PAGES[name] else 403
     assert response.status_code == expected, f"{name} as {actor}: {response.status_code}"
@@ -415,7 +415,7 @@ def test_permission_matrix(client, name, actor):
 
 def test_national_admin_edits_reference_data_and_creates_fund_admin(client):
     national = MembershipFactory(role=Role.NATIONAL_ADMIN)
-    ready_client(client, national.user)
+    sign_in(client, national.user)
     fund = Organisation.objects.get(kind="fund", code="CNRACL")
     url = reverse("partners:national_caisses_edit") + f"?id={fund.pk}"
     assert "CNRACL" in client.get(url).text

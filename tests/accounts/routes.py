@@ -1,0 +1,58 @@
+"""Routes of accounts for the isolation harness (tests/isolation.py)."""
+
+from tests.isolation import PERSONAL, PUBLIC, TECHNICAL, Owned, Restricted
+
+from .factories import member
+
+
+def erasure_request(membership):
+    """A pending erasure request of a temp worker of the membership's agency."""
+    from accounts.models import ErasureRequest
+
+    worker = member("temp_worker", organisation=membership.organisation)
+    return {"pk": ErasureRequest.objects.create(user=worker, space="interim").pk}
+
+
+ROUTES = {
+    "accounts:login": PUBLIC,
+    "accounts:logout": TECHNICAL,
+    "accounts:switch_organisation": PERSONAL,
+    "accounts:password_change": PERSONAL,
+    "accounts:password_forgot": PUBLIC,
+    **{
+        name: PUBLIC
+        for slug in ("prestations", "partenaires", "interimaires", "organismes")
+        for name in (f"accounts:password_forgot_{slug}", f"accounts:password_forgot_{slug}_done")
+    },
+    # Public, reached with a one-time token (tests/accounts/test_forgot_password.py).
+    "accounts:password_reset_confirm": TECHNICAL,
+    "accounts:password_reset_complete": PUBLIC,
+    # Second factor, consent, profile, security log, "Mes données" (tests/accounts/test_*.py)
+    **{
+        f"accounts:{name}": PERSONAL
+        for name in (
+            "otp_manage",
+            "otp_enrol",
+            "otp_verify",
+            "otp_recovery_codes",
+            "otp_recovery_codes_download",
+            "otp_recovery_codes_done",
+            "otp_recovery_codes_regenerate",
+            "otp_remove",
+            "reauth",
+            "consent",
+            "profile",
+            "profile_contact",
+            "profile_notifications",
+            "security",
+            "my_data",
+            "data_download",
+            "erasure_request",
+        )
+    },
+    "accounts:security_organisation": Restricted(frozenset(), admin_only=True),
+    "accounts:erasure_list": Restricted(
+        frozenset({"union_officer", "agency_staff", "national_admin", "ucanss_admin"}), admin_only=False
+    ),
+    "accounts:erasure_process": Owned("agency_staff", make=erasure_request),
+}

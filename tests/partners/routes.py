@@ -1,0 +1,70 @@
+"""Routes of the partners space for the isolation harness (tests/isolation.py).
+
+tests/partners/test_views.py has the per-role matrix.
+"""
+
+from tests.isolation import PUBLIC, TECHNICAL, Owned, Restricted
+
+from .factories import ContactMessageFactory, ConventionFactory, PreRegistrationFactory, partner_member, partner_of
+
+
+def preregistration(membership):
+    return {"pk": PreRegistrationFactory(fund=membership.organisation).pk}
+
+
+def convention(membership):
+    return {"pk": ConventionFactory(fund=membership.organisation).pk}
+
+
+def contact_message(membership):
+    return {"pk": ContactMessageFactory(fund=membership.organisation).pk}
+
+
+def partner_user(membership):
+    """Another user of the membership's partner."""
+    return {"pk": partner_member(partner_of(membership.organisation)).pk}
+
+
+ROUTES = {
+    # Public site and pre-registration
+    **{
+        f"partners:{name}": PUBLIC
+        for name in (
+            "home",
+            "news_list",
+            "documentation",
+            "contact",
+            "contact_done",
+            "forgotten_login",
+            "register",
+            "register_convention",
+            "register_form",
+            "register_done",
+        )
+    },
+    # Public pages naming an article or a published document (no organisation's object).
+    "partners:news_detail": TECHNICAL,
+    "partners:document_download": TECHNICAL,
+    # Fund administrators: their fund's queue; partners and contact messages also for national admins.
+    "partners:fund_queue": Restricted(frozenset({"fund_admin"})),
+    "partners:fund_preregistration": Owned("fund_admin", make=preregistration),
+    "partners:fund_convention": Owned("fund_admin", make=convention),
+    "partners:partner_list": Restricted(frozenset({"fund_admin", "national_admin"})),
+    "partners:contact_list": Restricted(frozenset({"fund_admin", "national_admin"})),
+    "partners:contact_detail": Owned("fund_admin", make=contact_message),
+    # Partner administrators: Modification inscription.
+    **{
+        f"partners:{name}": Restricted(frozenset({"partner_user"}), admin_only=True)
+        for name in ("admin_partner", "admin_users", "admin_conventions", "admin_address")
+    },
+    "partners:admin_user_edit": Owned("partner_user", make=partner_user),
+    "partners:admin_user_delete": Owned("partner_user", make=partner_user),
+    # National admins: reference data, contents, fund administrators (records picked with ?id=).
+    "partners:national_home": Restricted(frozenset({"national_admin"})),
+    "partners:fund_admin_create": Restricted(frozenset({"national_admin"})),
+    **{
+        f"partners:national_{slug}{suffix}": Restricted(frozenset({"national_admin"}))
+        for slug in ("regimes", "caisses", "types-partenaire", "types-convention", "actualites", "documentation")
+        for suffix in ("", "_edit")
+    },
+}
