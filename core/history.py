@@ -9,10 +9,10 @@ A state transition is one service call, in one transaction, that locks the row:
         extra_updates={"processed_by": request.user, "processed_at": timezone.now()},
     )
 
-It raises `Model.DoesNotExist` when the object is not in `scope` (the view turns it into a 404),
-`ObjectVanished` (a ValidationError with a French message, and a `Model.DoesNotExist` too) when it
-was deleted meanwhile, and `TransitionNotAllowed` (a ValidationError, French message) when its current state is not in
-`allowed_from`: two users acting at once cannot both win. Showing the history:
+It raises core.workflows.ObjectGone when the object is not in `scope` or was deleted meanwhile (a
+ValidationError with a French message that is also `Model.DoesNotExist`: a view may answer it with
+the message or as a 404), and `TransitionNotAllowed` (a ValidationError, French message) when its
+current state is not in `allowed_from`: two users acting at once cannot both win. Showing the history:
 
     {% include "components/timeline.html" with entries=timeline %}   # timeline = timeline_for(obj)
 """
@@ -38,43 +38,16 @@ class TransitionNotAllowed(ValidationError):
         )
 
 
-class ObjectVanished(ValidationError):
-    """The object was deleted (by a purge, another user) between the page and the action.
-
-    Raised as a subclass of the model's DoesNotExist too (see `vanished`): views that turn
-    DoesNotExist into a 404 keep doing so; views that show a refusal's messages show this one.
-    """
-
-    def __init__(self, model=None):
-        name = model._meta.verbose_name if model is not None else _("élément")
-        super().__init__(
-            _("Cet élément (%(name)s) n’existe plus : il a été supprimé entre-temps. Rechargez la page."),
-            code="vanished",
-            params={"name": name},
-        )
-
-
-_VANISHED = {}
-
-
-def vanished(model):
-    """The exception class for a vanished `model` row: ObjectVanished and model.DoesNotExist at once."""
-    if model not in _VANISHED:
-        _VANISHED[model] = type(f"{model.__name__}Vanished", (ObjectVanished, model.DoesNotExist), {})
-    return _VANISHED[model]
-
-
 def locked_get(queryset, pk):
-    """`queryset.select_for_update(of=("self",)).get(pk=pk)`, telling apart a row out of the queryset
-    (DoesNotExist: a foreign id, the view's 404) from a row that no longer exists at all (ObjectVanished,
-    with a clear French message)."""
-    model = queryset.model
+    """`queryset.select_for_update(of=("self",)).get(pk=pk)`; a row deleted meanwhile (a purge won the
+    race) or out of the queryset raises core.workflows.ObjectGone, which is also the model's
+    DoesNotExist: views answer it with its French message, or as a 404."""
+    from .workflows import gone
+
     try:
         return queryset.select_for_update(of=("self",)).get(pk=pk)
-    except model.DoesNotExist:
-        if model._default_manager.filter(pk=pk).exists():
-            raise
-        raise vanished(model)(model) from None
+    except queryset.model.DoesNotExist as exc:
+        raise gone(queryset.model) from exc
 
 
 def _actor(actor):

@@ -13,7 +13,7 @@ def statuses_of_past_runs(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0001_initial'),
+        ('core', '0002_transition_action'),
     ]
 
     operations = [
