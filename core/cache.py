@@ -40,6 +40,8 @@ def _degrading(fallback, *, writes=None):
         def run(self, *args, **kwargs):
             if not self.is_down():
                 try:
+                    if _stale:  # back after an outage: the stale copies go before anything is read
+                        self._drop_stale()
                     result = method(self, *args, **kwargs)
                 except (RedisError, OSError) as exc:
                     self.mark_down(exc, method.__name__)
@@ -103,16 +105,23 @@ class ResilientRedisCache(RedisCache):
         if self._location_key in _down_until:
             with _lock:
                 back = _down_until.pop(self._location_key, None) is not None
-                stale = list(_stale)
-                _stale.clear()
             if back:
-                logger.warning("cache: Redis answers again; %s stale key(s) dropped", len(stale))
+                logger.warning("cache: Redis answers again")
+
+    def _drop_stale(self):
+        with _lock:
+            stale = list(_stale)
+            _stale.clear()
+        done = 0
+        try:
             for key, version in stale:
-                try:
-                    RedisCache.delete(self, key, version=version)
-                except (RedisError, OSError):  # down again: the next recovery tries again
-                    with _lock:
-                        _stale.add((key, version))
+                RedisCache.delete(self, key, version=version)
+                done += 1
+        except (RedisError, OSError):  # down again: what is left waits for the next recovery
+            with _lock:
+                _stale.update(stale[done:])
+            raise
+        logger.warning("cache: %s stale key(s) written during the outage dropped", len(stale))
 
     def ping(self):
         """Readiness: asks Redis itself, whatever the breaker says (bounded by the socket timeouts)."""
