@@ -8,8 +8,9 @@
     sink = SmtpSink().start()   # an SMTP server on 127.0.0.1:sink.port; sink.messages: [(to, data)]
     sink.mode = "refuse" | "freeze" | "accept"
 
-`python tests/reliability/faults.py smtp-sink --port 2525 --out DIR` runs the sink alone (CI's
-production-install check): each message received is written to DIR as one file.
+`python tests/reliability/faults.py smtp-sink --port 0 --out DIR` runs the sink alone (CI's
+production-install check): each message received is written to DIR as one file, the port it listens on
+to DIR/port.
 """
 
 import argparse
@@ -192,11 +193,13 @@ class SmtpSink:
 def main(argv=None):
     parser = argparse.ArgumentParser(description="SMTP sink: writes each message received to a file.")
     parser.add_argument("command", choices=["smtp-sink"])
-    parser.add_argument("--port", type=int, default=2525)
+    parser.add_argument("--port", type=int, default=0, help="0: any free port (written to OUT/port)")
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
     sink = SmtpSink(port=args.port, out_dir=args.out).start()
+    with open(os.path.join(args.out, "port"), "w") as handle:
+        handle.write(str(sink.port))
     print(f"smtp sink on 127.0.0.1:{sink.port}, messages in {args.out}", flush=True)
     while True:
         time.sleep(3600)
