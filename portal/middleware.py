@@ -1,27 +1,22 @@
-"""Answers the probes before any other middleware: no session, no user, no database of the request's own."""
+"""Cross-cutting HTTP behaviour of the shell."""
 
-from django.http import JsonResponse
-from django.utils.cache import add_never_cache_headers
-
-HEALTHZ_PATHS = ("/healthz", "/healthz/")
-READYZ_PATHS = ("/readyz", "/readyz/")
+from django.utils.cache import patch_cache_control
 
 
-class HealthzMiddleware:
-    """`/healthz` says the process answers; nothing it needs may be down. It is answered here, before the
-    session and authentication middleware (which read the database when the probe carries a cookie).
-    `/readyz` too: its own checks are bounded (portal.views.readyz), a session read would not be."""
+class NoStoreWhenSignedInMiddleware:
+    """Responses to a signed-in user carry `Cache-Control: no-store, private`.
+
+    A page or a file shown to a signed-in person (a request, an IBAN, a temporary password) must
+    not stay in a shared computer's browser cache or in a proxy. Public pages keep their headers.
+    Sits after AuthenticationMiddleware; static files are answered earlier by WhiteNoise.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info in HEALTHZ_PATHS and request.method in ("GET", "HEAD"):
-            response = JsonResponse({"status": "ok"})
-            add_never_cache_headers(response)
-            return response
-        if request.path_info in READYZ_PATHS and request.method in ("GET", "HEAD"):
-            from .views import readyz
-
-            return readyz(request)
-        return self.get_response(request)
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response

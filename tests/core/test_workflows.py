@@ -47,7 +47,7 @@ def sample_templates(settings, tmp_path):
     folder.mkdir(parents=True)
     (folder / "sample_subject.txt").write_text("Objet {{ name }}")
     (folder / "sample_body.txt").write_text("Bonjour {{ name }}")
-    # A new list (not an in-place change): the template engines are rebuilt, other tests are untouched.
+    # A new TEMPLATES value (not an in-place edit): the setting_changed signal resets the template engines.
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
 
 
