@@ -43,6 +43,10 @@ BEAT_SCHEDULE = {
         "task": "benefits.tasks.purge_unapproved_benefit_requests",
         "schedule": crontab(minute=30),
     },
+    "remind-unapproved-benefit-requests": {
+        "task": "benefits.tasks.remind_unapproved_benefit_requests",
+        "schedule": crontab(minute=20),
+    },
     "delete-pending-files": {
         "task": "core.tasks.delete_pending_files",
         "schedule": crontab(minute="*/10"),

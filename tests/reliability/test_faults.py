@@ -175,7 +175,6 @@ def test_two_purge_runs_at_once_execute_once(monkeypatch):
     from django.db import connection
     from django.utils import timezone
 
-    from benefits import notifications as benefit_notifications
     from benefits.models import BenefitRequest
     from benefits.tasks import purge_unapproved_benefit_requests
     from core.models import JobRun
@@ -187,14 +186,14 @@ def test_two_purge_runs_at_once_execute_once(monkeypatch):
         request = BenefitRequestFactory(cooperator=cooperator, awaiting=True, created_by=cooperator.user)
         BenefitRequest.objects.filter(pk=request.pk).update(created_at=timezone.now() - datetime.timedelta(days=20))
     inside, release = threading.Event(), threading.Event()
-    real = benefit_notifications.request_purged
+    real_delete = BenefitRequest.delete
 
-    def slow_notice(request_obj):
+    def slow_delete(self, *args, **kwargs):  # the first run, in the middle of its batch
         inside.set()
         release.wait(5)
-        return real(request_obj)
+        return real_delete(self, *args, **kwargs)
 
-    monkeypatch.setattr(benefit_notifications, "request_purged", slow_notice)
+    monkeypatch.setattr(BenefitRequest, "delete", slow_delete)
     results = {}
 
     def first_beat():
