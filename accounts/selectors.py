@@ -81,3 +81,17 @@ def describe_event(event):
     if event.kind == SecurityEventKind.ERASURE_REQUESTED and detail.get("status") in _ERASURE_LABELS:
         return _ERASURE_LABELS[detail["status"]]
     return event.get_kind_display()
+
+
+def members_with_role(organisation, *roles, admins_only=False):
+    """The active users holding one of `roles` in `organisation` (an Organisation or its id; None: in
+    any organisation, e.g. the national admins), with `admins_only` those with the admin right.
+    One query; the notification registry's recipients."""
+    from django.contrib.auth import get_user_model
+
+    memberships = Membership.objects.active().filter(role__in=roles)
+    if organisation is not None:
+        memberships = memberships.filter(organisation_id=getattr(organisation, "pk", organisation))
+    if admins_only:
+        memberships = memberships.filter(is_admin=True)
+    return get_user_model().objects.filter(is_active=True, pk__in=memberships.values("user_id")).order_by("pk")
