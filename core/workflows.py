@@ -127,6 +127,7 @@ class Workflow:
     field: str = "state"
     colours: Mapping[str, str] = dataclass_field(default_factory=dict)
     labels: Mapping[str, Any] = dataclass_field(default_factory=dict)  # overrides of the choices' labels
+    register: bool = True  # False: not found by workflow_for (a second, private declaration in a test)
 
     def __post_init__(self):
         self._steps = {step.name: step for step in self.steps}
@@ -138,7 +139,10 @@ class Workflow:
             unknown = [s for s in (*step.sources, step.target) if s != DELETE and self.states and s not in self.states]
             if unknown:
                 raise ValueError(f"{self.model.__name__}.{step.name}: unknown states {unknown}")
-        _REGISTRY[self.model] = self
+        if self.register:
+            if self.model in _REGISTRY:
+                raise ValueError(f"{self.model.__name__} already has a workflow: one per model")
+            _REGISTRY[self.model] = self
 
     # --- reading --------------------------------------------------------------------------
 
@@ -229,8 +233,9 @@ class Workflow:
 
             emit(step.event, obj, actor=actor, reason=reason, context=context)
         if step.target == DELETE:
-            obj.delete()  # its history goes with it (core.history.HistoryMixin / history_delete)
-            history.history_delete(obj)
+            pk = obj.pk
+            obj.delete()
+            history.history_delete(type(obj), [pk])  # nothing personal survives a purge
         return obj
 
     def run_due(
