@@ -1,21 +1,15 @@
 """Forms of the Espace intérimaire. French messages on the field; nothing typed is lost on an error.
-
-TODO(core.validators): the shared NIR, IBAN, phone and postcode validators are being written in
-core/validators.py; until they land, python-stdnum is called directly here (no copy of the rules).
-"""
+NIR, IBAN, postcode, names, dates and amounts use the shared fields of core.forms."""
 
 import datetime
-from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from stdnum import iban as stdnum_iban
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.fr import nir as stdnum_nir
 
 from accounts.models import User
 from core.files import PrivateFileField
+from core.forms import AmountField, DateField, IbanField, NameField, NirField, PostcodeField
 from core.tables import FilterForm
 
 from .enums import AvailabilityKind, ChangeGroup, ContractState, FamilySituation, WorkPeriod
@@ -24,44 +18,15 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-def clean_nir(value):
-    value = "".join((value or "").split()).upper()
-    if not value:
-        return ""
-    try:
-        return stdnum_nir.validate(value)
-    except StdnumError:
-        raise ValidationError(
-            _("Ce numéro de sécurité sociale n’est pas valide : vérifiez les 13 chiffres et la clé (2 chiffres)."),
-            code="nir",
-        )
-
-
-def clean_iban(value):
-    value = "".join((value or "").split()).upper()
-    try:
-        return stdnum_iban.validate(value)
-    except StdnumError:
-        raise ValidationError(_("Cet IBAN n’est pas valide : vérifiez-le sur votre RIB."), code="iban")
-
-
 class IdentityForm(forms.Form):
     civility = forms.ChoiceField(label=_("Civilité"), choices=User.Civility.choices)
-    last_name = forms.CharField(label=_("Nom"), max_length=150)
-    first_name = forms.CharField(label=_("Prénom"), max_length=150)
-    birth_name = forms.CharField(label=_("Nom de naissance"), max_length=150, required=False)
+    last_name = NameField(label=_("Nom"))
+    first_name = NameField(label=_("Prénom"))
+    birth_name = NameField(label=_("Nom de naissance"), required=False)
 
 
 class NirForm(forms.Form):
-    nir = forms.CharField(
-        label=_("Numéro de sécurité sociale"),
-        max_length=21,
-        help_text=_("15 chiffres, clé comprise, par exemple 2 69 05 49 588 157 80."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
-
-    def clean_nir(self):
-        return clean_nir(self.cleaned_data["nir"])
+    nir = NirField(label=_("Numéro de sécurité sociale"))
 
 
 class ContactForm(forms.Form):
@@ -81,21 +46,14 @@ class AddressForm(forms.Form):
     street = forms.CharField(
         label=_("Adresse"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "street-address"})
     )
-    postcode = forms.RegexField(
-        label=_("Code postal"),
-        regex=r"^\d{5}$",
-        error_messages={"invalid": _("Le code postal s’écrit avec 5 chiffres.")},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
-    )
+    postcode = PostcodeField(label=_("Code postal"))
     town = forms.CharField(
         label=_("Commune"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "address-level2"})
     )
 
 
 class BankForm(forms.Form):
-    iban = forms.CharField(
-        label=_("IBAN"), max_length=42, help_text=_("Par exemple FR76 3000 6000 0112 3456 7890 189.")
-    )
+    iban = IbanField(label=_("IBAN"))
     bank_holder = forms.CharField(label=_("Titulaire du compte"), max_length=150)
     password = forms.CharField(
         label=_("Votre mot de passe"),
@@ -107,9 +65,6 @@ class BankForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
-
-    def clean_iban(self):
-        return clean_iban(self.cleaned_data["iban"])
 
     def clean_password(self):
         password = self.cleaned_data["password"]
@@ -141,16 +96,8 @@ GROUP_FORMS = {
 
 class DiplomaForm(forms.Form):
     name = forms.CharField(label=_("Nom du diplôme"), max_length=200)
-    obtained_on = forms.DateField(label=_("Date d'obtention"), widget=DATE_INPUT)
+    obtained_on = DateField(label=_("Date d'obtention"), not_future=True, earliest=datetime.date(1940, 1, 1))
     file = PrivateFileField(label=_("Diplôme / certificat"))
-
-    def clean_obtained_on(self):
-        value = self.cleaned_data["obtained_on"]
-        if value > datetime.date.today():
-            raise ValidationError(_("La date d’obtention ne peut pas être dans le futur."))
-        if value.year < 1940:
-            raise ValidationError(_("Vérifiez l’année de la date d’obtention."))
-        return value
 
 
 class ReasonForm(forms.Form):
@@ -158,28 +105,15 @@ class ReasonForm(forms.Form):
 
 
 class AdvanceForm(forms.Form):
-    amount = forms.DecimalField(
-        label=_("Montant de l'acompte souhaité (€)"),
-        max_digits=8,
-        decimal_places=2,
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"}),
-        error_messages={
-            "invalid": _("Indiquez un montant en euros, par exemple 230 ou 230,50."),
-            "max_decimal_places": _("Le montant a au plus deux décimales."),
-        },
+    amount = AmountField(
+        label=_("Montant de l'acompte souhaité (€)"), help_text=_("En euros, par exemple 230 ou 230,50.")
     )
-
-    def clean_amount(self):
-        amount = self.cleaned_data["amount"]
-        if amount <= Decimal(0):
-            raise ValidationError(_("Indiquez un montant supérieur à zéro."))
-        return amount
 
 
 class AvailabilityForm(forms.Form):
     kind = forms.ChoiceField(label=_("Je suis"), choices=AvailabilityKind.choices, widget=forms.RadioSelect)
-    start_date = forms.DateField(label=_("Du"), widget=DATE_INPUT)
-    end_date = forms.DateField(label=_("Au"), widget=DATE_INPUT)
+    start_date = DateField(label=_("Du"))
+    end_date = DateField(label=_("Au"))
     start_time = forms.TimeField(label=_("De (heure, facultatif)"), required=False, widget=TIME_INPUT)
     end_time = forms.TimeField(label=_("À (heure, facultatif)"), required=False, widget=TIME_INPUT)
 

@@ -133,7 +133,7 @@ def change_cancel(request, worker, pk):
 def ss_card(request, worker):
     if not worker.ss_card:
         raise Http404
-    return private_file_response(request, worker.ss_card, download_name="carte-securite-sociale", as_attachment=False)
+    return private_file_response(request, worker.ss_card, label="carte-securite-sociale", as_attachment=False)
 
 
 @worker_page
@@ -160,7 +160,7 @@ def diploma_create(request, worker):
 @worker_page
 def diploma_file(request, worker, pk):
     diploma = get_object_or_404(selectors.diplomas_for(request.membership), pk=pk)
-    return private_file_response(request, diploma.file, download_name=f"diplome-{diploma.pk}", as_attachment=False)
+    return private_file_response(request, diploma.file, label=f"diplome-{diploma.pk}", as_attachment=False)
 
 
 @worker_page

@@ -94,4 +94,4 @@ def diploma_decide(request, pk):
 def diploma_file(request, pk):
     require(request, "interim.validate_worker")
     diploma = get_object_or_404(selectors.diplomas_for(request.membership), pk=pk)
-    return private_file_response(request, diploma.file, download_name=f"diplome-{diploma.pk}", as_attachment=False)
+    return private_file_response(request, diploma.file, label=f"diplome-{diploma.pk}", as_attachment=False)
