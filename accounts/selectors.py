@@ -66,14 +66,17 @@ def describe_event(event):
 
 
 def members_with_role(organisation, *roles, admins_only=False):
-    """The active users holding one of `roles` in `organisation` (an Organisation or its id; None: in
-    any organisation, e.g. the national admins), with `admins_only` those with the admin right.
-    One query; the notification registry's recipients."""
-    from django.contrib.auth import get_user_model
+    """The active users of `organisation` (an Organisation or its id; None: of any organisation, e.g.
+    the national admins) with one of `roles`, once each; with `admins_only`, those with the admin right.
 
-    memberships = Membership.objects.active().filter(role__in=roles)
+    The one way to name "the HR managers of this cooperative", "the admins of this fund"... as the
+    recipients of a notification.
+    """
+    from .models import User
+
+    members = Membership.objects.active().filter(role__in=roles)
     if organisation is not None:
-        memberships = memberships.filter(organisation_id=getattr(organisation, "pk", organisation))
+        members = members.filter(organisation_id=getattr(organisation, "pk", organisation))
     if admins_only:
-        memberships = memberships.filter(is_admin=True)
-    return get_user_model().objects.filter(is_active=True, pk__in=memberships.values("user_id")).order_by("pk")
+        members = members.filter(is_admin=True)
+    return list(User.objects.filter(is_active=True, pk__in=members.values("user_id")).order_by("pk"))

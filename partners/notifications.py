@@ -34,8 +34,7 @@ def national_admins():
 
 def fund_recipients(fund):
     """Who answers for what waits at `fund`: its administrators, else the national admins."""
-    admins = list(members_with_role(fund, Role.FUND_ADMIN))
-    return admins or list(national_admins())
+    return members_with_role(fund, Role.FUND_ADMIN) or national_admins()
 
 
 def _partner_admins(convention):
@@ -43,7 +42,7 @@ def _partner_admins(convention):
 
 
 def _preregistration(obj):
-    from .selectors import same_siret
+    from .selectors import fund_has_admin, same_siret
 
     return {
         "preregistration": obj,
@@ -51,18 +50,20 @@ def _preregistration(obj):
         "link": absolute(obj.get_absolute_url()),
         "login_link": absolute(reverse("accounts:login")),
         "duplicates": same_siret(obj),
-        "orphan": not members_with_role(obj.fund_id, Role.FUND_ADMIN).exists(),
+        "orphan": not fund_has_admin(obj.fund_id),
     }
 
 
 def _convention(obj):
+    from .selectors import fund_has_admin
+
     return {
         "convention": obj,
         "partner": obj.partner,
         "fund": obj.fund,
         "link": absolute(obj.get_fund_url()),
         "partner_link": absolute(reverse("partners:admin_conventions")),
-        "orphan": not members_with_role(obj.fund_id, Role.FUND_ADMIN).exists(),
+        "orphan": not fund_has_admin(obj.fund_id),
     }
 
 
@@ -141,7 +142,7 @@ def register():
         CONTACT_RECEIVED,
         _("Message de contact reçu"),
         template="partners/emails/contact_message",
-        recipients=lambda m: fund_recipients(m.fund) if m.fund_id else list(national_admins()),
+        recipients=lambda m: fund_recipients(m.fund) if m.fund_id else national_admins(),
         context=_contact,
         **common,
     )
