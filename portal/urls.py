@@ -41,6 +41,7 @@ urlpatterns = [
     path("compte/", include("accounts.urls")),
     path("prestations/", include("benefits.urls")),
     path("partenaires/", include("partners.urls")),
+    path("interimaires/", include("interim.urls")),
     path("captcha/", include(captcha_patterns)),
     path("admin/", admin.site.urls),
 ]
