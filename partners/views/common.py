@@ -3,7 +3,6 @@
 import math
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import ngettext
 
 from accounts import ratelimit
@@ -40,8 +39,3 @@ def rate_limited(form):
         )
         % {"minutes": minutes},
     )
-
-
-def require(request, perm, obj=None):
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
