@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -53,6 +54,16 @@ def login_is_taken(login, *, exclude_preregistration=None):
     if exclude_preregistration is not None:
         pending = pending.exclude(pk=exclude_preregistration.pk)
     return pending.exists()
+
+
+def suggest_login(login):
+    """A free login close to `login` (digits added), to offer instead of a taken one."""
+    base = (login or "").strip()[:26] or "partenaire"
+    for number in range(2, 1000):
+        candidate = f"{base}{number}"
+        if not login_is_taken(candidate):
+            return candidate
+    return f"{base}{get_random_string(4, '0123456789')}"
 
 
 def convention_code_is_taken(code, fund, *, exclude_convention=None):
