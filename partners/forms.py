@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms.passwords import CaptchaInput
+from accounts.models import EMAIL_UNAVAILABLE
 from core.forms import PhoneField, SiretField
 from core.validators import clean_postcode
 
@@ -196,7 +197,7 @@ class PreRegistrationForm(HoneypotMixin, RegimeFundMixin, AddressFieldsMixin, fo
         cleaned = super().clean()
         if "captcha" in self.errors:
             return cleaned
-        from .services import convention_code_is_taken, login_is_taken, suggest_login
+        from .services import convention_code_is_taken, email_is_taken, login_is_taken, suggest_login
 
         login = cleaned.get("admin_login")
         if login and login_is_taken(login):
@@ -205,6 +206,9 @@ class PreRegistrationForm(HoneypotMixin, RegimeFundMixin, AddressFieldsMixin, fo
                 _("Ce login est déjà utilisé : choisissez-en un autre, par exemple « %(free)s ».")
                 % {"free": suggest_login(login)},
             )
+        email = cleaned.get("admin_email")
+        if email and email_is_taken(email):
+            self.add_error("admin_email", EMAIL_UNAVAILABLE)
         fund, code = cleaned.get("fund"), cleaned.get("convention_code")
         if fund and code and "fund" not in self.errors and convention_code_is_taken(code, fund):
             self.add_error("convention_code", _("Ce code convention est déjà enregistré pour cette caisse."))

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from accounts.enums import OrganisationKind, Role, SecurityEventKind
 from accounts.models import Membership, Organisation
 from accounts.services.credentials import account_create_with_temporary_password, account_disable
+from accounts.services.profile import email_taken
 from accounts.services.security_log import log_event
 from core.history import TransitionNotAllowed, record_event, record_transition, register_action
 from core.notifications import emit
@@ -54,6 +55,12 @@ def login_is_taken(login, *, exclude_preregistration=None):
     if exclude_preregistration is not None:
         pending = pending.exclude(pk=exclude_preregistration.pk)
     return pending.exists()
+
+
+def email_is_taken(email):
+    """An account signs in with this address, or a pending pre-registration will create one with it."""
+    pending = PreRegistration.objects.filter(state=PreRegistrationState.PENDING, admin_email__iexact=email)
+    return email_taken(email) or pending.exists()
 
 
 def suggest_login(login):

@@ -118,3 +118,15 @@ def test_the_partners_space_footer_contact_when_signed_in(client):
     sign_in(client, owner.user)
     footer = client.get(reverse("partners:admin_partner")).text.split('class="site-footer"')[1]
     assert f'href="{reverse("partners:contact")}"' in footer
+
+
+def test_an_email_of_another_account_is_refused_neutrally_after_the_captcha(client):
+    fund = FundFactory()
+    User.objects.create_user("quelquun", "x", email="Alix@Example.test")
+    _reach_form(client)
+    response = client.post(reverse("partners:register_form"), _form_data(fund, captcha_1="FAILED"))
+    assert "admin_email" not in response.context["form"].errors
+    response = client.post(reverse("partners:register_form"), _form_data(fund))
+    message = response.context["form"].errors["admin_email"][0]
+    assert "ne peut pas être utilisée" in message and "quelquun" not in response.text
+    assert not PreRegistration.objects.exists()
