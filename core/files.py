@@ -25,13 +25,14 @@ import mimetypes
 import unicodedata
 import uuid
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
@@ -156,7 +157,7 @@ def _check_pdf(data):
             raise _invalid("pdf")
         # Every object the reader knows: reachable from the trailer, listed in the cross-reference
         # tables, or stored in object streams (an unreferenced object is checked too).
-        pending = [reader.trailer]
+        pending: list[Any] = [reader.trailer]
         for generation, numbers in reader.xref.items():
             pending.extend(IndirectObject(number, generation, reader) for number in numbers)
         pending.extend(IndirectObject(number, 0, reader) for number in reader.xref_objStm)
@@ -210,7 +211,7 @@ class PrivateFileField(forms.FileField):
         return settings.UPLOAD_MAX_BYTES if self.max_bytes is None else self.max_bytes
 
     def to_python(self, data):
-        uploaded = super().to_python(data)
+        uploaded: Any = super().to_python(data)  # an UploadedFile, given the attributes below
         if uploaded is None:
             return None
         info = validate_upload(uploaded, max_bytes=self._max_bytes)
@@ -300,6 +301,7 @@ def private_file_response(request, field_file, *, download_name, as_attachment=T
     content_type = _content_type(name)
     disposition = content_disposition(download_name, as_attachment=as_attachment)
     mode = settings.PRIVATE_FILES_SERVE
+    response: HttpResponseBase
     if mode == "stream":
         response = FileResponse(field_file.storage.open(name, "rb"), content_type=content_type)
     elif mode == "accel":

@@ -40,7 +40,7 @@ def timed_job(name):
             logger.info("job %s: %s", name, record.summary)
             return summary
 
-        run.job_name = name
+        run.job_name = name  # type: ignore[attr-defined]
         return run
 
     return decorate

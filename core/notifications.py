@@ -82,6 +82,7 @@ def _render(template, context, language):
     with translation.override(language):
         subject = " ".join(_render_text(f"{template}_subject.txt", context).split())
         body = _render_text(f"{template}_body.txt", context)
+        html: str
         try:
             html = render_to_string(f"{template}_body.html", context)
         except TemplateDoesNotExist:
