@@ -109,3 +109,23 @@ class MembershipPermissionBackend(BaseBackend):
         if not user_obj.is_active or user_obj.is_anonymous:
             return False
         return perms.check(user_obj, perm, obj)
+
+
+class GrantBackend:
+    """django-guardian, asked only for the permissions declared as per-object grants (perms.grant)."""
+
+    def __init__(self):
+        from guardian.backends import ObjectPermissionBackend
+
+        self._guardian = ObjectPermissionBackend()
+
+    def authenticate(self, request, **credentials):
+        return None
+
+    def has_perm(self, user_obj, perm, obj=None):
+        if obj is None or not perms.is_grant(perm):
+            return False
+        return self._guardian.has_perm(user_obj, perm, obj)
+
+    def get_all_permissions(self, user_obj, obj=None):
+        return set()

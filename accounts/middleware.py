@@ -51,6 +51,7 @@ class CurrentOrganisationMiddleware:
     def __call__(self, request):
         request.membership = None
         request.organisation = None
+        request.acting = None
         request.memberships = []
         if request.user.is_authenticated:
             memberships = perms.active_memberships(request.user)
@@ -62,6 +63,7 @@ class CurrentOrganisationMiddleware:
                 request.session[SESSION_MEMBERSHIP] = current.pk
             request.membership = current
             request.organisation = current.organisation if current else None
+            request.acting = perms.Acting.of(current)
         return self.get_response(request)
 
 

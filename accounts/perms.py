@@ -1,13 +1,41 @@
 """Permission rules answered by MembershipPermissionBackend.
 
 Each space registers its rules with `rule("app.perm")`: a function (user, obj) -> bool that
-reads the user's active memberships. Object-level grants that are not a consequence of a role
-(e.g. the right to use one application) are django-guardian's, asked by the same has_perm.
+reads the user's active memberships. `obj` is either a domain object, or `Acting` (the membership
+the user is acting for: a permission asked without an object means "may do this in the
+organisation I am acting for"; `core.access.require(request, perm)` passes `request.acting`).
+
+Object-level grants that are not a consequence of a role (e.g. the right to use one application)
+are django-guardian's: declare such a permission with `grant("app.perm")`, and only those are
+asked of guardian (GrantBackend), so that a refused membership rule costs no query.
 """
+
+from dataclasses import dataclass
 
 from .enums import Role
 
 _RULES = {}
+_GRANTS: set[str] = set()
+
+
+@dataclass(frozen=True)
+class Acting:
+    """The object of a role-level check: "acting for this organisation, in this role"."""
+
+    organisation_id: int
+    role: str
+    is_admin: bool = False
+
+    @classmethod
+    def of(cls, membership):
+        if membership is None:
+            return None
+        return cls(organisation_id=membership.organisation_id, role=membership.role, is_admin=membership.is_admin)
+
+
+def acting_as(obj, *roles):
+    """True when `obj` is an Acting in one of `roles` (the role-level half of most rules)."""
+    return isinstance(obj, Acting) and obj.role in roles
 
 
 def rule(perm):
@@ -16,6 +44,16 @@ def rule(perm):
         return func
 
     return register
+
+
+def grant(perm):
+    """Declares `perm` a per-object grant held in django-guardian (asked of guardian, and only it)."""
+    _GRANTS.add(perm)
+    return perm
+
+
+def is_grant(perm):
+    return perm in _GRANTS
 
 
 def check(user, perm, obj=None):

@@ -1,46 +1,14 @@
-"""Password policies per space (SPEC section 2), as one Django validator that applies the
-policies of every space the user belongs to. Messages in French."""
+"""Password policies per space, as one Django validator that applies the policy of every space the
+user belongs to. Each space declares its rule in core.spaces; the portal adds a check against
+Django's list of 20,000 common passwords (a local list: the password is sent nowhere) to every rule."""
 
-from django.contrib.auth.password_validation import (
-    CommonPasswordValidator,
-    MinimumLengthValidator,
-    UserAttributeSimilarityValidator,
-)
+from django.contrib.auth.password_validation import CommonPasswordValidator, MinimumLengthValidator
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from .enums import ROLE_SPACE, Space
+from core import spaces as space_registry
 
-
-class PartnersPasswordValidator:
-    """PPAS rule: 8 to 12 characters, letters and digits only, at least one digit."""
-
-    def validate(self, password, user=None):
-        errors = []
-        if not 8 <= len(password) <= 12:
-            errors.append(ValidationError(_("Le mot de passe doit contenir de 8 à 12 caractères."), code="length"))
-        if not password.isascii() or not password.isalnum():
-            errors.append(
-                ValidationError(_("Le mot de passe ne doit contenir que des lettres et des chiffres."), code="charset")
-            )
-        if not any(c.isdigit() for c in password):
-            errors.append(ValidationError(_("Le mot de passe doit contenir au moins un chiffre."), code="digit"))
-        if errors:
-            raise ValidationError(errors)
-
-    def get_help_text(self):
-        return _("De 8 à 12 caractères, uniquement des lettres et des chiffres, dont au moins un chiffre.")
-
-
-def _policy(space):
-    if space == Space.PARTNERS:
-        return [PartnersPasswordValidator()]
-    minimum = 8 if space == Space.HABILITATIONS else 12
-    return [
-        MinimumLengthValidator(min_length=minimum),
-        CommonPasswordValidator(),
-        UserAttributeSimilarityValidator(user_attributes=("identifier", "first_name", "last_name", "email")),
-    ]
+from .enums import ROLE_SPACE
 
 
 def spaces_of(user):
@@ -53,18 +21,22 @@ def spaces_of(user):
     }
 
 
+def _policy(space):
+    declaration = space_registry.find(space)
+    return declaration.password_validators() if declaration else space_registry.general_password_rule()
+
+
 def validators_for(user, spaces=None):
-    """The validators of every space of the user (default: the strictest general rule)."""
+    """The validators of every space of the user (no space: the portal's general rule), plus the
+    common-password check."""
     spaces = spaces if spaces is not None else spaces_of(user)
-    if not spaces:
-        spaces = {Space.BENEFITS}
+    policies = [_policy(space) for space in sorted(spaces)] or [space_registry.general_password_rule()]
     validators, seen = [], set()
-    for space in sorted(spaces):
-        for validator in _policy(space):
-            key = (type(validator), getattr(validator, "min_length", None))
-            if key not in seen:
-                seen.add(key)
-                validators.append(validator)
+    for validator in [v for policy in policies for v in policy] + [CommonPasswordValidator()]:
+        key = (type(validator), getattr(validator, "min_length", None))
+        if key not in seen:
+            seen.add(key)
+            validators.append(validator)
     # Keep only the longest minimum length.
     lengths = [v for v in validators if isinstance(v, MinimumLengthValidator)]
     if len(lengths) > 1:

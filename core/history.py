@@ -41,8 +41,20 @@ def _actor(actor):
     return actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
 
 
-def record_transition(obj, *, actor, from_state, to_state, reason=""):
-    """Writes one history row for `obj` (any model). `actor` None (or anonymous) = the system."""
+_ACTION_LABELS: dict[str, object] = {}
+
+
+def register_action(key, label):
+    """The label of a history entry that is not a change of state ("edit", "documents_added")."""
+    _ACTION_LABELS[key] = label
+
+
+def record_transition(obj, *, actor, from_state, to_state, reason="", action=""):
+    """Writes one history row for `obj` (any model). `actor` None (or anonymous) = the system.
+
+    `action` names what happened (a workflow step, or an action registered with register_action):
+    an entry whose state does not change is shown by its action's label, not "Saisie -> Saisie".
+    """
     return Transition.objects.create(
         content_type=ContentType.objects.get_for_model(obj),
         object_id=str(obj.pk),
@@ -50,7 +62,37 @@ def record_transition(obj, *, actor, from_state, to_state, reason=""):
         from_state=from_state or "",
         to_state=to_state,
         reason=reason or "",
+        action=action or "",
     )
+
+
+def record_event(obj, *, actor, action, reason="", state_field="state"):
+    """A history row for something that happened to `obj` without changing its state."""
+    state = getattr(obj, state_field, "") or ""
+    return record_transition(obj, actor=actor, from_state=state, to_state=state, reason=reason, action=action)
+
+
+def history_delete(obj_or_model, pks=None):
+    """Deletes the history of an object (or of `pks` of a model): nothing personal survives a purge."""
+    model = obj_or_model if isinstance(obj_or_model, type) else type(obj_or_model)
+    ids = [str(pk) for pk in (pks if pks is not None else [obj_or_model.pk])]
+    content_type = ContentType.objects.get_for_model(model)
+    return Transition.objects.filter(content_type=content_type, object_id__in=ids).delete()[0]
+
+
+def action_label(entry):
+    """The label of an entry's action: a workflow step's, a registered action's, else ''."""
+    if not entry.action:
+        return ""
+    if entry.action in _ACTION_LABELS:
+        return _ACTION_LABELS[entry.action]
+    from .workflows import workflow_for
+
+    model = ContentType.objects.get_for_id(entry.content_type_id).model_class()
+    workflow = workflow_for(model) if model is not None else None
+    if workflow is not None and entry.action in workflow._steps:
+        return workflow.step(entry.action).button_label
+    return entry.action
 
 
 def timeline_for(obj):
@@ -111,4 +153,9 @@ def choice_label(model, value, *, field=None):
 def state_label(entry, value):
     """Label of `value` (a state of `entry`'s subject): no query, content types are cached."""
     model = ContentType.objects.get_for_id(entry.content_type_id).model_class()
+    from .workflows import workflow_for
+
+    workflow = workflow_for(model) if model is not None else None
+    if workflow is not None and value:
+        return workflow.label(value)
     return choice_label(model, value)

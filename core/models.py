@@ -25,6 +25,7 @@ class Transition(models.Model):
     from_state = models.CharField(_("de"), max_length=40, blank=True)
     to_state = models.CharField(_("à"), max_length=40)
     reason = models.TextField(_("motif"), blank=True)
+    action = models.CharField(_("action"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("le"), default=timezone.now)
 
     class Meta:
@@ -36,6 +37,24 @@ class Transition(models.Model):
 
     def __str__(self):
         return f"{self.from_state or '∅'} → {self.to_state}"
+
+
+class Decided(models.Model):
+    """The one decision stamp of a workflow's object: who decided, when, and why (written by core.workflows)."""
+
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("décidé par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
+    decision_reason = models.TextField(_("motif de la décision"), blank=True)
+
+    class Meta:
+        abstract = True
 
 
 class OutboundMessage(models.Model):

@@ -9,7 +9,9 @@ An OutboundMessage row is written with the rendered content; `transaction.on_com
 Templates: `<template>_subject.txt`, `<template>_body.txt`, `<template>_body.html` (optional).
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.template import Context, TemplateDoesNotExist
@@ -21,21 +23,61 @@ from .models import NotificationPreference, OutboundMessage
 
 @dataclass(frozen=True)
 class EventType:
+    """One event, declared once: its switch in the preferences, its templates, who is told.
+
+    `recipients(obj)` returns users (told by e-mail, and by SMS when `sms` is given and they have a
+    phone) or plain e-mail addresses (someone without an account: an applicant). `context(obj)`
+    adds to the templates' context, which always has `object`, `actor` and `reason`.
+    """
+
     key: str
-    label: str
+    label: Any
     space: str | None = None
     default: bool = True
     optional: bool = True  # False: always sent (security, legal), not shown as a switch
+    template: str | None = None  # "<app>/emails/<name>": _subject.txt, _body.txt, _body.html
+    recipients: Callable[[Any], Iterable[Any]] | None = None
+    context: Callable[[Any], dict] | None = None
+    sms: Callable[[Any], str] | None = None  # the SMS text, for events also sent by SMS
+    audience: tuple[str, ...] = ()  # the roles offered this switch in their preferences (empty: all)
 
 
 _EVENTS: dict[str, EventType] = {}
 SUBJECT_MAX_LENGTH = OutboundMessage._meta.get_field("subject").max_length
 
 
-def register_event(key, label, *, space=None, default=True, optional=True):
-    event = EventType(key=key, label=label, space=space, default=default, optional=optional)
+def register_event(
+    key,
+    label,
+    *,
+    space=None,
+    default=True,
+    optional=True,
+    template=None,
+    recipients=None,
+    context=None,
+    sms=None,
+    audience=(),
+):
+    event = EventType(
+        key=key,
+        label=label,
+        space=space,
+        default=default,
+        optional=optional,
+        template=template,
+        recipients=recipients,
+        context=context,
+        sms=sms,
+        audience=tuple(audience),
+    )
     _EVENTS[key] = event
     return event
+
+
+def events():
+    """Every declared event (the contract test checks each has templates and recipients)."""
+    return list(_EVENTS.values())
 
 
 def get_event(key):
@@ -130,4 +172,52 @@ def notify(user, event, *, template, context, sms_body=None):
         sent.append(send_email(to=user.email, template=template, context=context, user=user, event=event))
     if sms_body and user.phone:
         sent.append(send_sms_message(to=user.phone, body=sms_body, user=user, event=event))
+    return sent
+
+
+def emit(key, obj, *, actor=None, reason="", context=None):
+    """Tells the event's recipients about `obj`, as the event was declared (its switch honoured).
+
+    Written in the caller's transaction (outbox rows), delivered after commit. Returns the messages.
+    """
+    event = _EVENTS[key]
+    if event.template is None or event.recipients is None:
+        raise ValueError(f"event {key} has no template or recipients: declare them with register_event")
+    extra = event.context(obj) if event.context is not None else {}
+    base = {"object": obj, "actor": actor, "reason": reason, **extra, **(context or {})}
+    recipients = list(event.recipients(obj) or ())
+    users = [r for r in recipients if not isinstance(r, str) and r is not None]
+    switched_off = set()
+    if event.optional and users:
+        switched_off = set(
+            NotificationPreference.objects.filter(user__in=users, event=key, enabled=False).values_list(
+                "user_id", flat=True
+            )
+        )
+        if not event.default:
+            chosen = set(
+                NotificationPreference.objects.filter(user__in=users, event=key, enabled=True).values_list(
+                    "user_id", flat=True
+                )
+            )
+            switched_off = {u.pk for u in users} - chosen
+    sent = []
+    seen = set()
+    for recipient in recipients:
+        if recipient is None:
+            continue
+        if isinstance(recipient, str):
+            if recipient.lower() not in seen:
+                seen.add(recipient.lower())
+                sent.append(send_email(to=recipient, template=event.template, context=base, event=key))
+            continue
+        if recipient.pk in switched_off or not recipient.is_active:
+            continue
+        if recipient.email and recipient.email.lower() not in seen:
+            seen.add(recipient.email.lower())
+            sent.append(
+                send_email(to=recipient.email, template=event.template, context=base, user=recipient, event=key)
+            )
+        if event.sms is not None and getattr(recipient, "phone", ""):
+            sent.append(send_sms_message(to=recipient.phone, body=event.sms(obj), user=recipient, event=key))
     return sent

@@ -7,7 +7,7 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partenaires Action Sociale")
 
     def ready(self):
-        from . import navigation, notifications, perms  # noqa: F401  (rules register on import)
+        from . import navigation, notifications, perms, workflows  # noqa: F401  (rules register on import)
 
         notifications.register()
         navigation.register()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import OrganisationKind
 from core.files import private_upload_to
+from core.models import Decided
 
 from .enums import (
     STATE_COLOURS,
@@ -250,7 +251,7 @@ class PreRegistration(Address):
         return STATE_COLOURS.get(self.state, "grey")
 
 
-class ContactMessage(models.Model):
+class ContactMessage(Decided):
     convention_number = models.CharField(_("numéro de convention"), max_length=30)
     institution = models.CharField(_("institution"), max_length=200, blank=True)
     department = models.CharField(_("département"), max_length=3, blank=True)
@@ -270,10 +271,6 @@ class ContactMessage(models.Model):
     )
     state = models.CharField(_("état"), max_length=8, choices=ContactState.choices, default=ContactState.OPEN)
     created_at = models.DateTimeField(_("reçu le"), default=timezone.now)
-    closed_at = models.DateTimeField(_("clos le"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
     class Meta:
         verbose_name = _("message de contact")

@@ -23,8 +23,9 @@ from core.history import record_transition, transition
 from core.notifications import send_email
 
 from . import notifications
-from .enums import ContactState, ConventionState, PreRegistrationState
+from .enums import ConventionState, PreRegistrationState
 from .models import Address, ContactMessage, Convention, ConventionType, Partner, PreRegistration
+from .workflows import CONTACT_MESSAGE
 
 logger = logging.getLogger(__name__)
 
@@ -448,18 +449,8 @@ def contact_message_submit(*, data) -> ContactMessage:
     return message
 
 
-@transaction.atomic
 def contact_message_close(*, message_id, actor, scope) -> ContactMessage:
-    return transition(
-        ContactMessage,
-        message_id,
-        field="state",
-        allowed_from=[ContactState.OPEN],
-        to=ContactState.CLOSED,
-        actor=actor,
-        scope=scope,
-        extra_updates={"closed_by": actor, "closed_at": timezone.now()},
-    )
+    return CONTACT_MESSAGE.run("close", message_id, actor=actor, scope=scope)
 
 
 @transaction.atomic

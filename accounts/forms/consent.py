@@ -1,4 +1,5 @@
-"""GDPR consent form: one box for the texts shown, and the health-data box for Aide aux aidants accounts."""
+"""GDPR consent form: one box for the texts shown, and the extra boxes their spaces declare
+(core.spaces ConsentExtra, e.g. the health-data box of Aide aux aidants accounts)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,13 +11,13 @@ class ConsentForm(forms.Form):
         error_messages={"required": _("Cochez cette case pour continuer.")},
     )
 
-    def __init__(self, *args, health_data_required=False, **kwargs):
+    def __init__(self, *args, extras=(), **kwargs):
         super().__init__(*args, **kwargs)
-        if health_data_required:
-            self.fields["health_data"] = forms.BooleanField(
-                label=_(
-                    "Je donne mon accord explicite au recueil et au traitement de données de santé "
-                    "me concernant pour le service Aide aux aidants"
-                ),
-                error_messages={"required": _("Ce consentement est obligatoire pour utiliser le service.")},
+        for extra in extras:
+            self.fields[extra.field] = forms.BooleanField(
+                label=extra.label, error_messages={"required": extra.required_message}
             )
+        self.extras = list(extras)
+
+    def ticked_extras(self):
+        return {extra.field for extra in self.extras if self.cleaned_data.get(extra.field)}

@@ -3,21 +3,19 @@
 consent_text_publish(*, space, title, body)   -> the next version of the space's text
 consent_pending(user, memberships=None)       -> current texts of the user's spaces not yet accepted
 consent_accept(*, user, texts, health_data, request)
-requires_health_consent(user, texts)          -> the Aide aux aidants box is mandatory (habilitations, 123456RH)
+consent_extras_for(user, texts)               -> the extra boxes the texts' spaces declare for this user
+                                                 (core.spaces ConsentExtra: the Aide aux aidants health-data box)
 """
-
-import re
 
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from ..enums import SecurityEventKind, Space
+from core import spaces as space_registry
+
+from ..enums import SecurityEventKind
 from ..models import ConsentAcceptance, ConsentText
 from .security_log import client_ip, log_event
-
-# "Aide aux aidants" accounts of an organisme: the 6-digit organisme code followed by RH (004).
-CAREGIVER_IDENTIFIER = re.compile(r"^\d{6}RH$", re.IGNORECASE)
 
 
 def consent_text_publish(*, space, title, body):
@@ -57,29 +55,34 @@ def consent_pending(user, memberships=None):
     return list(current_texts(spaces).exclude(acceptances__user=user).order_by("space"))
 
 
-def is_caregiver_account(user):
-    return bool(CAREGIVER_IDENTIFIER.match((user.identifier or "").strip()))
-
-
-def requires_health_consent(user, texts):
-    """The explicit health-data box: habilitations "Aide aux aidants" accounts (identifier 123456RH)."""
-    return is_caregiver_account(user) and any(t.space == Space.HABILITATIONS for t in texts)
+def consent_extras_for(user, texts):
+    """[(text, extra)]: the extra boxes (core.spaces ConsentExtra) the user must tick for these texts."""
+    extras = []
+    for text in texts:
+        declaration = space_registry.find(text.space)
+        for extra in declaration.consent_extras if declaration else ():
+            if extra.applies_to(user):
+                extras.append((text, extra))
+    return extras
 
 
 @transaction.atomic
-def consent_accept(*, user, texts, health_data=False, request=None):
-    """Records the acceptance of each text (version, time, address), and the health-data consent."""
-    if requires_health_consent(user, texts) and not health_data:
-        raise ValueError("the health-data consent is mandatory for this account")
+def consent_accept(*, user, texts, extras=(), request=None):
+    """Records the acceptance of each text (version, time, address) and of its extra boxes; `extras` are
+    the `ConsentExtra.field` names the user ticked (every box that applies is mandatory)."""
+    required = consent_extras_for(user, texts)
+    missing = [extra.field for _text, extra in required if extra.field not in extras]
+    if missing:
+        raise ValueError(f"mandatory consent boxes not ticked: {missing}")
     now = timezone.now()
     address = client_ip(request)
     accepted = []
     for text in texts:
-        with_health = health_data and text.space == Space.HABILITATIONS
+        ticked = {extra.field: True for box_text, extra in required if box_text == text}
         acceptance, created = ConsentAcceptance.objects.get_or_create(
             user=user,
             text=text,
-            defaults={"accepted_at": now, "ip_address": address, "health_data": with_health},
+            defaults={"accepted_at": now, "ip_address": address, **ticked},
         )
         if created:
             log_event(
@@ -88,7 +91,7 @@ def consent_accept(*, user, texts, health_data=False, request=None):
                 request=request,
                 space=text.space,
                 version=text.version,
-                health_data=with_health,
+                **ticked,
             )
         accepted.append(acceptance)
     return accepted

@@ -27,7 +27,9 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from core import spaces as space_registry
 from core.notifications import send_email
+from core.spaces import ForgotBy, ForgotPassword
 
 from ..enums import KIND_SPACE, SecurityEventKind
 from ..models import Membership, TemporaryPassword, UserSession
@@ -248,18 +250,17 @@ def accounts_of_space(space):
 
 
 def forgot_password_find(*, space, login="", email=""):
-    """The accounts of `space` a forgotten-password request designates (maybe none):
-    benefits: identifier or e-mail; partners: login and registered e-mail together; interim and
-    habilitations: e-mail."""
-    from ..enums import Space
-
+    """The accounts of `space` a forgotten-password request designates (maybe none), by what the space
+    declares it asks (core.spaces ForgotBy): identifier or e-mail; identifier and registered e-mail
+    together; or e-mail."""
+    by = space_registry.get(space).forgot_by
     login, email = (login or "").strip(), (email or "").strip()
     accounts = accounts_of_space(space)
-    if space == Space.PARTNERS:
+    if by == ForgotBy.LOGIN_AND_EMAIL:
         if not (login and email):
             return []
         return list(accounts.filter(identifier__iexact=login, email__iexact=email))
-    if space == Space.BENEFITS:
+    if by == ForgotBy.LOGIN:
         if not login:
             return []
         by_identifier = list(accounts.filter(identifier__iexact=login))
@@ -309,8 +310,6 @@ def forgot_password_send_link(*, user, space, request=None):
 
 def forgot_password_request(*, space, request=None, login="", email=""):
     """Serves one forgotten-password request for `space`; says nothing about whether an account matched."""
-    from ..enums import Space
-
     users = forgot_password_find(space=space, login=login, email=email)
     if not users:
         log_event(
@@ -321,7 +320,7 @@ def forgot_password_request(*, space, request=None, login="", email=""):
             matched=False,
         )
     for user in users:
-        if space in (Space.BENEFITS, Space.PARTNERS):
+        if space_registry.get(space).forgot_password == ForgotPassword.TEMPORARY:
             forgot_password_send_temporary(user=user, space=space, request=request)
         else:
             forgot_password_send_link(user=user, space=space, request=request)

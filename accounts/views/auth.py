@@ -15,6 +15,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import spaces as space_registry
+
 from .. import perms
 from ..forms.auth import LoginForm
 from ..middleware import SESSION_EXPIRED, SESSION_MEMBERSHIP
@@ -49,6 +51,11 @@ class LoginView(auth_views.LoginView):
         if language:
             set_language_cookie(response, language)
         return response
+
+    def get_context_data(self, **kwargs):
+        # Which identifier each space signs in with (declared by the spaces, core.spaces).
+        identifiers = [declaration.identifier_label for declaration in space_registry.all_spaces()]
+        return super().get_context_data(identifiers=identifiers, **kwargs)
 
     def get(self, request, *args, **kwargs):
         if request.session.pop(SESSION_EXPIRED, False):

@@ -16,23 +16,21 @@ def consent(request):
     texts = consent_service.consent_pending(user, request.memberships)
     if not texts:
         return redirect("portal:dashboard")
-    health_required = consent_service.requires_health_consent(user, texts)
+    extras = list({extra.field: extra for _text, extra in consent_service.consent_extras_for(user, texts)}.values())
     shown = ",".join(str(text.pk) for text in texts)
-    form = ConsentForm(request.POST or None, health_data_required=health_required)
+    form = ConsentForm(request.POST or None, extras=extras)
     if request.method == "POST" and request.POST.get("texts") != shown:
         # A new version was published while the user was reading: show it before recording anything.
         messages.info(request, _("Le texte a été mis à jour : lisez la nouvelle version avant d'accepter."))
-        form = ConsentForm(health_data_required=health_required)
+        form = ConsentForm(extras=extras)
     elif request.method == "POST" and form.is_valid():
-        consent_service.consent_accept(
-            user=user, texts=texts, health_data=bool(form.cleaned_data.get("health_data")), request=request
-        )
+        consent_service.consent_accept(user=user, texts=texts, extras=form.ticked_extras(), request=request)
         messages.success(request, _("Merci : votre consentement est enregistré."))
         return redirect("portal:dashboard")
     return render(
         request,
         "accounts/consent.html",
-        {"form": form, "texts": texts, "shown": shown, "health_required": health_required},
+        {"form": form, "texts": texts, "shown": shown, "health_required": bool(extras)},
     )
 
 

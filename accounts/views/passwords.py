@@ -16,6 +16,9 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
+from core import spaces as space_registry
+from core.spaces import ForgotBy, ForgotPassword
+
 from .. import ratelimit
 from ..enums import Space
 from ..forms.passwords import (
@@ -58,12 +61,30 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return redirect(self.get_success_url())
 
 
-FORGOT_SPACES = {
-    "prestations": (Space.BENEFITS, ForgotByLoginForm),
-    "partenaires": (Space.PARTNERS, ForgotPartnersForm),
-    "interimaires": (Space.INTERIM, ForgotByEmailForm),
-    "organismes": (Space.HABILITATIONS, ForgotByEmailForm),
+# What the forgotten-password form asks, by what the space declares (core.spaces).
+FORGOT_FORMS = {
+    ForgotBy.LOGIN: ForgotByLoginForm,
+    ForgotBy.LOGIN_AND_EMAIL: ForgotPartnersForm,
+    ForgotBy.EMAIL: ForgotByEmailForm,
 }
+FORGOT_ASKS = {
+    ForgotBy.LOGIN: gettext_lazy("Identifiant ou adresse e-mail"),
+    ForgotBy.LOGIN_AND_EMAIL: gettext_lazy("Identifiant et e-mail enregistré"),
+    ForgotBy.EMAIL: gettext_lazy("Adresse e-mail"),
+}
+FORGOT_SENDS = {
+    ForgotPassword.TEMPORARY: gettext_lazy("un mot de passe temporaire vous est envoyé."),
+    ForgotPassword.LINK: gettext_lazy("un lien pour choisir un nouveau mot de passe vous est envoyé."),
+}
+# One page per declared space, by its slug: {slug: (space key, form class)}.
+FORGOT_SPACES = {
+    declaration.slug: (Space(declaration.key), FORGOT_FORMS[declaration.forgot_by])
+    for declaration in space_registry.all_spaces()
+}
+
+
+def sends_link(space):
+    return space_registry.get(space).forgot_password == ForgotPassword.LINK
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -71,16 +92,11 @@ class ForgotPasswordIndexView(TemplateView):
     template_name = "accounts/password_forgot.html"
 
     def get_context_data(self, **kwargs):
-        how = {
-            Space.BENEFITS: _("Identifiant ou adresse e-mail : un mot de passe temporaire vous est envoyé."),
-            Space.PARTNERS: _("Identifiant et e-mail enregistré : un mot de passe temporaire vous est envoyé."),
-            Space.INTERIM: _("Adresse e-mail : un lien pour choisir un nouveau mot de passe vous est envoyé."),
-            Space.HABILITATIONS: _("Adresse e-mail : un lien pour choisir un nouveau mot de passe vous est envoyé."),
-        }
-        spaces = [
-            {"url": reverse(f"accounts:password_forgot_{slug}"), "label": space.label, "how": how[space]}
-            for slug, (space, _form) in FORGOT_SPACES.items()
-        ]
+        spaces = []
+        for slug, (space, _form) in FORGOT_SPACES.items():
+            declaration = space_registry.get(space)
+            how = f"{FORGOT_ASKS[declaration.forgot_by]} : {FORGOT_SENDS[declaration.forgot_password]}"
+            spaces.append({"url": reverse(f"accounts:password_forgot_{slug}"), "label": space.label, "how": how})
         return super().get_context_data(spaces=spaces, **kwargs)
 
 
@@ -98,7 +114,7 @@ class ForgotPasswordView(FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             space=self.space,
-            sends_link=self.space in (Space.INTERIM, Space.HABILITATIONS),
+            sends_link=sends_link(self.space),
             lifetime_days=settings.TEMPORARY_PASSWORD_LIFETIME.days,
             valid_hours=settings.PASSWORD_RESET_TIMEOUT // 3600,
             **kwargs,
@@ -126,7 +142,7 @@ class ForgotPasswordDoneView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         space, _form = FORGOT_SPACES[self.slug]
-        context["sends_link"] = space in (Space.INTERIM, Space.HABILITATIONS)
+        context["sends_link"] = sends_link(space)
         context["space_label"] = space.label
         return context
 

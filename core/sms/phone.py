@@ -1,6 +1,8 @@
-"""Phone numbers for SMS: E.164 normalisation with phonenumbers (French numbers by default)."""
+"""Phone numbers for SMS: E.164 normalisation (French numbers by default, overseas departments included)."""
 
 import phonenumbers
+
+from core.validators import phone_e164
 
 
 class InvalidPhoneNumber(ValueError):
@@ -8,7 +10,12 @@ class InvalidPhoneNumber(ValueError):
 
 
 def normalize_phone(value, region="FR"):
-    """'06 12 34 56 78' -> '+33612345678'. Raises InvalidPhoneNumber (a ValueError) when invalid."""
+    """'06 12 34 56 78' -> '+33612345678', '0692 12 34 56' -> '+262692123456'. Raises InvalidPhoneNumber."""
+    if region == "FR":
+        e164 = phone_e164(value)
+        if e164 is None:
+            raise InvalidPhoneNumber(f"numéro de téléphone invalide : {value!r}")
+        return e164
     try:
         number = phonenumbers.parse(str(value or ""), region)
     except phonenumbers.NumberParseException as exc:

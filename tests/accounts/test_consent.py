@@ -5,13 +5,8 @@ from django.urls import reverse
 
 from accounts.enums import SecurityEventKind, Space
 from accounts.models import ConsentAcceptance, Membership, SecurityEvent
-from accounts.services.consent import (
-    consent_accept,
-    consent_pending,
-    consent_text_publish,
-    is_caregiver_account,
-    requires_health_consent,
-)
+from accounts.services.consent import consent_accept, consent_extras_for, consent_pending, consent_text_publish
+from habilitations.space import is_caregiver_account
 from tests.accounts.factories import MembershipFactory, OrganisationFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -86,14 +81,15 @@ class TestAcceptance:
     def test_caregiver_identifier_format(self, identifier, expected):
         user = member("organisme_user", identifier=identifier)
         assert is_caregiver_account(user) is expected
-        assert requires_health_consent(user, [publish(Space.HABILITATIONS)]) is expected
+        assert bool(consent_extras_for(user, [publish(Space.HABILITATIONS)])) is expected
+        assert consent_extras_for(user, [publish(Space.INTERIM)]) == []
 
     def test_the_health_data_box_is_mandatory_for_caregiver_accounts(self):
         user = member("organisme_user", identifier="654321RH")
         text = publish(Space.HABILITATIONS)
         with pytest.raises(ValueError):
-            consent_accept(user=user, texts=[text], health_data=False)
-        consent_accept(user=user, texts=[text], health_data=True)
+            consent_accept(user=user, texts=[text], extras=())
+        consent_accept(user=user, texts=[text], extras={"health_data"})
         assert ConsentAcceptance.objects.get(user=user).health_data is True
 
 

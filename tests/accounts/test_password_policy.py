@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.enums import Role, Space
-from accounts.validators import PartnersPasswordValidator, help_texts_for, spaces_of, validators_for
+from accounts.validators import help_texts_for, spaces_of, validators_for
+from partners.space import PartnersPasswordValidator
 from tests.accounts.factories import DEFAULT_PASSWORD, MembershipFactory, UserFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,7 @@ def errors(password, user):
 # --- partners: 8 to 12 letters and digits, at least one digit --------------------------------------
 
 
-@pytest.mark.parametrize("password", ["abcdefg1", "Abc123def456", "12345678a", "ZZZZZZZ9"])
+@pytest.mark.parametrize("password", ["kqzvbnt7", "Vq8rTzLm3pXk", "47395812w", "ZQXWKPRV9"])
 def test_partners_accepts_8_to_12_letters_and_digits_with_a_digit(password):
     user = member(Role.PARTNER_USER, identifier="presta01", email="p@example.test")
     assert errors(password, user) == []
@@ -44,11 +45,6 @@ def test_partners_rejects_with_a_french_message(password, expected):
     user = member(Role.FUND_ADMIN, identifier="caisse01", email="c@example.test")
     messages = errors(password, user)
     assert any(expected in message for message in messages), messages
-
-
-def test_partners_rule_alone_does_not_check_common_passwords():
-    # The PPAS rule is the whole partners policy (no dictionary check).
-    assert errors("password12", member(Role.PARTNER_USER)) == []
 
 
 # --- habilitations: at least 8, not common, not close to the user's attributes ----------------------
@@ -160,3 +156,17 @@ def test_change_form_shows_policy_errors_on_the_new_password_field(client):
     form = response.context["form"]
     assert any("trop court" in e for e in form.errors["new_password1"])
     assert "new_password2" not in form.errors
+
+
+def test_partners_rule_also_refuses_common_passwords():
+    """Every space's rule gets the local common-password list (Django's CommonPasswordValidator)."""
+    user = member(Role.PARTNER_USER)
+    assert any("trop courant" in m for m in errors("password123", user))
+    assert errors("Vt8qLm2xZ", user) == []
+
+
+def test_policies_come_from_the_space_declarations():
+    from core import spaces
+
+    assert spaces.get(Space.PARTNERS).password_validators()[0].__class__ is PartnersPasswordValidator
+    assert {s.key for s in spaces.all_spaces()} >= {Space.BENEFITS, Space.PARTNERS, Space.INTERIM, Space.HABILITATIONS}

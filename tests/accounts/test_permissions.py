@@ -8,8 +8,13 @@ from accounts.enums import Role
 from tests.accounts.factories import MembershipFactory, OrganisationFactory, member
 
 
+@pytest.fixture
+def view_organisation_is_a_grant(monkeypatch):
+    monkeypatch.setattr(perms, "_GRANTS", {*perms._GRANTS, "accounts.view_organisation"})
+
+
 @pytest.mark.django_db
-def test_guardian_answers_explicit_object_grants():
+def test_guardian_answers_explicit_object_grants(view_organisation_is_a_grant):
     user = member(Role.ORGANISME_USER)
     granted, other = OrganisationFactory(), OrganisationFactory()
     assert not user.has_perm("accounts.view_organisation", granted)
@@ -65,3 +70,23 @@ def test_components_page_rule(settings):
     assert user.has_perm("portal.view_components")
     settings.DEBUG = True
     assert member(Role.COOPERATOR).has_perm("portal.view_components")
+
+
+@pytest.mark.django_db
+def test_guardian_is_asked_only_for_declared_grants(django_assert_num_queries):
+    user = member(Role.ORGANISME_USER)
+    organisation = OrganisationFactory()
+    assign_perm("accounts.view_organisation", user, organisation)
+    user = type(user).objects.get(pk=user.pk)
+    perms.active_memberships(user)  # loaded once per request by the middleware
+    with django_assert_num_queries(0):  # a membership rule refusing costs no guardian query
+        assert not user.has_perm("accounts.view_security_events", organisation)
+    # a grant held in guardian but not declared as one is not honoured
+    assert not user.has_perm("accounts.view_organisation", organisation)
+
+
+def test_acting_is_the_object_of_role_level_checks():
+    acting = perms.Acting(organisation_id=3, role=Role.FUND_ADMIN)
+    assert perms.acting_as(acting, Role.FUND_ADMIN, Role.NATIONAL_ADMIN)
+    assert not perms.acting_as(acting, Role.PARTNER_USER)
+    assert not perms.acting_as(None, Role.FUND_ADMIN)

@@ -47,7 +47,7 @@ def test_generated_passwords_are_random_letters_and_digits_with_a_digit():
 
 
 def test_generated_password_fits_the_partners_policy():
-    from accounts.validators import PartnersPasswordValidator
+    from partners.space import PartnersPasswordValidator
 
     for _ in range(50):
         PartnersPasswordValidator().validate(generate_temporary_password())

@@ -1,0 +1,156 @@
+"""The workflow engine itself (core.workflows), on the partners' contact messages."""
+
+import threading
+
+import pytest
+from django.db import connection, transaction
+from django.template import Context, Template
+from django.test import RequestFactory
+
+from core.history import TransitionNotAllowed, timeline_for
+from core.models import OutboundMessage, Transition
+from core.notifications import register_event
+from core.workflows import DELETE, ReasonRequired, Step, Workflow, workflow_for
+from partners import selectors
+from partners.enums import ContactState
+from partners.models import ContactMessage
+from partners.workflows import CONTACT_MESSAGE
+from tests.partners.factories import ContactMessageFactory, fund_admin
+
+pytestmark = pytest.mark.django_db
+
+OPEN, CLOSED = ContactState.OPEN, ContactState.CLOSED
+
+register_event(
+    "tests.contact_purged",
+    "Message supprimé",
+    optional=False,
+    template="tests_core/emails/sample",
+    recipients=lambda obj: [obj.email],
+    context=lambda obj: {"name": obj.last_name},
+)
+
+PRIVATE = Workflow(
+    ContactMessage,
+    register=False,
+    steps=[
+        Step("reopen", [CLOSED], OPEN, reason=True),
+        Step("purge", [CLOSED], DELETE, timed=True, event="tests.contact_purged"),
+        Step("close_late", [OPEN], CLOSED, timed=True),
+    ],
+)
+
+
+@pytest.fixture(autouse=True)
+def sample_templates(settings, tmp_path):
+    folder = tmp_path / "tests_core" / "emails"
+    folder.mkdir(parents=True)
+    (folder / "sample_subject.txt").write_text("Objet {{ name }}")
+    (folder / "sample_body.txt").write_text("Bonjour {{ name }}")
+    settings.TEMPLATES[0]["DIRS"] = [tmp_path, *settings.TEMPLATES[0]["DIRS"]]
+
+
+def test_one_workflow_per_model_and_workflow_for_finds_it():
+    assert workflow_for(ContactMessage) is CONTACT_MESSAGE
+    assert workflow_for(ContactMessageFactory()) is CONTACT_MESSAGE
+    with pytest.raises(ValueError, match="one per model"):
+        Workflow(ContactMessage, steps=[])
+    with pytest.raises(ValueError, match="unknown states"):
+        Workflow(ContactMessage, register=False, steps=[Step("x", ["nope"], OPEN)])
+
+
+def test_allowed_steps_follow_state_and_permission():
+    admin = fund_admin()
+    message = ContactMessageFactory(fund=admin.organisation)
+    assert [s.name for s in CONTACT_MESSAGE.allowed(message, admin.user)] == ["close"]
+    partner_user = fund_admin().user  # a fund admin: the rule ignores the fund, the scope restricts it
+    assert CONTACT_MESSAGE.can(message, partner_user, "close")
+    message.state = CLOSED
+    assert CONTACT_MESSAGE.allowed(message, admin.user) == []
+    assert CONTACT_MESSAGE.badge(message) == ("Clos", "green")
+
+
+def test_templates_show_the_badge_and_only_working_buttons():
+    admin = fund_admin()
+    message = ContactMessageFactory(fund=admin.organisation)
+    request = RequestFactory().get("/")
+    request.user = admin.user
+    html = Template(
+        "{% load core_workflows %}{% state_badge m %}{% steps_allowed m as steps %}"
+        "{% for s in steps %}[{{ s.name }}:{{ s.button_label }}]{% endfor %}"
+    ).render(Context({"m": message, "request": request}))
+    assert "badge-yellow" in html and "À traiter" in html and "[close:Clore]" in html
+
+
+def test_a_required_reason_and_a_wrong_state_write_nothing():
+    message = ContactMessageFactory(state=CLOSED)
+    with pytest.raises(ReasonRequired) as error:
+        PRIVATE.run("reopen", message.pk, reason="   ")
+    assert "reason" in error.value.message_dict
+    with pytest.raises(TransitionNotAllowed) as refused:
+        CONTACT_MESSAGE.run("close", message.pk)
+    assert "Rechargez la page" in refused.value.messages[0]
+    assert not Transition.objects.filter(object_id=str(message.pk)).exists()
+    PRIVATE.run("reopen", message.pk, reason="Rouvert")
+    entry = timeline_for(message).get()
+    assert (entry.from_state, entry.to_state, entry.action, entry.reason) == (CLOSED, OPEN, "reopen", "Rouvert")
+
+
+def test_a_vanished_object_is_a_clear_refusal_and_still_a_404_for_views():
+    admin = fund_admin()
+    message = ContactMessageFactory(fund=admin.organisation)
+    pk = message.pk
+    message.delete()
+    with pytest.raises(ContactMessage.DoesNotExist) as gone:
+        CONTACT_MESSAGE.run("close", pk, actor=admin.user, scope=selectors.contact_messages_for(admin))
+    assert "n’existe plus" in gone.value.messages[0]
+
+
+def test_a_delete_step_takes_the_history_with_it_and_tells_before():
+    message = ContactMessageFactory(state=OPEN, email="someone@example.test")
+    CONTACT_MESSAGE.run("close", message.pk, check_perm=False)
+    assert Transition.objects.filter(object_id=str(message.pk)).count() == 1
+    assert PRIVATE.run_due("purge", ContactMessage.objects.all(), dry_run=True) == 1
+    assert ContactMessage.objects.filter(pk=message.pk).exists()
+    assert PRIVATE.run_due("purge", ContactMessage.objects.all()) == 1
+    assert not ContactMessage.objects.filter(pk=message.pk).exists()
+    assert not Transition.objects.filter(object_id=str(message.pk), action__in=["close", "purge"]).exists()
+    sent = OutboundMessage.objects.get(event="tests.contact_purged")
+    assert sent.recipient == "someone@example.test" and sent.subject == "Objet Martin"
+
+
+def test_run_due_works_in_batches_and_stops_when_asked():
+    ContactMessageFactory.create_batch(5, state=OPEN)
+    calls = []
+
+    def stop_after_two_batches():
+        calls.append(1)
+        return len(calls) > 2
+
+    done = PRIVATE.run_due("close_late", ContactMessage.objects.all(), batch_size=2, should_stop=stop_after_two_batches)
+    assert done == 4
+    assert ContactMessage.objects.filter(state=OPEN).count() == 1
+    assert PRIVATE.run_due("close_late", ContactMessage.objects.all(), batch_size=2) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SKIP LOCKED exists on PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_share_a_timed_step_without_doing_a_row_twice():
+    ContactMessageFactory.create_batch(40, state=OPEN)
+    results = []
+
+    def worker():
+        try:
+            results.append(PRIVATE.run_due("close_late", ContactMessage.objects.all(), batch_size=5))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sum(results) == 40
+    assert Transition.objects.filter(action="close_late").count() == 40
+    with transaction.atomic():
+        assert ContactMessage.objects.filter(state=OPEN).count() == 0
