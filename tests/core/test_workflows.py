@@ -47,7 +47,9 @@ def sample_templates(settings, tmp_path):
     folder.mkdir(parents=True)
     (folder / "sample_subject.txt").write_text("Objet {{ name }}")
     (folder / "sample_body.txt").write_text("Bonjour {{ name }}")
-    settings.TEMPLATES[0]["DIRS"] = [tmp_path, *settings.TEMPLATES[0]["DIRS"]]
+    # A new list, not TEMPLATES[0] edited in place: that would neither reset the template engines
+    # (a worker that rendered a template before keeps the old folders) nor be undone after the test.
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
 
 
 def test_one_workflow_per_model_and_workflow_for_finds_it():
