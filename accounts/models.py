@@ -305,6 +305,15 @@ class ErasureRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reason = models.TextField(_("motif"), blank=True)
+    # The organisations whose admins process it: the person's own in the space, and those the space
+    # declares (core.spaces erasure_organisations), fixed when the request is made.
+    organisations = models.ManyToManyField(
+        Organisation, verbose_name=_("organisations"), blank=True, related_name="erasure_requests"
+    )
+    # Said to the person when they ask: erasing for this space anonymises the whole account.
+    whole_account = models.BooleanField(_("efface tout le compte"), default=False)
+    # What was kept for legal reasons, as told to the person (the spaces' plain sentences).
+    kept = models.TextField(_("conservé"), blank=True)
 
     class Meta:
         verbose_name = _("demande d'effacement")

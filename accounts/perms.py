@@ -12,8 +12,6 @@ asked of guardian (GrantBackend), so that a refused membership rule costs no que
 
 from dataclasses import dataclass
 
-from .enums import Role
-
 _RULES = {}
 _GRANTS: set[str] = set()
 
@@ -99,10 +97,17 @@ def can_view_security_events(user, organisation):
     return organisation is not None and is_org_admin(user, organisation)
 
 
-@rule("accounts.process_erasure")
-def can_process_erasure(user, space):
-    """An admin of the space processes erasure requests for that space."""
-    from .enums import ROLE_SPACE
+def admin_organisation_ids(user):
+    return {m.organisation_id for m in active_memberships(user) if m.is_admin}
 
-    admin_roles = {Role.UNION_OFFICER, Role.AGENCY_STAFF, Role.NATIONAL_ADMIN, Role.UCANSS_ADMIN}
-    return any(m.role in admin_roles and ROLE_SPACE[m.role] == space for m in active_memberships(user))
+
+@rule("accounts.process_erasure")
+def can_process_erasure(user, erasure=None):
+    """The admins of the organisations an erasure request is addressed to (the person's own in the
+    space, and those the space declares) process it; without a request: any organisation's admin."""
+    if isinstance(erasure, Acting):  # acting for an organisation: its admins
+        return erasure.is_admin
+    ids = admin_organisation_ids(user)
+    if erasure is None:
+        return bool(ids)
+    return erasure.organisations.filter(pk__in=ids).exists()

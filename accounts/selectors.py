@@ -3,9 +3,8 @@
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from .enums import OrganisationKind, Role, SecurityEventKind, Space
+from .enums import SecurityEventKind
 from .models import ErasureRequest, Membership, SecurityEvent
-from .perms import active_memberships
 
 
 def security_events_for_user(user):
@@ -32,31 +31,14 @@ def security_events_for_organisation(membership):
     )
 
 
-def erasure_spaces_for(user):
-    """The spaces whose erasure requests the user processes (rule accounts.process_erasure)."""
-    return [space for space in Space if user.has_perm("accounts.process_erasure", space)]
-
-
-# Admin roles that answer for their whole space (one union, one national operator, one Ucanss);
-# agency staff answer for the people of their own agencies only.
-SPACE_WIDE_ADMIN_ROLES = frozenset({Role.UNION_OFFICER, Role.NATIONAL_ADMIN, Role.UCANSS_ADMIN})
-
-
 def erasure_requests_for(user, *, status=ErasureRequest.Status.PENDING):
-    """Erasure requests the user processes: their whole space for space-wide admins; for agency staff,
-    the requests of their agencies' members (and of interim users attached to no agency, e.g. clients)."""
-    scope = Q(pk__in=[])
-    for membership in active_memberships(user):
-        space = membership.space
-        if not user.has_perm("accounts.process_erasure", space):
-            continue
-        if membership.role in SPACE_WIDE_ADMIN_ROLES:
-            scope |= Q(space=space)
-        elif membership.role == Role.AGENCY_STAFF:
-            members = Membership.objects.filter(organisation_id=membership.organisation_id).values("user_id")
-            in_an_agency = Membership.objects.filter(user=OuterRef("user"), organisation__kind=OrganisationKind.AGENCY)
-            scope |= Q(space=space) & (Q(user_id__in=members) | ~Exists(in_an_agency))
-    queryset = ErasureRequest.objects.filter(scope).select_related("user", "processed_by")
+    """Erasure requests addressed to an organisation the user administers."""
+    from .perms import admin_organisation_ids
+
+    addressed = ErasureRequest.organisations.through.objects.filter(
+        erasurerequest_id=OuterRef("pk"), organisation_id__in=admin_organisation_ids(user)
+    )
+    queryset = ErasureRequest.objects.filter(Exists(addressed)).select_related("user", "processed_by")
     if status:
         queryset = queryset.filter(status=status)
     return queryset.order_by("requested_at", "pk")

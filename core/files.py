@@ -13,7 +13,11 @@ forms that submit, XFA, rich media, automatic actions).
 
 Download, in a view, AFTER the permission check and a scoped get_object_or_404:
 
-    return private_file_response(request, advance.document, download_name="justificatif.pdf")
+    return private_file_response(request, advance.document, label=_("justificatif d’acompte"))
+
+The name the browser saves is built from `label` (the document's kind, never the uploader's file
+name) and the extension of the type detected in the stored file: "justificatif-d-acompte.pdf".
+Bidirectional controls (a right-to-left override turning "fdp.exe" around) never reach a header.
 
 settings.PRIVATE_FILES_SERVE picks the transport: "stream" (Django streams the file: development),
 "accel" (nginx serves it through X-Accel-Redirect to an `internal` location), "s3" (redirect to a
@@ -21,7 +25,6 @@ short presigned URL of the bucket). Files are never reachable by a public URL (M
 """
 
 import io
-import mimetypes
 import unicodedata
 import uuid
 from dataclasses import dataclass
@@ -33,11 +36,12 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
 from django.http import FileResponse, HttpResponse, HttpResponseBase, HttpResponseRedirect
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+
+from core.formats import file_size as filesizeformat
 
 # kind -> (magic bytes at offset 0, content type, extension)
 ALLOWED_KINDS = {
@@ -65,6 +69,9 @@ PDF_FORBIDDEN_NAMES = frozenset(
         "/GoToE",
     }
 )
+# Actions run when the document opens (/OpenAction, or /AA on the catalog or a page) that leave the
+# document: open a web address, another file, run a script. A plain /GoTo (show page 1) is harmless.
+PDF_AUTOMATIC_ACTIONS = frozenset({"/URI", "/GoToR", "/GoToE", "/JavaScript", "/Launch", "/SubmitForm", "/ImportData"})
 PDF_MAX_OBJECTS = 200_000
 
 MESSAGES = {
@@ -76,6 +83,10 @@ MESSAGES = {
     "image_bomb": _("L’image est trop grande pour être vérifiée : réduisez sa taille."),
     "pdf": _("Le document PDF est illisible ou endommagé."),
     "pdf_encrypted": _("Les documents PDF protégés par un mot de passe ne sont pas acceptés."),
+    "pdf_automatic": _(
+        "Ce document PDF lance une action automatique à son ouverture (ouverture d’un lien, d’un autre fichier "
+        "ou d’un script) : enregistrez-le ou imprimez-le en PDF simple puis déposez-le à nouveau."
+    ),
     "pdf_active": _(
         "Ce document PDF contient du contenu actif (script, action automatique, fichier joint ou formulaire) : "
         "enregistrez-le ou imprimez-le en PDF simple puis déposez-le à nouveau."
@@ -155,8 +166,10 @@ def _check_pdf(data):
             raise _invalid("pdf_encrypted")
         if len(reader.pages) < 1:
             raise _invalid("pdf")
+        active = False
         # Every object the reader knows: reachable from the trailer, listed in the cross-reference
         # tables, or stored in object streams (an unreferenced object is checked too).
+        dictionaries = []
         pending: list[Any] = [reader.trailer]
         for generation, numbers in reader.xref.items():
             pending.extend(IndirectObject(number, generation, reader) for number in numbers)
@@ -176,18 +189,38 @@ def _check_pdf(data):
                 raise _invalid("pdf")
             if isinstance(item, NameObject):
                 if str(item) in PDF_FORBIDDEN_NAMES:
-                    raise _invalid("pdf_active")
+                    active = True
             elif isinstance(item, DictionaryObject):  # also stream dictionaries
-                for name, value in item.items():
-                    if str(name) in PDF_FORBIDDEN_NAMES:
-                        raise _invalid("pdf_active")
-                    pending.append(value)
+                dictionaries.append(item)
+                pending.extend(item.values())
             elif isinstance(item, ArrayObject):
                 pending.extend(item)
+        # Automatic actions first: their message says what to do about them.
+        for item in dictionaries:
+            if "/AA" in item or ("/OpenAction" in item and _is_automatic_action(item["/OpenAction"])):
+                raise _invalid("pdf_automatic")
+        if active or any(str(name) in PDF_FORBIDDEN_NAMES for item in dictionaries for name in item):
+            raise _invalid("pdf_active")
     except ValidationError:
         raise
     except Exception:  # noqa: BLE001 - pypdf raises many types on hostile input: all mean "unreadable"
         raise _invalid("pdf")
+
+
+def _is_automatic_action(action, depth=0):
+    """True when an /OpenAction (or an action it chains with /Next) leaves the document."""
+    from pypdf.generic import ArrayObject, DictionaryObject
+
+    action = action.get_object() if hasattr(action, "get_object") else action
+    if depth > 20:
+        return True
+    if isinstance(action, ArrayObject):  # a destination ([page /Fit]) or a list of /Next actions
+        return any(_is_automatic_action(entry, depth + 1) for entry in action if isinstance(entry, DictionaryObject))
+    if not isinstance(action, DictionaryObject):
+        return False
+    if str(action.get("/S", "")) in PDF_AUTOMATIC_ACTIONS or "/URI" in action or "/JS" in action:
+        return True
+    return "/Next" in action and _is_automatic_action(action["/Next"], depth + 1)
 
 
 class PrivateFileField(forms.FileField):
@@ -269,9 +302,15 @@ class PrivateModelFileField(models.FileField):
 # --- Download -------------------------------------------------------------------------------
 
 
+# Bidirectional controls and other invisible format characters (Unicode category Cf): "\u202e" makes
+# "facture\u202efdp.exe" read "facture exe.pdf".
+def _visible(text):
+    return "".join(char for char in str(text) if unicodedata.category(char) not in {"Cf", "Cc"})
+
+
 def content_disposition(filename, *, as_attachment=True):
     """RFC 6266: an ASCII `filename` fallback and, when needed, `filename*` in UTF-8 (RFC 5987)."""
-    filename = " ".join(str(filename).replace("/", "_").replace("\\", "_").split()) or "document"
+    filename = _visible(" ".join(str(filename).replace("/", "_").replace("\\", "_").split())) or "document"
     disposition = "attachment" if as_attachment else "inline"
     fallback = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
     fallback = fallback.replace('"', "'").strip() or "document"
@@ -281,9 +320,32 @@ def content_disposition(filename, *, as_attachment=True):
     return header
 
 
-def _content_type(name):
+def _detected_extension(field_file):
+    """The extension of the stored file's real type: its magic bytes when the storage is local, else its
+    generated name's extension (PrivateUploadTo writes the detected type's), else "bin"."""
+    name = field_file.name
+    head = b""
+    if settings.PRIVATE_FILES_SERVE == "stream":
+        try:
+            with field_file.storage.open(name, "rb") as stream:
+                head = stream.read(16)
+        except OSError:
+            head = b""
+    for magic, _content, extension in ALLOWED_KINDS.values():
+        if head.startswith(magic):
+            return extension
+    if head:
+        return "bin"
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    return CONTENT_TYPES.get(extension) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    extension = {"jpeg": "jpg"}.get(extension, extension)
+    return extension if extension in CONTENT_TYPES else "bin"
+
+
+def download_filename(label, extension):
+    """ "Livret de famille", "pdf" -> "livret-de-famille.pdf": a name made of the document's kind only."""
+    stem = unicodedata.normalize("NFKD", _visible(label)).encode("ascii", "ignore").decode("ascii").lower()
+    stem = "-".join("".join(char if char.isalnum() else " " for char in stem).split())[:80] or "document"
+    return f"{stem}.{extension}"
 
 
 def _secure(response, disposition):
@@ -293,13 +355,18 @@ def _secure(response, disposition):
     return response
 
 
-def private_file_response(request, field_file, *, download_name, as_attachment=True):
-    """Serves a stored private file. Call it only after the view checked the user's permission."""
+def private_file_response(request, field_file, *, label, as_attachment=True):
+    """Serves a stored private file. Call it only after the view checked the user's permission.
+
+    `label` names the document's kind ("Livret de famille", "justificatif"): the download is called
+    `<label>.<extension of the detected type>`; the uploader's file name is never used.
+    """
     name = field_file.name
     if not name:
         raise ValueError("private_file_response: the field has no file")
-    content_type = _content_type(name)
-    disposition = content_disposition(download_name, as_attachment=as_attachment)
+    extension = _detected_extension(field_file)
+    content_type = CONTENT_TYPES.get(extension, "application/octet-stream")
+    disposition = content_disposition(download_filename(label, extension), as_attachment=as_attachment)
     mode = settings.PRIVATE_FILES_SERVE
     response: HttpResponseBase
     if mode == "stream":

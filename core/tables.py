@@ -24,11 +24,16 @@
 
     {% include "components/data_table.html" with table=table %}
 
+Dates and times: an accessor returns the date or datetime itself (never a string made with
+strftime, which would show UTC); the component shows it in Europe/Paris through the `local_date` /
+`local_datetime` filters. `Column(..., date_only=True)` shows a datetime as its local day.
+
 Sorting uses allowlisted keys only (the columns' keys; `?tri=montant`, `?tri=-montant`), with the primary
 key as a tie-breaker so that pages are stable. The whole table costs two queries (count and page)
 whatever the rows, as long as `accessor`s only follow relations the queryset selects.
 """
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,6 +62,16 @@ class Column:
     # A callable(row) giving the URL the cell links to.
     link: Any = None
     numeric: bool = False
+    # Show a datetime as its day (in Europe/Paris) rather than day and time.
+    date_only: bool = False
+
+    def temporal(self, value):
+        """How the component formats `value`: "date", "datetime" or None (not a date)."""
+        if isinstance(value, datetime.datetime):
+            return "date" if self.date_only else "datetime"
+        if isinstance(value, datetime.date):
+            return "date"
+        return None
 
     @property
     def sortable(self):
@@ -193,7 +208,8 @@ class DataTable:
         cells = []
         for column in self.columns:
             link = column.link(row) if column.link else None
-            cells.append({"column": column, "value": column.value(row), "link": link})
+            value = column.value(row)
+            cells.append({"column": column, "value": value, "link": link, "temporal": column.temporal(value)})
         return cells
 
     # -- filters and parameters

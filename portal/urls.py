@@ -32,6 +32,7 @@ urlpatterns = [
     path("compte/", include("accounts.urls")),
     path("prestations/", include("benefits.urls")),
     path("partenaires/", include("partners.urls")),
+    path("interimaires/", include("interim.urls")),
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),
 ]

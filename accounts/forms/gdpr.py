@@ -3,19 +3,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..enums import Space
-
 
 class ErasureRequestForm(forms.Form):
-    space = forms.ChoiceField(label=_("Espace concerné"))
+    space = forms.ChoiceField(label=_("Espace concerné"), widget=forms.RadioSelect)
     confirm = forms.BooleanField(
-        label=_("Je comprends que mon compte sera désactivé et mes données personnelles effacées"),
+        label=_("Je comprends que mes données personnelles de cet espace seront effacées, comme indiqué ci-dessus"),
         error_messages={"required": _("Cochez cette case pour confirmer votre demande.")},
     )
 
-    def __init__(self, *args, spaces, **kwargs):
+    def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["space"].choices = [(space, Space(space).label) for space in spaces]
+        self.fields["space"].choices = choices
 
 
 class ErasureDecisionForm(forms.Form):

@@ -1,9 +1,13 @@
 """Mes données: the user's own data as a ZIP, erasure requests and their processing by a space admin.
 
 user_data_zip(user)                                    -> a file object (ZIP with data.json), at position 0
+                                                          (every declared space's export, core.spaces)
 data_export_record(*, user, request)                   security log DATA_EXPORTED
-erasure_request_create(*, user, space, request)        -> ErasureRequest (one pending per user and space)
+erasure_effect(user, space)                            -> True when erasing for `space` erases the whole account
+erasure_request_create(*, user, space, request)        -> ErasureRequest (one pending per user and space),
+                                                          for the admins of the person's organisations
 erasure_request_process(*, erasure, actor, accept, reason, request)
+                                                          runs the spaces' anonymise hooks; e-mails the decision
 user_anonymise(*, user)                                identifier "supprime-<id>", contact cleared, inactive
 """
 
@@ -19,9 +23,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..enums import SecurityEventKind, Space
+from core import spaces as space_registry
+from core.notifications import send_email
+from core.spaces import ErasureScope
+
+from ..enums import KIND_SPACE, SecurityEventKind, Space
 from ..models import ConsentAcceptance, ErasureRequest, Membership, SecurityEvent
 from .security_log import log_event
+
+EVENT_ERASURE_DECISION = "accounts.erasure_decision"
 
 SPOOL_MAX_BYTES = 5 * 1024 * 1024
 
@@ -96,6 +106,16 @@ def _erasure_requests(user):
     )
 
 
+def _spaces(user):
+    """What each space holds about the user (its declared export), keyed by space; empty ones left out."""
+    exported = {}
+    for declaration in space_registry.all_spaces():
+        data = declaration.export(user)
+        if data:
+            exported[declaration.key] = data
+    return exported
+
+
 def _security_event(event):
     return {
         "date": event.created_at,
@@ -116,6 +136,7 @@ def write_user_data(user, out):
         "consents": _consents(user),
         "notification_preferences": _notification_preferences(user),
         "erasure_requests": _erasure_requests(user),
+        "spaces": _spaces(user),
     }
     out.write("{\n")
     for key, value in sections.items():
@@ -130,7 +151,10 @@ def write_user_data(user, out):
 README = """Vos données personnelles sur Guichet
 
 data.json contient : votre profil, vos appartenances aux organisations, vos consentements,
-vos préférences de notification, vos demandes d'effacement et votre journal de sécurité.
+vos préférences de notification, vos demandes d'effacement, votre journal de sécurité, et
+dans "spaces" ce que chaque espace conserve sur vous (Prestations : votre dossier de
+coopérateur, votre famille, vos ayants droit, vos demandes, les documents de famille, votre
+IBAN et votre adresse ; Partenaires : vos partenaires, conventions, préinscriptions et messages).
 Les dates sont en temps universel (UTC), au format ISO 8601.
 """
 
@@ -154,17 +178,52 @@ def data_export_record(*, user, request=None):
 # Erasure -------------------------------------------------------------------------------------
 
 
+def _kinds_of(space):
+    return [kind for kind, kind_space in KIND_SPACE.items() if kind_space == space]
+
+
+def _other_spaces(user, space):
+    """The spaces, other than `space`, where the user has an active membership."""
+    from ..perms import active_memberships
+
+    return sorted({m.space for m in active_memberships(user)} - {str(space)})
+
+
+def erasure_effect(user, space):
+    """True when an erasure for `space` anonymises the whole account: the space declares so, or the
+    account is used in no other space."""
+    if space_registry.get(space).erasure_scope == ErasureScope.ACCOUNT:
+        return True
+    return not _other_spaces(user, space)
+
+
 @transaction.atomic
 def erasure_request_create(*, user, space, request=None):
-    """Asks the admins of `space` to erase the account; one pending request per user and space."""
+    """Asks the admins of the person's organisations in `space` (and of those the space declares) to
+    erase the person's data; one pending request per user and space."""
     space = Space(space)
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()  # serialise concurrent requests
     if ErasureRequest.objects.filter(user=user, space=space, status=ErasureRequest.Status.PENDING).exists():
         raise ValidationError(_("Une demande d'effacement est déjà en attente pour cet espace."), code="pending_exists")
     erasure = ErasureRequest.objects.create(
-        user=user, space=space, user_label=f"{user.get_full_name()} ({user.identifier})".strip()
+        user=user,
+        space=space,
+        user_label=f"{user.get_full_name()} ({user.identifier})".strip(),
+        whole_account=erasure_effect(user, space),
     )
-    log_event(SecurityEventKind.ERASURE_REQUESTED, user=user, request=request, space=space, status="pending")
+    own = Membership.objects.filter(user=user, organisation__kind__in=_kinds_of(space)).values_list(
+        "organisation_id", flat=True
+    )
+    declared = [pk for pk in space_registry.get(space).erasure_organisations(user) if pk]
+    erasure.organisations.set({*own, *declared})
+    log_event(
+        SecurityEventKind.ERASURE_REQUESTED,
+        user=user,
+        request=request,
+        space=space,
+        status="pending",
+        whole_account=erasure.whole_account,
+    )
     return erasure
 
 
@@ -212,9 +271,47 @@ def _end_sessions(user):
     sessions_end(user=user)
 
 
+def _erase(user, space):
+    """Runs the anonymisation of `space` (or of every space and the account itself when the erasure
+    covers the whole account); returns (whole_account, the sentences of what was kept)."""
+    whole = erasure_effect(user, space)
+    declarations = space_registry.all_spaces() if whole else [space_registry.get(space)]
+    kept = []
+    for declaration in declarations:
+        for sentence in declaration.anonymise(user) or []:
+            if str(sentence) not in kept:
+                kept.append(str(sentence))
+    if whole:
+        user_anonymise(user=user)
+    else:
+        Membership.objects.filter(user=user, organisation__kind__in=_kinds_of(space), is_active=True).update(
+            is_active=False, updated_at=timezone.now()
+        )
+    return whole, kept
+
+
+def _email_decision(erasure, *, email, accept, whole, kept, language):
+    if not email:
+        return
+    send_email(
+        to=email,
+        template="accounts/emails/erasure_decision",
+        context={
+            "accept": accept,
+            "space_label": str(erasure.get_space_display()),
+            "whole_account": whole,
+            "kept": kept,
+            "reason": erasure.reason,
+        },
+        event=EVENT_ERASURE_DECISION,
+        language=language,
+    )
+
+
 @transaction.atomic
 def erasure_request_process(*, erasure, actor, accept, reason="", request=None):
-    """Done (the account is anonymised) or refused with a reason; concurrent processing cannot both win."""
+    """Done (the space's data, or the whole account, anonymised) or refused with a reason; concurrent
+    processing cannot both win. The person is told by e-mail, at the address they had."""
     erasure = ErasureRequest.objects.select_for_update(of=("self",)).get(pk=erasure.pk)
     if erasure.status != ErasureRequest.Status.PENDING:
         raise ValidationError(_("Cette demande a déjà été traitée."), code="already_processed")
@@ -225,6 +322,12 @@ def erasure_request_process(*, erasure, actor, accept, reason="", request=None):
     recorded = _record_transition(
         erasure, actor=actor, from_state=erasure.status, to_state=to_state, reason=reason.strip()
     )
+    email, language = (user.email, user.language) if user is not None else ("", None)
+    whole, kept = erasure.whole_account, []
+    if accept and user is not None:
+        whole, kept = _erase(user, erasure.space)
+        if whole:
+            erasure.user_label = user.identifier
     log_event(
         SecurityEventKind.ERASURE_REQUESTED,
         user=user,
@@ -234,14 +337,17 @@ def erasure_request_process(*, erasure, actor, accept, reason="", request=None):
         space=erasure.space,
         status=to_state,
         erasure=erasure.pk,
+        whole_account=whole,
         history="core.history" if recorded else "security_log",
     )
-    if accept and user is not None:
-        user_anonymise(user=user)
-        erasure.user_label = user.identifier
     erasure.status = to_state
     erasure.processed_at = timezone.now()
     erasure.processed_by = actor
     erasure.reason = reason.strip()
-    erasure.save(update_fields=["status", "processed_at", "processed_by", "reason", "user_label"])
+    erasure.whole_account = whole
+    erasure.kept = "\n".join(kept)
+    erasure.save(
+        update_fields=["status", "processed_at", "processed_by", "reason", "user_label", "whole_account", "kept"]
+    )
+    _email_decision(erasure, email=email, accept=accept, whole=whole, kept=kept, language=language)
     return erasure

@@ -10,20 +10,41 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import spaces as space_registry
+
+from ..enums import Space
 from ..forms.gdpr import ErasureDecisionForm, ErasureRequestForm
 from ..models import ConsentAcceptance, ErasureRequest
-from ..selectors import erasure_requests_for, erasure_spaces_for
+from ..selectors import erasure_requests_for
 from ..services import gdpr
 from ..services.consent import user_spaces
 
 PAGE_SIZE = 20
 
 
+def _erasure_choices(user, spaces):
+    """[(space, label)] where the label says whether erasing for that space erases the whole account."""
+    choices = []
+    for space in spaces:
+        label = Space(space).label
+        if gdpr.erasure_effect(user, space):
+            text = _("%(space)s : efface tout votre compte") % {"space": label}
+        else:
+            text = _(
+                "%(space)s : efface vos données de cet espace ; votre compte reste actif pour vos autres espaces"
+            ) % {"space": label}
+        choices.append((space, text))
+    return choices
+
+
 def _my_data_page(request, erasure_form=None, status=200):
     user = request.user
     spaces = user_spaces(request.memberships)
+    choices = _erasure_choices(user, spaces)
+    kept = [(Space(space).label, space_registry.get(space).kept) for space in spaces if space_registry.get(space).kept]
     context = {
-        "erasure_form": erasure_form or ErasureRequestForm(spaces=spaces),
+        "erasure_form": erasure_form or ErasureRequestForm(choices=choices),
+        "kept": kept,
         "has_spaces": bool(spaces),
         "erasure_requests": ErasureRequest.objects.filter(user=user).order_by("-requested_at"),
         "consents": ConsentAcceptance.objects.filter(user=user).select_related("text").order_by("-accepted_at"),
@@ -46,8 +67,7 @@ def data_download(request):
 
 @require_POST
 def erasure_request(request):
-    spaces = user_spaces(request.memberships)
-    form = ErasureRequestForm(request.POST, spaces=spaces)
+    form = ErasureRequestForm(request.POST, choices=_erasure_choices(request.user, user_spaces(request.memberships)))
     if form.is_valid():
         try:
             gdpr.erasure_request_create(user=request.user, space=form.cleaned_data["space"], request=request)
@@ -55,7 +75,11 @@ def erasure_request(request):
             form.add_error("space", error)
         else:
             messages.success(
-                request, _("Votre demande d'effacement est enregistrée : un administrateur de l'espace va la traiter.")
+                request,
+                _(
+                    "Votre demande d'effacement est enregistrée : un administrateur de votre organisation va la "
+                    "traiter. Vous recevrez sa décision par e-mail."
+                ),
             )
             return redirect("accounts:my_data")
     return _my_data_page(request, erasure_form=form, status=200)
@@ -63,23 +87,20 @@ def erasure_request(request):
 
 def erasure_list(request):
     """Pending erasure requests of the spaces the user administers."""
-    if not erasure_spaces_for(request.user):
+    if not request.user.has_perm("accounts.process_erasure"):
         raise PermissionDenied
     page = Paginator(erasure_requests_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "accounts/erasure_list.html", {"page": page})
 
 
 def erasure_process(request, pk):
-    if not erasure_spaces_for(request.user):
-        raise PermissionDenied
+    # Scoped: a request not addressed to an organisation the user administers is a 404, like any foreign id.
     erasure = get_object_or_404(erasure_requests_for(request.user, status=None), pk=pk)
-    if not request.user.has_perm("accounts.process_erasure", erasure.space):
-        raise PermissionDenied
     form = ErasureDecisionForm(request.POST or None)
     if request.method == "POST" and erasure.status == ErasureRequest.Status.PENDING and form.is_valid():
         accept = form.cleaned_data["decision"] == ErasureDecisionForm.DONE
         try:
-            gdpr.erasure_request_process(
+            erasure = gdpr.erasure_request_process(
                 erasure=erasure,
                 actor=request.user,
                 accept=accept,
@@ -89,11 +110,19 @@ def erasure_process(request, pk):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request, _("Le compte a été effacé.") if accept else _("La demande d'effacement est refusée.")
-            )
+            if not accept:
+                done = _("La demande d'effacement est refusée. La personne en est informée par e-mail.")
+            elif erasure.whole_account:
+                done = _("Le compte a été effacé. La personne en est informée par e-mail.")
+            else:
+                done = _("Les données de l'espace ont été effacées ; le compte reste actif pour ses autres espaces.")
+            messages.success(request, done)
             return redirect("accounts:erasure_list")
-    return render(request, "accounts/erasure_process.html", {"erasure": erasure, "form": form})
+    whole = erasure.whole_account
+    if erasure.status == ErasureRequest.Status.PENDING and erasure.user is not None:
+        whole = gdpr.erasure_effect(erasure.user, erasure.space)
+    context = {"erasure": erasure, "form": form, "whole_account": whole, "kept": space_registry.get(erasure.space).kept}
+    return render(request, "accounts/erasure_process.html", context)
 
 
 urlpatterns = [

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from core import notifications
 
 from ..forms.profile import ContactForm, NotificationPreferencesForm, ProfileForm
-from ..selectors import erasure_spaces_for
 from ..services import otp as otp_service
 from ..services import profile as profile_service
 from ..services.consent import user_spaces
@@ -44,7 +43,7 @@ def profile(request):
         "form": form,
         "has_second_factor": otp_service.has_second_factor(user),
         "otp_required": otp_service.otp_required_for(user, request.memberships),
-        "erasure_admin": bool(erasure_spaces_for(user)),
+        "erasure_admin": user.has_perm("accounts.process_erasure"),
     }
     return render(request, "accounts/profile.html", context)
 

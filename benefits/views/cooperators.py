@@ -252,7 +252,7 @@ def family_document_add(request, pk):
 def family_document_download(request, pk):
     document = get_object_or_404(selectors.family_documents_for(request.membership), pk=pk)
     require(request, "benefits.view_family", document.cooperator)
-    return private_file_response(request, document.file, download_name=document.original_name or document.file.name)
+    return private_file_response(request, document.file, label=document.get_kind_display())
 
 
 def family_document_review(request, pk):

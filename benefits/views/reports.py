@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.files import content_disposition
+from core.params import parse_id
 from core.tables import Column, DataTable
 
 from .. import selectors, services
@@ -103,8 +104,8 @@ def statistics(request):
     officer = is_officer(request)
     cooperative = None
     cooperatives = selectors.cooperatives_for(request.membership) if officer else None
-    if officer and request.GET.get("cooperative", "").isdigit():
-        cooperative = cooperatives.filter(pk=request.GET["cooperative"]).first()
+    if officer and (cooperative_id := parse_id(request.GET.get("cooperative"))):
+        cooperative = cooperatives.filter(pk=cooperative_id).first()
     stats = selectors.statistics(request.membership, year=year, cooperative=cooperative)
     by_type = _bars(stats["by_type"], lambda row: row["benefit_type__name"])
     by_cooperator = [

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from core.files import private_file_response
 from core.history import TransitionNotAllowed, timeline_for
+from core.params import parse_id, parse_ids
 from core.tables import Column, DataTable
 
 from .. import selectors, services
@@ -150,7 +151,8 @@ def request_create(request):
             return render(request, "benefits/no_cooperator.html")
     else:
         chosen = request.POST.get("cooperateur") or request.GET.get("cooperateur")
-        cooperator = cooperators.filter(pk=chosen).first() if chosen and str(chosen).isdigit() else None
+        chosen = parse_id(chosen)
+        cooperator = cooperators.filter(pk=chosen).first() if chosen else None
         if cooperator is None:
             return render(
                 request,
@@ -333,7 +335,8 @@ def request_documents_add(request, pk):
 def request_document_download(request, pk):
     document = get_object_or_404(selectors.request_documents_for(request.membership), pk=pk)
     require(request, "benefits.view_request", document.request)
-    return private_file_response(request, document.file, download_name=document.original_name or document.file.name)
+    label = _("pièce justificative %(reference)s") % {"reference": document.request.reference}
+    return private_file_response(request, document.file, label=label)
 
 
 def request_approve(request, pk):
@@ -500,7 +503,7 @@ def bulk_pay(request):
     if request.method != "POST":
         return method_not_allowed()
     form = PayForm(request.POST, prefix="groupe")
-    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+    ids = parse_ids(request.POST.getlist("ids"))
     if not ids:
         messages.error(request, _("Cochez au moins une demande à payer."))
     elif not form.is_valid():

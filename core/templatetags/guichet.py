@@ -1,7 +1,17 @@
-"""The shell's template helpers: status badges, pagination links."""
+"""The shell's template helpers: status badges, pagination links, dates in Europe/Paris, sizes.
+
+Dates and times are shown through `local_date` / `local_datetime` / `local_time` (never strftime in
+Python): an aware datetime is converted to the current time zone (Europe/Paris) first.
+"""
+
+import datetime
 
 from django import template
 from django.core.paginator import Paginator
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+
+from core.formats import file_size
 
 register = template.Library()
 
@@ -31,3 +41,45 @@ def page_links(page, on_each_side=1, on_ends=1):
         else:
             links.append({"number": number, "current": number == page.number})
     return links
+
+
+DATE_FORMAT = "d/m/Y"
+DATETIME_FORMAT = "d/m/Y H:i"
+TIME_FORMAT = "H:i"
+
+
+def _local(value):
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+@register.filter
+def local_date(value, fmt=DATE_FORMAT):
+    """{{ request.created_at|local_date }}: "28/11/2026", the day in Europe/Paris ("" for None)."""
+    if value in (None, ""):
+        return ""
+    return date_format(_local(value), fmt)
+
+
+@register.filter
+def local_datetime(value, fmt=DATETIME_FORMAT):
+    """{{ message.created_at|local_datetime }}: "28/11/2026 19:05" in Europe/Paris; a date alone stays a date."""
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, datetime.datetime):
+        return date_format(value, DATE_FORMAT)
+    return date_format(_local(value), fmt)
+
+
+@register.filter
+def local_time(value, fmt=TIME_FORMAT):
+    if value in (None, ""):
+        return ""
+    return date_format(_local(value), fmt)
+
+
+@register.filter(name="file_size")
+def file_size_filter(value):
+    """{{ 10485760|file_size }}: "10 Mo"."""
+    return file_size(value)

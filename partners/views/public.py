@@ -46,8 +46,7 @@ def documentation(request):
 @login_not_required
 def document_download(request, pk):
     document = get_object_or_404(selectors.published_documents(), pk=pk)
-    extension = document.file.name.rsplit(".", 1)[-1] if "." in document.file.name else "pdf"
-    return private_file_response(request, document.file, download_name=f"{document.title}.{extension}")
+    return private_file_response(request, document.file, label=document.title)
 
 
 @login_not_required

@@ -106,10 +106,16 @@ class TestErasureRequest:
 
 
 @pytest.fixture
-def union_officer(client):
-    officer = member("union_officer")
-    sign_in(client, officer, second_factor=True)
-    return officer
+def coop():
+    return OrganisationFactory(kind="cooperative")
+
+
+@pytest.fixture
+def hr_admin(client, coop):
+    """An admin of the cooperative the people asking belong to: processes their requests."""
+    admin = MembershipFactory(role="coop_manager", organisation=coop, is_admin=True).user
+    sign_in(client, admin, second_factor=True)
+    return admin
 
 
 def pending_request(role="cooperator", space=Space.BENEFITS, organisation=None):
@@ -118,8 +124,8 @@ def pending_request(role="cooperator", space=Space.BENEFITS, organisation=None):
 
 
 class TestProcessing:
-    def test_done_anonymises_the_account_and_records_history(self, client, union_officer):
-        erasure = pending_request()
+    def test_done_anonymises_the_account_and_records_history(self, client, hr_admin, coop):
+        erasure = pending_request(organisation=coop)
         user = erasure.user
         totp_device(user)
         user_id = user.pk
@@ -138,13 +144,13 @@ class TestProcessing:
         assert other.get(reverse("portal:dashboard")).status_code == 302
 
         erasure.refresh_from_db()
-        assert erasure.status == "done" and erasure.processed_by == union_officer and erasure.processed_at
+        assert erasure.status == "done" and erasure.processed_by == hr_admin and erasure.processed_at
         assert erasure.user_label == f"supprime-{user_id}"
         transition = Transition.objects.get(object_id=str(erasure.pk))
-        assert (transition.from_state, transition.to_state, transition.actor) == ("pending", "done", union_officer)
+        assert (transition.from_state, transition.to_state, transition.actor) == ("pending", "done", hr_admin)
 
-    def test_refused_needs_a_reason_which_the_person_sees(self, client, union_officer):
-        erasure = pending_request()
+    def test_refused_needs_a_reason_which_the_person_sees(self, client, hr_admin, coop):
+        erasure = pending_request(organisation=coop)
         url = reverse("accounts:erasure_process", args=[erasure.pk])
         missing = client.post(url, {"decision": "refused", "reason": " "})
         assert "reason" in missing.context["form"].errors
@@ -157,56 +163,100 @@ class TestProcessing:
         client.force_login(erasure.user)
         assert "Dossier de prestation en cours" in client.get(reverse("accounts:my_data")).content.decode()
 
-    def test_a_processed_request_cannot_be_processed_again(self, union_officer):
-        erasure = pending_request()
-        gdpr.erasure_request_process(erasure=erasure, actor=union_officer, accept=False, reason="Non")
+    def test_a_processed_request_cannot_be_processed_again(self, hr_admin, coop):
+        erasure = pending_request(organisation=coop)
+        gdpr.erasure_request_process(erasure=erasure, actor=hr_admin, accept=False, reason="Non")
         with pytest.raises(ValidationError, match="déjà été traitée"):
-            gdpr.erasure_request_process(erasure=erasure, actor=union_officer, accept=True)
+            gdpr.erasure_request_process(erasure=erasure, actor=hr_admin, accept=True)
         assert Transition.objects.filter(object_id=str(erasure.pk)).count() == 1
 
-    def test_the_list_shows_pending_requests_of_the_space_with_constant_queries(self, client, union_officer):
+    def test_the_list_shows_pending_requests_of_the_space_with_constant_queries(self, client, hr_admin, coop):
         pending_request(role="temp_worker", space=Space.INTERIM)  # another space: not shown
-        done = pending_request()
-        gdpr.erasure_request_process(erasure=done, actor=union_officer, accept=False, reason="Non")
-        shown = pending_request()
+        done = pending_request(organisation=coop)
+        gdpr.erasure_request_process(erasure=done, actor=hr_admin, accept=False, reason="Non")
+        shown = pending_request(organisation=coop)
         html = client.get(reverse("accounts:erasure_list")).content.decode()
         assert shown.user_label in html and done.user_label not in html
         assert "INVALID_TEMPLATE_VARIABLE" not in html
         assert_constant_queries(
-            client, reverse("accounts:erasure_list"), lambda n: [pending_request() for _ in range(n)]
+            client, reverse("accounts:erasure_list"), lambda n: [pending_request(organisation=coop) for _ in range(n)]
         )
 
     @pytest.mark.parametrize("role", ["cooperator", "coop_manager", "temp_worker", "partner_user", "organisme_user"])
-    def test_other_roles_get_403(self, client, role):
-        erasure = pending_request()
+    def test_people_who_administer_nothing_get_403(self, client, role, coop):
+        erasure = pending_request(organisation=coop)
         client.force_login(member(role))
         assert client.get(reverse("accounts:erasure_list")).status_code == 403
-        assert client.get(reverse("accounts:erasure_process", args=[erasure.pk])).status_code == 403
+        assert client.get(reverse("accounts:erasure_process", args=[erasure.pk])).status_code == 404
 
-    def test_an_admin_of_another_space_gets_404(self, client):
-        erasure = pending_request()
-        sign_in(client, member("national_admin"), second_factor=True)
+    @pytest.mark.parametrize("role", ["union_officer", "national_admin", "coop_manager", "agency_staff"])
+    def test_an_admin_of_another_organisation_gets_404(self, client, role, coop):
+        """Space-wide roles no longer see every request of their space: only their organisations'."""
+        erasure = pending_request(organisation=coop)
+        sign_in(client, MembershipFactory(role=role, is_admin=True).user, second_factor=True)
         assert client.get(reverse("accounts:erasure_list")).status_code == 200
         assert client.get(reverse("accounts:erasure_process", args=[erasure.pk])).status_code == 404
         assert (
             client.post(reverse("accounts:erasure_process", args=[erasure.pk]), {"decision": "done"}).status_code == 404
         )
 
-    def test_agency_staff_see_only_their_agencys_people(self, client):
+    def test_agency_admins_see_only_their_agencys_people(self, client):
         agency, other_agency = OrganisationFactory(kind="agency"), OrganisationFactory(kind="agency")
         mine = pending_request("temp_worker", Space.INTERIM, organisation=agency)
         theirs = pending_request("temp_worker", Space.INTERIM, organisation=other_agency)
-        client_company_user = pending_request("client_user", Space.INTERIM)
-        sign_in(client, member("agency_staff", organisation=agency), second_factor=True)
+        sign_in(
+            client, MembershipFactory(role="agency_staff", organisation=agency, is_admin=True).user, second_factor=True
+        )
         assert client.get(reverse("accounts:erasure_process", args=[mine.pk])).status_code == 200
         assert client.get(reverse("accounts:erasure_process", args=[theirs.pk])).status_code == 404
-        assert client.get(reverse("accounts:erasure_process", args=[client_company_user.pk])).status_code == 200
 
-    def test_a_second_space_of_the_person_keeps_nothing_active(self, union_officer):
-        erasure = pending_request()
-        MembershipFactory(user=erasure.user, role="temp_worker")
-        gdpr.erasure_request_process(erasure=erasure, actor=union_officer, accept=True)
-        assert not Membership.objects.filter(user=erasure.user, is_active=True).exists()
+    def test_the_union_of_the_cooperators_file_processes_it_too(self, client):
+        from tests.benefits.factories import cooperator_with_account
+
+        cooperator = cooperator_with_account()
+        erasure = gdpr.erasure_request_create(user=cooperator.user, space=Space.BENEFITS)
+        union = cooperator.cooperative.union
+        assert set(erasure.organisations.all()) == {cooperator.cooperative.organisation, union}
+        officer = MembershipFactory(role="union_officer", organisation=union, is_admin=True).user
+        sign_in(client, officer, second_factor=True)
+        assert client.get(reverse("accounts:erasure_process", args=[erasure.pk])).status_code == 200
+
+    def test_an_erasure_for_one_space_keeps_the_other_spaces(self, hr_admin, coop, client):
+        user = member("cooperator", organisation=coop)
+        MembershipFactory(user=user, role="temp_worker")
+        erasure = gdpr.erasure_request_create(user=user, space=Space.BENEFITS)
+        assert erasure.whole_account is False
+        html = client.get(reverse("accounts:erasure_process", args=[erasure.pk])).content.decode()
+        assert "données de cet espace seulement" in html
+        gdpr.erasure_request_process(erasure=erasure, actor=hr_admin, accept=True)
+        erasure.user.refresh_from_db()
+        assert erasure.user.is_active and erasure.user.email
+        assert list(Membership.objects.filter(user=erasure.user, is_active=True).values_list("role", flat=True)) == [
+            "temp_worker"
+        ]
+
+    def test_the_request_form_says_whether_the_whole_account_goes(self, client, coop):
+        user = member("cooperator", organisation=coop)
+        client.force_login(user)
+        html = client.get(reverse("accounts:my_data")).content.decode()
+        assert "efface tout votre compte" in html
+        MembershipFactory(user=user, role="temp_worker")
+        client.force_login(user)
+        html = client.get(reverse("accounts:my_data")).content.decode()
+        assert "votre compte reste actif pour vos autres espaces" in html
+        assert "Ce qui est conservé malgré l'effacement" in html and "L123-22" in html
+
+    def test_the_decision_is_emailed_to_the_address_the_person_had(self, hr_admin, coop):
+        from core.models import OutboundMessage
+
+        done, refused = pending_request(organisation=coop), pending_request(organisation=coop)
+        done_email, refused_email = done.user.email, refused.user.email
+        gdpr.erasure_request_process(erasure=done, actor=hr_admin, accept=True)
+        gdpr.erasure_request_process(erasure=refused, actor=hr_admin, accept=False, reason="Dossier en cours")
+        sent = OutboundMessage.objects.get(recipient=done_email)
+        assert "effectuée" in sent.subject and "compte Guichet entier" in sent.body and "L123-22" in sent.body
+        refusal = OutboundMessage.objects.get(recipient=refused_email)
+        assert "refusée" in refusal.subject and "Dossier en cours" in refusal.body
 
 
 @pytest.mark.django_db(transaction=True)

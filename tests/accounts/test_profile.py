@@ -25,8 +25,10 @@ def reauthenticated(client):
 
 @pytest.fixture
 def events():
-    """Registers example events for the test, then restores the registry."""
+    """Registers example events for the test (alone: the spaces' own events are set aside), then restores the
+    registry."""
     saved = dict(notifications._EVENTS)
+    notifications._EVENTS.clear()
     notifications.register_event("test.general", "Nouveautés du portail", space=None)
     notifications.register_event("test.advance", "Acompte versé", space="interim")
     notifications.register_event("test.request", "Demande traitée", space="benefits", default=False)

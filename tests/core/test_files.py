@@ -246,8 +246,34 @@ def test_encrypted_pdf_is_refused():
 def test_pdf_with_active_content_is_refused(catalog_extra, extra_objects):
     with pytest.raises(ValidationError) as excinfo:
         validate_upload(upload(pdf_bytes(*extra_objects, catalog_extra=catalog_extra)))
-    assert error_codes(excinfo) == ["pdf_active"]
-    assert "contenu actif" in excinfo.value.messages[0]
+    if b"/OpenAction" in catalog_extra or b"/AA" in catalog_extra:
+        assert error_codes(excinfo) == ["pdf_automatic"]
+        assert "action automatique" in excinfo.value.messages[0]
+    else:
+        assert error_codes(excinfo) == ["pdf_active"]
+        assert "contenu actif" in excinfo.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    ("catalog_extra", "extra_objects", "page_extra"),
+    [
+        pytest.param(b"/OpenAction << /S /URI /URI (https://evil.example/x) >>", [], b"", id="openaction-uri"),
+        pytest.param(b"/OpenAction 4 0 R", [b"<< /S /GoToR /F (other.pdf) /D [0 /Fit] >>"], b"", id="openaction-gotor"),
+        pytest.param(
+            b"/OpenAction << /S /GoTo /D [3 0 R /Fit] /Next << /S /URI /URI (https://evil.example) >> >>",
+            [],
+            b"",
+            id="openaction-next-uri",
+        ),
+        pytest.param(b"", [], b"/AA << /O << /S /URI /URI (https://evil.example) >> >>", id="page-open-uri"),
+    ],
+)
+def test_pdf_with_automatic_actions_is_refused_with_a_clear_message(catalog_extra, extra_objects, page_extra):
+    data = pdf_bytes(*extra_objects, catalog_extra=catalog_extra, page_extra=page_extra)
+    with pytest.raises(ValidationError) as excinfo:
+        validate_upload(upload(data))
+    assert error_codes(excinfo) == ["pdf_automatic"]
+    assert excinfo.value.messages[0].startswith("Ce document PDF lance une action automatique à son ouverture")
 
 
 def test_pdf_with_hex_escaped_javascript_names_is_refused():
@@ -255,7 +281,7 @@ def test_pdf_with_hex_escaped_javascript_names_is_refused():
     assert b"/JavaScript" not in data and b"/JS" not in data
     with pytest.raises(ValidationError) as excinfo:
         validate_upload(upload(data))
-    assert error_codes(excinfo) == ["pdf_active"]
+    assert error_codes(excinfo) == ["pdf_automatic"]
 
 
 def test_pdf_page_annotation_with_javascript_is_refused():
@@ -303,7 +329,7 @@ def test_form_field_help_text_gives_the_limit(settings):
     settings.UPLOAD_MAX_BYTES = 5 * 1024 * 1024
     field = DocumentForm()["document"]
     assert "PDF, JPEG ou PNG" in str(field.help_text)
-    assert "5,0" in str(field.help_text) or "5.0" in str(field.help_text)
+    assert str(field.help_text) == "PDF, JPEG ou PNG, 5\u00a0Mo au maximum."
     assert "accept=" in str(field)
 
 
@@ -369,15 +395,13 @@ def test_content_disposition_cannot_be_broken_by_the_name():
 def test_stream_mode_streams_the_file(settings, stored_pdf, rf_request):
     settings.PRIVATE_FILES_SERVE = "stream"
     field_file, data = stored_pdf
-    response = private_file_response(rf_request, field_file, download_name="Attestation été.pdf")
+    response = private_file_response(rf_request, field_file, label="Attestation été")
     try:
         assert response.status_code == 200
         assert response.streaming
         assert b"".join(response.streaming_content) == data
         assert response["Content-Type"] == "application/pdf"
-        assert response["Content-Disposition"] == (
-            "attachment; filename=\"Attestation ete.pdf\"; filename*=UTF-8''Attestation%20%C3%A9t%C3%A9.pdf"
-        )
+        assert response["Content-Disposition"] == ('attachment; filename="attestation-ete.pdf"')
         assert_secure_headers(response)
     finally:
         response.file_to_stream.close()
@@ -386,7 +410,7 @@ def test_stream_mode_streams_the_file(settings, stored_pdf, rf_request):
 def test_stream_mode_inline(settings, stored_pdf, rf_request):
     settings.PRIVATE_FILES_SERVE = "stream"
     field_file, _data = stored_pdf
-    response = private_file_response(rf_request, field_file, download_name="a.pdf", as_attachment=False)
+    response = private_file_response(rf_request, field_file, label="a", as_attachment=False)
     try:
         assert response["Content-Disposition"] == 'inline; filename="a.pdf"'
     finally:
@@ -397,7 +421,7 @@ def test_accel_mode_delegates_to_nginx(settings, stored_pdf, rf_request):
     settings.PRIVATE_FILES_SERVE = "accel"
     settings.PRIVATE_FILES_ACCEL_PREFIX = "/protected/"
     field_file, _data = stored_pdf
-    response = private_file_response(rf_request, field_file, download_name="attestation.pdf")
+    response = private_file_response(rf_request, field_file, label="Attestation")
     assert response.status_code == 200
     assert response.content == b""
     assert response["X-Accel-Redirect"] == f"/protected/{field_file.name}"
@@ -429,14 +453,12 @@ def test_s3_mode_redirects_to_a_short_presigned_url(settings, rf_request):
     field_file = s3_field_file()
     signed = "https://s3.example.test/guichet/tests/x.pdf?X-Amz-Expires=60&X-Amz-Signature=abc"
     with mock.patch.object(field_file.storage, "url", return_value=signed) as url:
-        response = private_file_response(rf_request, field_file, download_name="Reçu.pdf")
+        response = private_file_response(rf_request, field_file, label="Reçu")
     assert response.status_code == 302
     assert response["Location"] == signed
     (name,), kwargs = url.call_args
     assert name == field_file.name
-    assert kwargs["parameters"]["ResponseContentDisposition"] == (
-        "attachment; filename=\"Recu.pdf\"; filename*=UTF-8''Re%C3%A7u.pdf"
-    )
+    assert kwargs["parameters"]["ResponseContentDisposition"] == ('attachment; filename="recu.pdf"')
     assert kwargs["parameters"]["ResponseContentType"] == "application/pdf"
     assert response["Content-Disposition"] == kwargs["parameters"]["ResponseContentDisposition"]
     assert response["Referrer-Policy"] == "no-referrer"
@@ -446,7 +468,7 @@ def test_s3_mode_redirects_to_a_short_presigned_url(settings, rf_request):
 def test_s3_mode_signs_the_url_offline_with_the_disposition(settings, rf_request):
     # django-storages + boto3 presign locally (no network): the real URL carries our parameters.
     settings.PRIVATE_FILES_SERVE = "s3"
-    response = private_file_response(rf_request, s3_field_file(), download_name="Reçu.pdf")
+    response = private_file_response(rf_request, s3_field_file(), label="Reçu")
     location = response["Location"]
     assert location.startswith("https://s3.example.test/guichet/tests/2026/01/")
     assert "X-Amz-Signature=" in location
@@ -458,11 +480,39 @@ def test_s3_mode_signs_the_url_offline_with_the_disposition(settings, rf_request
 def test_unknown_mode_is_a_configuration_error(settings, stored_pdf, rf_request):
     settings.PRIVATE_FILES_SERVE = "public"
     with pytest.raises(ImproperlyConfigured):
-        private_file_response(rf_request, stored_pdf[0], download_name="a.pdf")
+        private_file_response(rf_request, stored_pdf[0], label="a")
 
 
 def test_image_content_type_follows_the_stored_name(settings, rf_request):
     settings.PRIVATE_FILES_SERVE = "accel"
     name = default_storage.save("tests/2026/01/abc.png", ContentFile(png_bytes()))
-    response = private_file_response(rf_request, FieldFile(None, models.FileField(), name), download_name="scan.png")
+    response = private_file_response(rf_request, FieldFile(None, models.FileField(), name), label="Scan")
     assert response["Content-Type"] == "image/png"
+
+
+def test_download_name_is_the_kind_and_the_detected_type_never_the_uploaders(settings, rf_request):
+    """A PNG stored under a name ending in .pdf (or anything) downloads as <kind>.png; no RTL override."""
+    settings.PRIVATE_FILES_SERVE = "stream"
+    name = default_storage.save("tests/2026/01/justificatif.html", ContentFile(png_bytes()))
+    field_file = FieldFile(None, models.FileField(), name)
+    response = private_file_response(rf_request, field_file, label="Livret de famille\u202egpj.exe")
+    try:
+        assert response["Content-Type"] == "image/png"
+        assert response["Content-Disposition"] == 'attachment; filename="livret-de-famillegpj-exe.png"'
+        assert "\u202e" not in response["Content-Disposition"]
+    finally:
+        response.file_to_stream.close()
+
+
+def test_content_disposition_drops_bidirectional_controls():
+    header = content_disposition("facture\u202efdp.exe")
+    assert "\u202e" not in header and "%E2%80%AE" not in header
+
+
+def test_file_sizes_are_written_as_people_write_them():
+    from core.formats import file_size
+
+    assert file_size(10 * 1024 * 1024) == "10\u00a0Mo"
+    assert file_size(1536) == "1,5\u00a0Ko"
+    assert file_size(1) == "1 octet"
+    assert file_size(2) == "2 octets"

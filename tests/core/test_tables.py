@@ -149,3 +149,62 @@ def test_constant_query_count(client, settings):
         view, make_rows=lambda n: OrganisationFactory.create_batch(n, kind=OrganisationKind.FUND), few=2, more=8
     )
     assert count == 2  # count + page
+
+
+def test_dates_and_times_are_shown_in_europe_paris(settings):
+    """A datetime stored in UTC shows in Europe/Paris: 23:30 UTC on 31 December is 1 January in Paris."""
+    import datetime
+
+    from django.utils import timezone
+
+    assert settings.TIME_ZONE == "Europe/Paris"
+    stamp = datetime.datetime(2025, 12, 31, 23, 30, tzinfo=datetime.UTC)
+    org = OrganisationFactory(name="Horodatée")
+    columns = [
+        Column("name", "Nom"),
+        Column("at", "Reçu le", accessor=lambda row: stamp),
+        Column("day", "Reçue le", accessor=lambda row: stamp, date_only=True),
+        Column("plain", "Date", accessor=lambda row: datetime.date(2026, 2, 3)),
+    ]
+    request = RequestFactory().get("/liste/")
+    table = DataTable(request, Organisation.objects.filter(pk=org.pk), columns=columns)
+    with timezone.override("Europe/Paris"):
+        html = render(request, table)
+    assert "01/01/2026 00:30" in html
+    assert ">01/01/2026<" in html.replace("\n", "")
+    assert "03/02/2026" in html
+    assert "31/12/2025" not in html
+
+
+def test_no_strftime_in_views():
+    """Views hand dates to templates (filters local_date / local_datetime), never strftime: that showed UTC."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = []
+    for path in [*root.glob("*/views.py"), *root.glob("*/views/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            if node.func.attr != "strftime":
+                continue
+            receiver = node.func.value
+            local = isinstance(receiver, ast.Call) and getattr(receiver.func, "attr", "") in {"localdate", "localtime"}
+            if not local:
+                offenders.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert not offenders, "strftime in views (show dates through the template filters):\n" + "\n".join(offenders)
+
+
+def test_local_date_filters():
+    import datetime
+
+    from django.template import Context, Template
+    from django.utils import timezone
+
+    stamp = datetime.datetime(2026, 6, 30, 22, 15, tzinfo=datetime.UTC)
+    template = Template(
+        "{% load guichet %}{{ at|local_date }}|{{ at|local_datetime }}|{{ at|local_time }}|{{ none|local_date }}"
+    )
+    with timezone.override("Europe/Paris"):
+        assert template.render(Context({"at": stamp, "none": None})) == "01/07/2026|01/07/2026 00:15|00:15|"

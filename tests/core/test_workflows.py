@@ -47,8 +47,7 @@ def sample_templates(settings, tmp_path):
     folder.mkdir(parents=True)
     (folder / "sample_subject.txt").write_text("Objet {{ name }}")
     (folder / "sample_body.txt").write_text("Bonjour {{ name }}")
-    # A new list, not TEMPLATES[0] edited in place: that would neither reset the template engines
-    # (a worker that rendered a template before keeps the old folders) nor be undone after the test.
+    # A new TEMPLATES value (not an in-place edit): the setting_changed signal resets the template engines.
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
 
 

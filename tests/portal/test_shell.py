@@ -215,3 +215,18 @@ def test_components_page_is_for_staff_or_debug(client, settings):
     response = client.get(reverse("portal:components"))
     assert response.status_code == 200
     assert INVALID not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_signed_in_pages_are_not_stored_public_ones_keep_their_headers(client):
+    from tests.utils.clients import sign_in
+
+    public = client.get(reverse("portal:home"))
+    assert "no-store" not in public.get("Cache-Control", "")
+    user = member(Role.COOP_MANAGER)
+    sign_in(client, user)
+    for url in (reverse("portal:home"), reverse("portal:dashboard"), reverse("accounts:profile")):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        directives = {d.strip() for d in response["Cache-Control"].split(",")}
+        assert {"no-store", "private"} <= directives, (url, response["Cache-Control"])

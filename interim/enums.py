@@ -1,0 +1,104 @@
+"""Choices of the Espace intérimaire, with the colour of each state (always shown with its text)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkPeriod(models.TextChoices):
+    ANY = "", _("Sans préférence")
+    DAY = "day", _("Journée")
+    MORNING = "morning", _("Matin")
+    AFTERNOON = "afternoon", _("Après-midi")
+    NIGHT = "night", _("Nuit")
+    WEEKEND = "weekend", _("Week-end")
+
+
+class FamilySituation(models.TextChoices):
+    SINGLE = "single", _("Célibataire")
+    MARRIED = "married", _("Marié(e)")
+    PACS = "pacs", _("Pacsé(e)")
+    COHABITING = "cohabiting", _("En concubinage")
+    DIVORCED = "divorced", _("Divorcé(e)")
+    WIDOWED = "widowed", _("Veuf ou veuve")
+
+
+class ChangeGroup(models.TextChoices):
+    """What one profile change request covers (one pending request per group and worker file)."""
+
+    IDENTITY = "identity", _("Identité")
+    NIR = "nir", _("Numéro de sécurité sociale")
+    CONTACT = "contact", _("Adresse e-mail")
+    MOBILITY = "mobility", _("Mobilité et période de travail")
+    ADDRESS = "address", _("Adresse")
+    BANK = "bank", _("Coordonnées bancaires")
+    FAMILY = "family", _("Situation familiale")
+    SS_CARD = "ss_card", _("Carte de sécurité sociale")
+
+
+class ChangeState(models.TextChoices):
+    PENDING = "pending", _("En attente de validation")
+    ACCEPTED = "accepted", _("Validée")
+    REFUSED = "refused", _("Refusée")
+    CANCELLED = "cancelled", _("Annulée")
+
+
+class DiplomaState(models.TextChoices):
+    PENDING = "pending", _("En attente de validation")
+    VALIDATED = "validated", _("Validé")
+    REFUSED = "refused", _("Refusé")
+
+
+class ContractState(models.TextChoices):
+    AWAITING = "awaiting", _("Des éléments sont en attente de validation")
+    TO_SIGN = "to_sign", _("Incomplet")
+    SIGNED = "signed", _("Valide")
+    CANCELLED = "cancelled", _("Annulé")
+
+
+class AdvanceState(models.TextChoices):
+    PENDING = "pending", _("En attente")
+    ACCEPTED = "accepted", _("Acompte en cours de traitement")
+    REFUSED = "refused", _("Refusé")
+    PAID = "paid", _("Acompte versé")
+    CANCELLED = "cancelled", _("Annulée")
+
+
+class SlotState(models.TextChoices):
+    PENDING = "pending", _("En attente de validation")
+    VALIDATED = "validated", _("Validé")
+
+
+class AvailabilityKind(models.TextChoices):
+    AVAILABLE = "available", _("Disponible")
+    UNAVAILABLE = "unavailable", _("Indisponible")
+
+
+class DocumentKind(models.TextChoices):
+    PAYSLIP = "payslip", _("Bulletin de salaire")
+    ATTESTATION = "attestation", _("Attestation employeur (ex-ASSEDIC)")
+    CERTIFICATE = "certificate", _("Certificat de travail")
+
+
+class DocumentRequestState(models.TextChoices):
+    PENDING = "pending", _("En attente")
+    DONE = "done", _("Document déposé")
+    REFUSED = "refused", _("Refusée")
+
+
+class AbsenceCode(models.TextChoices):
+    FER = "FER", _("Jour férié")
+    MAL = "MAL", _("Maladie")
+    CP = "CP", _("Congé")
+    ABS = "ABS", _("Absence")
+
+
+class AuditEvent(models.TextChoices):
+    CREATED = "created", _("Contrat créé")
+    SENT = "sent", _("Contrat envoyé pour signature")
+    VIEWED = "viewed", _("Contrat consulté")
+    DOWNLOADED = "downloaded", _("Contrat téléchargé")
+    CODE_SENT = "code_sent", _("Code envoyé par SMS")
+    CODE_FAILED = "code_failed", _("Code erroné")
+    SIGNED = "signed", _("Contrat signé")
+    SEALED = "sealed", _("Document scellé")
+    CANCELLED = "cancelled", _("Contrat annulé")

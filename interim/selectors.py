@@ -1,0 +1,150 @@
+"""Scoped reads of the Espace intérimaire: what the membership acted for may see, nothing more.
+
+A temp worker sees the records of their file with the agency chosen in the organisation switcher
+(never those of their file with another agency); agency staff see their agency's; a client user
+sees the contracts of its missions. Any other membership sees nothing.
+"""
+
+from django.db.models import Q
+
+from accounts.enums import Role
+
+from .enums import ChangeState, DocumentKind
+from .models import (
+    Absence,
+    Advance,
+    Agency,
+    Availability,
+    Contract,
+    Diploma,
+    Document,
+    DocumentRequest,
+    NewsItem,
+    PlanningSlot,
+    ProfileChange,
+    Sector,
+    Worker,
+)
+
+
+def _role(membership):
+    return getattr(membership, "role", None)
+
+
+def worker_for(membership):
+    """The worker file of a temp_worker membership (None for anyone else, or before the agency made it)."""
+    if _role(membership) != Role.TEMP_WORKER:
+        return None
+    cached = getattr(membership, "_interim_worker", False)
+    if cached is False:
+        cached = Worker.objects.select_related("user", "agency__organisation").filter(membership=membership).first()
+        membership._interim_worker = cached
+    return cached
+
+
+def agency_for(membership):
+    """The agency acted for (a worker's or a staff member's), or None."""
+    if _role(membership) not in (Role.TEMP_WORKER, Role.AGENCY_STAFF):
+        return None
+    return Agency.objects.select_related("organisation").filter(pk=membership.organisation_id).first()
+
+
+def workers_for(membership):
+    if _role(membership) == Role.AGENCY_STAFF:
+        return Worker.objects.filter(agency_id=membership.organisation_id)
+    if _role(membership) == Role.TEMP_WORKER:
+        return Worker.objects.filter(membership=membership)
+    return Worker.objects.none()
+
+
+def _by_worker(model, membership):
+    role = _role(membership)
+    if role == Role.TEMP_WORKER:
+        return model.objects.filter(worker__membership=membership)
+    if role == Role.AGENCY_STAFF:
+        return model.objects.filter(worker__agency_id=membership.organisation_id)
+    return model.objects.none()
+
+
+def changes_for(membership):
+    return _by_worker(ProfileChange, membership).select_related("worker__user")
+
+
+def pending_changes_for(membership):
+    return changes_for(membership).filter(state=ChangeState.PENDING)
+
+
+def diplomas_for(membership):
+    return _by_worker(Diploma, membership).select_related("worker__user")
+
+
+def contracts_for(membership):
+    role = _role(membership)
+    queryset = Contract.objects.select_related(
+        "mission__qualification", "mission__client__organisation", "worker__user"
+    )
+    if role == Role.CLIENT_USER:
+        return queryset.filter(mission__client_id=membership.organisation_id)
+    if role == Role.TEMP_WORKER:
+        return queryset.filter(worker__membership=membership)
+    if role == Role.AGENCY_STAFF:
+        return queryset.filter(agency_id=membership.organisation_id)
+    return Contract.objects.none()
+
+
+def advances_for(membership):
+    return _by_worker(Advance, membership).select_related("worker__user")
+
+
+def slots_for(membership):
+    return _by_worker(PlanningSlot, membership).select_related("contract__mission__client__organisation", "worker")
+
+
+def absences_for(membership):
+    return _by_worker(Absence, membership)
+
+
+def availabilities_for(membership):
+    return _by_worker(Availability, membership)
+
+
+def documents_for(membership, kind=None):
+    queryset = _by_worker(Document, membership).select_related("worker")
+    return queryset.filter(kind=kind) if kind else queryset
+
+
+def document_requests_for(membership):
+    return _by_worker(DocumentRequest, membership).select_related("worker__user")
+
+
+def news_for(membership):
+    if _role(membership) not in (Role.TEMP_WORKER, Role.AGENCY_STAFF):
+        return NewsItem.objects.none()
+    return NewsItem.objects.filter(agency_id=membership.organisation_id)
+
+
+def sectors_for(membership):
+    if _role(membership) not in (Role.TEMP_WORKER, Role.AGENCY_STAFF):
+        return Sector.objects.none()
+    return Sector.objects.filter(agency_id=membership.organisation_id).prefetch_related("contacts")
+
+
+def contract_by_code(code):
+    """Public verification: a signed contract by its verification code (no scope: the code is the secret)."""
+    code = (code or "").strip().upper()
+    return (
+        Contract.objects.filter(Q(verification_code=code) & ~Q(signed_sha256="")).select_related("worker__user").first()
+    )
+
+
+def contract_by_signed_hash(sha256):
+    return (
+        Contract.objects.filter(signed_sha256=sha256).exclude(signed_sha256="").select_related("worker__user").first()
+    )
+
+
+DOCUMENT_KINDS = {
+    "bulletins": DocumentKind.PAYSLIP,
+    "attestations": DocumentKind.ATTESTATION,
+    "certificats": DocumentKind.CERTIFICATE,
+}

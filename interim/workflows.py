@@ -1,0 +1,202 @@
+"""The declared workflows of the Espace intérimaire (see core.workflows): every decision is a step."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.workflows import Step, Workflow
+
+from . import notifications as events
+from .enums import AdvanceState, ChangeState, ContractState, DiplomaState, DocumentRequestState, SlotState
+from .models import Advance, Contract, Diploma, DocumentRequest, PlanningSlot, ProfileChange
+
+PENDING_CHANGE = [ChangeState.PENDING]
+
+PROFILE_CHANGE = Workflow(
+    ProfileChange,
+    colours={
+        ChangeState.PENDING: "orange",
+        ChangeState.ACCEPTED: "green",
+        ChangeState.REFUSED: "red",
+        ChangeState.CANCELLED: "grey",
+    },
+    steps=[
+        Step(
+            "accept",
+            PENDING_CHANGE,
+            ChangeState.ACCEPTED,
+            perm="interim.validate_worker",
+            event=events.CHANGE_DECIDED,
+            label=_("Valider"),
+        ),
+        Step(
+            "refuse",
+            PENDING_CHANGE,
+            ChangeState.REFUSED,
+            perm="interim.validate_worker",
+            reason=True,
+            event=events.CHANGE_DECIDED,
+            label=_("Refuser"),
+            style="danger",
+        ),
+        Step(
+            "cancel",
+            PENDING_CHANGE,
+            ChangeState.CANCELLED,
+            perm="interim.edit_own_file",
+            stamp=False,
+            label=_("Annuler ma modification"),
+            style="secondary",
+        ),
+    ],
+)
+
+DIPLOMA = Workflow(
+    Diploma,
+    colours={DiplomaState.PENDING: "orange", DiplomaState.VALIDATED: "green", DiplomaState.REFUSED: "red"},
+    steps=[
+        Step(
+            "validate",
+            [DiplomaState.PENDING],
+            DiplomaState.VALIDATED,
+            perm="interim.validate_worker",
+            event=events.DIPLOMA_DECIDED,
+            label=_("Valider"),
+        ),
+        Step(
+            "refuse",
+            [DiplomaState.PENDING],
+            DiplomaState.REFUSED,
+            perm="interim.validate_worker",
+            reason=True,
+            event=events.DIPLOMA_DECIDED,
+            label=_("Refuser"),
+            style="danger",
+        ),
+    ],
+)
+
+CONTRACT = Workflow(
+    Contract,
+    colours={
+        ContractState.SIGNED: "green",
+        ContractState.AWAITING: "orange",
+        ContractState.TO_SIGN: "red",
+        ContractState.CANCELLED: "grey",
+    },
+    steps=[
+        Step(
+            "send",
+            [ContractState.AWAITING],
+            ContractState.TO_SIGN,
+            perm="interim.manage_contracts",
+            event=events.CONTRACT_ADDED,
+            stamp=False,
+            label=_("Envoyer pour signature"),
+        ),
+        # Run by services.contract_sign only, after the SMS code was checked (never a bare button).
+        Step(
+            "sign",
+            [ContractState.TO_SIGN],
+            ContractState.SIGNED,
+            perm="interim.sign_contract",
+            event=events.CONTRACT_SIGNED,
+            stamps=("signed_at",),
+            label=_("Signer"),
+        ),
+        Step(
+            "cancel",
+            [ContractState.AWAITING, ContractState.TO_SIGN],
+            ContractState.CANCELLED,
+            perm="interim.manage_contracts",
+            reason=True,
+            label=_("Annuler le contrat"),
+            style="danger",
+            confirm=True,
+        ),
+    ],
+)
+
+ADVANCE = Workflow(
+    Advance,
+    colours={
+        AdvanceState.PENDING: "yellow",
+        AdvanceState.ACCEPTED: "blue",
+        AdvanceState.REFUSED: "red",
+        AdvanceState.PAID: "green",
+        AdvanceState.CANCELLED: "grey",
+    },
+    steps=[
+        Step(
+            "accept",
+            [AdvanceState.PENDING],
+            AdvanceState.ACCEPTED,
+            perm="interim.process_advance",
+            event=events.ADVANCE_ACCEPTED,
+            label=_("Accepter"),
+        ),
+        Step(
+            "refuse",
+            [AdvanceState.PENDING],
+            AdvanceState.REFUSED,
+            perm="interim.process_advance",
+            reason=True,
+            event=events.ADVANCE_REFUSED,
+            label=_("Refuser"),
+            style="danger",
+        ),
+        Step(
+            "pay",
+            [AdvanceState.ACCEPTED],
+            AdvanceState.PAID,
+            perm="interim.process_advance",
+            event=events.ADVANCE_PAID,
+            stamps=("paid_at",),
+            stamp=False,
+            label=_("Marquer versé"),
+        ),
+        Step(
+            "cancel",
+            [AdvanceState.PENDING],
+            AdvanceState.CANCELLED,
+            perm="interim.change_own_advance",
+            stamp=False,
+            label=_("Annuler la demande"),
+            style="secondary",
+            confirm=True,
+        ),
+    ],
+)
+
+SLOT = Workflow(
+    PlanningSlot,
+    colours={SlotState.PENDING: "grey", SlotState.VALIDATED: "blue"},
+    steps=[
+        Step("validate", [SlotState.PENDING], SlotState.VALIDATED, perm="interim.manage_contracts", label=_("Valider")),
+    ],
+)
+
+DOCUMENT_REQUEST = Workflow(
+    DocumentRequest,
+    colours={
+        DocumentRequestState.PENDING: "orange",
+        DocumentRequestState.DONE: "green",
+        DocumentRequestState.REFUSED: "red",
+    },
+    steps=[
+        Step(
+            "done",
+            [DocumentRequestState.PENDING],
+            DocumentRequestState.DONE,
+            perm="interim.process_document_requests",
+            label=_("Document déposé"),
+        ),
+        Step(
+            "refuse",
+            [DocumentRequestState.PENDING],
+            DocumentRequestState.REFUSED,
+            perm="interim.process_document_requests",
+            reason=True,
+            label=_("Refuser"),
+            style="danger",
+        ),
+    ],
+)

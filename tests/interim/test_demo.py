@@ -1,0 +1,32 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from interim.enums import AdvanceState, ContractState, DiplomaState, DocumentKind, SlotState
+from interim.models import Absence, Advance, Contract, Diploma, Document, PlanningSlot, Worker
+
+
+@pytest.mark.django_db
+def test_seed_demo_gives_the_worker_every_state_in_both_agencies(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())  # idempotent
+    workers = Worker.objects.filter(user__identifier="interimaire@exemple.demo")
+    assert workers.count() == 2
+    assert {w.number for w in workers} == {"1691", "3985"}
+    for worker in workers:
+        assert set(Contract.objects.filter(worker=worker).values_list("state", flat=True)) == set(ContractState.values)
+        assert set(Advance.objects.filter(worker=worker).values_list("state", flat=True)) == set(AdvanceState.values)
+        assert set(Diploma.objects.filter(worker=worker).values_list("state", flat=True)) == {
+            DiplomaState.VALIDATED,
+            DiplomaState.PENDING,
+        }
+        slots = PlanningSlot.objects.filter(worker=worker)
+        assert slots.filter(state=SlotState.PENDING).exists() and slots.filter(state=SlotState.VALIDATED).exists()
+        assert Absence.objects.filter(worker=worker).exists()
+        documents = Document.objects.filter(worker=worker)
+        assert documents.filter(kind=DocumentKind.PAYSLIP).count() == 6
+        assert documents.filter(kind=DocumentKind.ATTESTATION).count() == 1
+        assert documents.filter(kind=DocumentKind.CERTIFICATE).count() == 1
+        assert worker.agency.sectors.exists() and worker.agency.news.exists()

@@ -1,0 +1,84 @@
+"""The interim space's cases for the workflow contract test (see tests/utils/workflows.py)."""
+
+from decimal import Decimal
+
+from interim import selectors
+from interim.models import Advance, Contract, Diploma, DocumentRequest, PlanningSlot, ProfileChange
+from tests.utils.workflows import Case
+
+from .factories import (
+    AdvanceFactory,
+    ChangeFactory,
+    ContractFactory,
+    DiplomaFactory,
+    DocumentRequestFactory,
+    SlotFactory,
+    WorkerFactory,
+    staff_of,
+)
+
+
+def _case(obj):
+    """The object's worker, who also holds the rights of their agency's staff for the test.
+
+    Some steps are the worker's (cancel a change or an advance, sign a contract), others the agency's;
+    a case has one actor, so the worker's user answers has_perm as either of them. The scope is the
+    worker's file with this agency; the foreign scope another worker's with another agency.
+    """
+    worker = obj.worker
+    user = worker.user
+    staff = staff_of(worker.agency)
+    own_has_perm = user.has_perm
+    user.has_perm = lambda perm, target=None: own_has_perm(perm, target) or staff.has_perm(perm, target)
+    other = WorkerFactory()
+    return Case(
+        obj=obj,
+        actor=user,
+        scope=_scope(obj, worker.membership),
+        foreign_scope=_scope(obj, other.membership),
+    )
+
+
+def _scope(obj, membership):
+    return {
+        ProfileChange: selectors.changes_for,
+        Diploma: selectors.diplomas_for,
+        Contract: selectors.contracts_for,
+        Advance: selectors.advances_for,
+        PlanningSlot: selectors.slots_for,
+        DocumentRequest: selectors.document_requests_for,
+    }[type(obj)](membership)
+
+
+def change(state):
+    return _case(ChangeFactory(state=state))
+
+
+def diploma(state):
+    return _case(DiplomaFactory(state=state))
+
+
+def contract(state):
+    return _case(ContractFactory(state=state))
+
+
+def advance(state):
+    return _case(AdvanceFactory(state=state, amount=Decimal("50")))
+
+
+def slot(state):
+    return _case(SlotFactory(state=state))
+
+
+def document_request(state):
+    return _case(DocumentRequestFactory(state=state))
+
+
+CASES = {
+    ProfileChange: change,
+    Diploma: diploma,
+    Contract: contract,
+    Advance: advance,
+    PlanningSlot: slot,
+    DocumentRequest: document_request,
+}
