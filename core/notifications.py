@@ -218,6 +218,6 @@ def emit(key, obj, *, actor=None, reason="", context=None):
             sent.append(
                 send_email(to=recipient.email, template=event.template, context=base, user=recipient, event=key)
             )
-        if event.sms is not None and getattr(recipient, "phone", ""):
+        if event.sms is not None and getattr(recipient, "phone", None):
             sent.append(send_sms_message(to=recipient.phone, body=event.sms(obj), user=recipient, event=key))
     return sent
