@@ -16,24 +16,45 @@ def _data_migrations():
             yield path
 
 
+def _project_modules(node):
+    """{bound name: module} of an import statement, for the project's modules only."""
+    if isinstance(node, ast.Import):
+        pairs = [((alias.asname or alias.name).split(".")[0], alias.name) for alias in node.names]
+    elif isinstance(node, ast.ImportFrom):
+        module = node.module or ""
+        if node.level:
+            return {alias.asname or alias.name: f"(relative) {module}" for alias in node.names}
+        pairs = [(alias.asname or alias.name, module) for alias in node.names]
+    else:
+        return {}
+    return {name: module for name, module in pairs if module.split(".")[0] in PROJECT_PACKAGES}
+
+
 def project_imports(source):
-    """The modules of the project that `source` imports (anywhere: module level or inside a function)."""
+    """The project's modules that the functions of `source` (RunPython's code) use: imported inside a
+    function, or imported at the top and named inside one. A schema operation's field validators,
+    imported at the top by makemigrations, are not the data migration's code."""
+    tree = ast.parse(source)
+    top = {}
+    for node in tree.body:
+        top.update(_project_modules(node))
     found = []
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            names = [node.module or ""] if node.level == 0 else [f"(relative) {node.module}"]
-        else:
-            continue
-        found += [name for name in names if name.split(".")[0] in PROJECT_PACKAGES or name.startswith("(relative)")]
-    return found
+    for function in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)):
+        for node in ast.walk(function):
+            found += _project_modules(node).values()
+            if isinstance(node, ast.Name) and node.id in top:
+                found.append(top[node.id])
+    return sorted(set(found))
 
 
 def test_the_check_sees_an_import_inside_a_function():
     source = "def forwards(apps, schema_editor):\n    from benefits.catalogue import CATALOGUE\n"
     assert project_imports(source) == ["benefits.catalogue"]
     assert project_imports("from django.db import migrations\nimport datetime\n") == []
+    used_at_top = "import benefits.catalogue\n\ndef forwards(apps, schema_editor):\n    benefits.catalogue.load()\n"
+    assert project_imports(used_at_top) == ["benefits.catalogue"]
+    field_validator = "import benefits.validators\nFIELD = f(validators=[benefits.validators.validate_iban])\n"
+    assert project_imports(field_validator) == []
 
 
 def test_there_are_data_migrations_to_check():
