@@ -73,9 +73,9 @@ def _reset_language():
 
 @pytest.fixture(autouse=True)
 def clock(request):
-    """Every test runs on the frozen clock of tests/utils/clock.py, except the browser and integration
-    tests and those marked real_clock (a browser or a worker process keeps the real time)."""
-    if any(request.node.get_closest_marker(name) for name in ("real_clock", "e2e", "integration")):
+    """Every test runs on the frozen clock of tests/utils/clock.py, except the browser, integration and
+    fault-injection tests and those marked real_clock (a browser or a worker process keeps the real time)."""
+    if any(request.node.get_closest_marker(name) for name in ("real_clock", "e2e", "integration", "faults")):
         yield None
         return
     marker = request.node.get_closest_marker("clock")
