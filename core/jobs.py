@@ -48,7 +48,7 @@ class _Run:
         self.progress = ""
 
 
-_current = contextvars.ContextVar("core_jobs_current_run", default=None)
+_current: contextvars.ContextVar["_Run | None"] = contextvars.ContextVar("core_jobs_current_run", default=None)
 
 
 def out_of_time():
