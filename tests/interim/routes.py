@@ -3,9 +3,9 @@
 tests/interim/test_views.py has the per-role matrix (worker of this agency and of another, staff
 of this agency and of another, client user)."""
 
-from tests.isolation import Owned, Restricted
+from tests.isolation import PUBLIC, Owned, Restricted
 
-from .factories import ChangeFactory, DiplomaFactory, agency_of, worker_of
+from .factories import ChangeFactory, ContractFactory, DiplomaFactory, WorkerFactory, agency_of, worker_of
 
 WORKER = frozenset({"temp_worker"})
 STAFF = frozenset({"agency_staff"})
@@ -17,6 +17,14 @@ def own_change(membership):
 
 def own_diploma(membership):
     return {"pk": DiplomaFactory(worker=worker_of(membership)).pk}
+
+
+def own_contract(membership):
+    return {"pk": ContractFactory(worker=worker_of(membership)).pk}
+
+
+def agency_contract(membership):
+    return {"pk": ContractFactory(worker=WorkerFactory(agency=agency_of(membership))).pk}
 
 
 def profile_group(membership):
@@ -46,6 +54,15 @@ ROUTES = {
     "interim:diploma_create": Restricted(WORKER),
     "interim:diploma_file": Owned("temp_worker", make=own_diploma, methods=("get",)),
     "interim:settings": Restricted(WORKER),
+    "interim:contracts": Restricted(WORKER),
+    "interim:contract_detail": Owned("temp_worker", make=own_contract, methods=("get",)),
+    "interim:contract_pdf": Owned("temp_worker", make=own_contract, methods=("get",)),
+    "interim:contract_signed_pdf": Owned("temp_worker", make=own_contract, methods=("get",)),
+    "interim:contract_sign": Owned("temp_worker", make=own_contract),
+    "interim:contract_send_code": Owned("temp_worker", make=own_contract, methods=("post",)),
+    "interim:verify": PUBLIC,
+    "interim:agency_contracts": Restricted(STAFF),
+    "interim:agency_evidence": Owned("agency_staff", make=agency_contract, methods=("get",)),
     # Agency staff.
     "interim:agency_validations": Restricted(STAFF),
     "interim:agency_change": Owned("agency_staff", make=agency_change),
