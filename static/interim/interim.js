@@ -14,9 +14,9 @@ document.addEventListener("DOMContentLoaded", () => {
     dialog.querySelector("[data-dialog-close]")?.addEventListener("click", () => dialog.close());
   });
   document.querySelectorAll("[data-select-all]").forEach((box) => {
-    const form = box.closest("form");
+    const formId = box.getAttribute("form");
     box.addEventListener("change", () => {
-      form.querySelectorAll("input[name='ids']").forEach((item) => {
+      document.querySelectorAll(`input[name='ids'][form='${formId}']`).forEach((item) => {
         item.checked = box.checked;
       });
     });
