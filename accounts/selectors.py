@@ -63,3 +63,16 @@ def describe_event(event):
     if event.kind == SecurityEventKind.ERASURE_REQUESTED and detail.get("status") in _ERASURE_LABELS:
         return _ERASURE_LABELS[detail["status"]]
     return event.get_kind_display()
+
+
+def members_with_role(organisation, *roles):
+    """The active users of `organisation` (an Organisation or its id) with one of `roles`, once each.
+
+    The one way to name "the HR managers of this cooperative", "the admins of this fund"... as the
+    recipients of a notification.
+    """
+    from .models import User
+
+    organisation_id = getattr(organisation, "pk", organisation)
+    members = Membership.objects.active().filter(organisation_id=organisation_id, role__in=roles)
+    return list(User.objects.filter(is_active=True, pk__in=members.values("user_id")).order_by("pk"))

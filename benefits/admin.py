@@ -41,7 +41,7 @@ class FamilyDocumentAdmin(admin.ModelAdmin):
     list_display = ("cooperator", "kind", "status", "uploaded_at")
     list_filter = ("kind", "status")
     list_select_related = ("cooperator",)
-    raw_id_fields = ("cooperator", "uploaded_by", "reviewed_by")
+    raw_id_fields = ("cooperator", "uploaded_by", "decided_by")
 
 
 @admin.register(BenefitType)
@@ -60,11 +60,11 @@ class TariffAdmin(admin.ModelAdmin):
 class BenefitRequestAdmin(admin.ModelAdmin):
     """Read-mostly: state changes go through the officers' pages (services, history)."""
 
-    list_display = ("pk", "cooperator", "benefit_type", "year", "state", "awaiting_approval", "amount", "created_at")
-    list_filter = ("state", "awaiting_approval", "year", "benefit_type")
+    list_display = ("pk", "cooperator", "benefit_type", "year", "state", "amount", "created_at")
+    list_filter = ("state", "year", "benefit_type")
     search_fields = ("cooperator__family_number", "cooperator__last_name")
     list_select_related = ("cooperator", "benefit_type")
-    raw_id_fields = ("cooperative", "cooperator", "dependant", "created_by", "approved_by", "handled_by")
+    raw_id_fields = ("cooperative", "cooperator", "dependant", "created_by", "decided_by")
     readonly_fields = ("state",)
     show_full_result_count = False
 

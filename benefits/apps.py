@@ -7,6 +7,6 @@ class BenefitsConfig(AppConfig):
     verbose_name = _("Prestations")
 
     def ready(self):
-        from . import navigation, notifications, perms  # noqa: F401 - registers rules, events and menus
+        from . import navigation, notifications, perms, workflows  # noqa: F401 - registers rules, events, menus
 
         navigation.register()

@@ -41,6 +41,8 @@ class BeneficiaryKind(models.TextChoices):
 
 
 class RequestState(models.TextChoices):
+    # Entered by a cooperator: waits for the cooperative's approval (deleted after 14 days without it).
+    AWAITING = "awaiting", _("En attente de l'accord de la coopérative")
     ENTERED = "entered", _("Saisie")
     PROCESSING = "processing", _("En cours de traitement")
     PAID = "paid", _("Payée")
@@ -48,18 +50,12 @@ class RequestState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Retirée")
 
 
-STATE_COLOURS = {
-    RequestState.ENTERED: "grey",
-    RequestState.PROCESSING: "yellow",
-    RequestState.PAID: "blue",
-    RequestState.REFUSED: "red",
-    RequestState.WITHDRAWN: "orange",
-}
 # Grey and yellow requests can still be changed by the requester; blue and red are locked.
-EDITABLE_STATES = (RequestState.ENTERED, RequestState.PROCESSING)
+# (Colours and labels of the states: benefits.workflows.)
+EDITABLE_STATES = (RequestState.AWAITING, RequestState.ENTERED, RequestState.PROCESSING)
 OPEN_STATES = EDITABLE_STATES
 # A request in these states counts for the "one per beneficiary, type and period" rule.
-COUNTING_STATES = (RequestState.ENTERED, RequestState.PROCESSING, RequestState.PAID)
+COUNTING_STATES = (RequestState.AWAITING, RequestState.ENTERED, RequestState.PROCESSING, RequestState.PAID)
 
 
 class FamilyDocumentKind(models.TextChoices):
@@ -72,13 +68,6 @@ class DocumentStatus(models.TextChoices):
     PENDING = "pending", _("À valider")
     VALIDATED = "validated", _("Validé")
     REJECTED = "rejected", _("Refusé")
-
-
-DOCUMENT_STATUS_COLOURS = {
-    DocumentStatus.PENDING: "grey",
-    DocumentStatus.VALIDATED: "green",
-    DocumentStatus.REJECTED: "red",
-}
 
 
 class ContributionKind(models.TextChoices):

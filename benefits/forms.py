@@ -427,20 +427,33 @@ class RequestFilters(FilterForm):
         values = self.active_values()
         if values.get("etat"):
             queryset = queryset.filter(state=values["etat"])
-        if values.get("accord") == "attente":
-            queryset = queryset.filter(awaiting_approval=True, state=RequestState.ENTERED)
-        if values.get("q"):
-            for word in values["q"].split():
-                queryset = queryset.filter(
-                    Q(cooperator__last_name__icontains=word)
-                    | Q(cooperator__first_name__icontains=word)
-                    | Q(cooperator__family_number__icontains=word)
-                    | Q(dependant__first_name__icontains=word)
-                )
-        return queryset
+        return _filter_requests(queryset, values)
+
+
+def _filter_requests(queryset, values):
+    """The filters the requests list and the queue share (approval, names); they combine."""
+    if values.get("accord") == "attente":
+        queryset = queryset.filter(state=RequestState.AWAITING)
+    if values.get("q"):
+        for word in values["q"].split():
+            queryset = queryset.filter(
+                Q(cooperator__last_name__icontains=word)
+                | Q(cooperator__first_name__icontains=word)
+                | Q(cooperator__family_number__icontains=word)
+                | Q(dependant__first_name__icontains=word)
+            )
+    return queryset
 
 
 class QueueFilters(RequestFilters):
+    """The officers' queue: by default what is to be processed; "Tous" really is every state."""
+
+    TO_PROCESS, ALL = "", "tous"
+    etat = forms.ChoiceField(
+        label=_("État"),
+        required=False,
+        choices=[(TO_PROCESS, _("À traiter (saisies et en cours)")), (ALL, _("Tous")), *RequestState.choices],
+    )
     cooperative = cooperative_name_field()
     prestation = forms.ModelChoiceField(label=_("Prestation"), required=False, queryset=None)
     annee = forms.TypedChoiceField(label=_("Année"), required=False, coerce=int, choices=[])
@@ -455,8 +468,15 @@ class QueueFilters(RequestFilters):
         self.fields["annee"].choices = [("", _("Toutes")), *[(y, str(y)) for y in years]]
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
         values = self.active_values()
+        state = values.get("etat", self.TO_PROCESS)
+        if state == self.TO_PROCESS:
+            queryset = queryset.filter(state__in=[RequestState.ENTERED, RequestState.PROCESSING])
+        elif state == self.ALL:
+            pass
+        else:
+            queryset = queryset.filter(state=state)
+        queryset = _filter_requests(queryset, values)
         queryset = filter_by_cooperative_name(queryset, values.get("cooperative"))
         if values.get("prestation"):
             queryset = queryset.filter(benefit_type=values["prestation"])

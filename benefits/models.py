@@ -13,12 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import OrganisationKind
 from core.files import PrivateModelFileField
+from core.models import Decided
 
 from .enums import (
-    DOCUMENT_STATUS_COLOURS,
     EDITABLE_STATES,
     SCOP_SCIC,
-    STATE_COLOURS,
     BeneficiaryKind,
     ContributionKind,
     DocumentStatus,
@@ -32,6 +31,8 @@ from .validators import validate_iban, validate_postcode, validate_siret
 
 # Days a request entered by a cooperator waits for the cooperative's approval before it is deleted.
 APPROVAL_DAYS = 14
+# Days before that deletion when the cooperative's HR managers and the cooperator are reminded.
+PURGE_REMINDER_DAYS = 3
 MAX_WEEKLY_HOURS = Decimal("48")
 
 family_number_validator = RegexValidator(
@@ -204,6 +205,24 @@ class Cooperator(Address):
             raise ValidationError({"exit_date": _("La date de sortie ne peut pas précéder la date d'entrée.")})
 
 
+def delete_files_later(names):
+    """Deletes stored files once the transaction that deleted their rows commits (never for a rollback)."""
+    import logging
+
+    from django.core.files.storage import default_storage
+    from django.db import transaction
+
+    def delete():
+        for name in names:
+            try:
+                default_storage.delete(name)
+            except OSError:  # a missing file is not an error here
+                logging.getLogger("benefits").warning("could not delete %s", name)
+
+    if names:
+        transaction.on_commit(delete)
+
+
 def age_on(birth_date, on):
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
@@ -252,8 +271,11 @@ class Dependant(models.Model):
             raise ValidationError({"birth_date": _("La date de naissance ne peut pas être dans le futur.")})
 
 
-class FamilyDocument(models.Model):
-    """A family document (livret de famille, RIB, GDPR agreement), provided once, validated by the Union."""
+class FamilyDocument(Decided):
+    """A family document (livret de famille, RIB, GDPR agreement), provided once, validated by the Union.
+
+    A RIB carries the IBAN typed with it: it becomes the family's IBAN only when the Union validates
+    the document (benefits.workflows.FAMILY_DOCUMENT, services.family_document_review)."""
 
     cooperator = models.ForeignKey(
         Cooperator, verbose_name=_("famille"), on_delete=models.CASCADE, related_name="family_documents"
@@ -266,11 +288,7 @@ class FamilyDocument(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    reviewed_at = models.DateTimeField(_("examiné le"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    review_reason = models.TextField(_("motif"), blank=True)
+    iban = models.CharField(_("IBAN du RIB"), max_length=34, blank=True, validators=[validate_iban])
 
     class Meta:
         verbose_name = _("document de famille")
@@ -279,10 +297,6 @@ class FamilyDocument(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.cooperator.family_number}"
-
-    @property
-    def status_colour(self):
-        return DOCUMENT_STATUS_COLOURS.get(self.status, "grey")
 
 
 class BenefitType(models.Model):
@@ -360,8 +374,11 @@ class Tariff(models.Model):
         return f"{self.benefit_type} {self.year} : {self.amount} €"
 
 
-class BenefitRequest(models.Model):
-    """A benefit request for one beneficiary (the cooperator or one dependant) and one type."""
+class BenefitRequest(Decided):
+    """A benefit request for one beneficiary (the cooperator or one dependant) and one type.
+
+    Its states and steps are declared in benefits.workflows.REQUEST; the last decision (approval,
+    taking in charge, payment, refusal, rejection) is stamped in decided_by/decided_at/decision_reason."""
 
     cooperative = models.ForeignKey(
         Cooperative, verbose_name=_("coopérative"), on_delete=models.PROTECT, related_name="requests"
@@ -383,11 +400,8 @@ class BenefitRequest(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("année"))
     state = models.CharField(_("état"), max_length=12, choices=RequestState.choices, default=RequestState.ENTERED)
-    awaiting_approval = models.BooleanField(_("en attente de l'accord de la coopérative"), default=False)
     approved_at = models.DateTimeField(_("accord donné le"), null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    purge_reminded_at = models.DateTimeField(_("rappel avant suppression envoyé le"), null=True, blank=True)
     comment = models.TextField(_("commentaire"), blank=True)
     amount = models.DecimalField(_("montant (€)"), max_digits=8, decimal_places=2, null=True, blank=True)
     amount_computed = models.DecimalField(
@@ -395,15 +409,6 @@ class BenefitRequest(models.Model):
     )
     amount_reason = models.CharField(_("motif du montant"), max_length=300, blank=True)
     payment_date = models.DateField(_("date de paiement"), null=True, blank=True)
-    refusal_reason = models.TextField(_("motif du refus"), blank=True)
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("pris en charge par"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     created_at = models.DateTimeField(_("saisie le"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -425,7 +430,6 @@ class BenefitRequest(models.Model):
             # The queue's and the lists' default order (created_at, pk), read forwards or backwards.
             models.Index(fields=["created_at", "id"], name="benefits_req_created"),
             models.Index(fields=["state", "year"], name="benefits_req_state_year"),
-            models.Index(fields=["awaiting_approval", "created_at"], name="benefits_req_approval"),
             models.Index(fields=["cooperator", "benefit_type", "year"], name="benefits_req_beneficiary"),
         ]
         constraints = [
@@ -460,9 +464,21 @@ class BenefitRequest(models.Model):
             return self.dependant.get_relationship_display()
         return BeneficiaryKind.COOPERATOR.label
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("benefits:request_detail", args=[self.pk])
+
     @property
-    def state_colour(self):
-        return STATE_COLOURS.get(self.state, "grey")
+    def awaiting_approval(self):
+        return self.state == RequestState.AWAITING
+
+    def delete(self, *args, **kwargs):
+        """Deletes the request, its scans (rows, and files once committed); the workflow deletes its history."""
+        names = [name for name in self.documents.values_list("file", flat=True) if name]
+        result = super().delete(*args, **kwargs)
+        delete_files_later(names)
+        return result
 
     @property
     def is_editable(self):
@@ -474,7 +490,7 @@ class BenefitRequest(models.Model):
 
     def days_before_purge(self, now=None):
         """Days left (rounded up) before the purge of a request waiting for approval; None if not waiting."""
-        if not self.awaiting_approval or self.state != RequestState.ENTERED:
+        if self.state != RequestState.AWAITING:
             return None
         remaining = (self.purge_at - (now or timezone.now())).total_seconds()
         return max(0, math.ceil(remaining / 86400))

@@ -1,27 +1,41 @@
-"""E-mails of the Prestations space: written in the caller's transaction, delivered after commit."""
+"""Events of the Prestations space, each declared once: its switch, its templates, who is told.
 
+Steps of benefits.workflows emit them (core.notifications.emit: outbox rows in the step's transaction,
+delivered after commit); services emit the one that is not a step (a request awaiting approval).
+"""
+
+from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.enums import Space
-from core.notifications import notify, register_event, send_email
+from accounts.enums import Role, Space
+from accounts.selectors import members_with_role
+from core.notifications import register_event
 
 EVENT_PAID = "benefits.request_paid"
 EVENT_REFUSED = "benefits.request_refused"
 EVENT_PURGED = "benefits.request_purged"
+EVENT_PURGE_SOON = "benefits.request_purge_soon"
 EVENT_AWAITING_APPROVAL = "benefits.request_awaiting_approval"
+EVENT_DOCUMENT_VALIDATED = "benefits.family_document_validated"
+EVENT_DOCUMENT_REJECTED = "benefits.family_document_rejected"
 
-register_event(EVENT_PAID, _("Une demande de prestation est payée"), space=Space.BENEFITS)
-register_event(EVENT_REFUSED, _("Une demande de prestation est refusée"), space=Space.BENEFITS)
-register_event(
-    EVENT_AWAITING_APPROVAL,
-    _("Une demande saisie par un coopérateur attend l'accord de la coopérative"),
-    space=Space.BENEFITS,
-)
-# Always sent: the cooperator must know the request has to be entered again.
-register_event(EVENT_PURGED, _("Une demande non validée a été supprimée"), space=Space.BENEFITS, optional=False)
+MANAGERS = (Role.COOP_MANAGER,)
+FAMILY = (Role.COOPERATOR,)
 
 
-def _context(request_obj):
+def link(path):
+    """An absolute link for an e-mail (PORTAL_URL + path)."""
+    return f"{getattr(settings, 'PORTAL_URL', '').rstrip('/')}{path}"
+
+
+def mask_iban(value):
+    """FR76 •••• 0189: enough for the family to recognise it, not enough to reuse it."""
+    value = value or ""
+    return f"{value[:4]} •••• {value[-4:]}" if len(value) > 8 else value
+
+
+def request_context(request_obj):
     return {
         "reference": request_obj.reference,
         "benefit": request_obj.benefit_type.name,
@@ -30,61 +44,114 @@ def _context(request_obj):
         "cooperative": request_obj.cooperative.organisation.name,
         "amount": request_obj.amount,
         "payment_date": request_obj.payment_date,
-        "reason": request_obj.refusal_reason,
+        "reason": request_obj.decision_reason,
         "created_at": request_obj.created_at,
+        "purge_at": request_obj.purge_at,
+        "url": link(request_obj.get_absolute_url()) if request_obj.pk else "",
     }
 
 
-def _recipients(request_obj):
-    """The requester, the cooperator (if they have an account) and the cooperative's HR managers, once each."""
-    from .services import membership_managers
-
-    users = []
-    for user in [request_obj.created_by, request_obj.cooperator.user, *membership_managers(request_obj.cooperative)]:
-        if user is not None and user.is_active and all(user.pk != u.pk for u in users):
-            users.append(user)
-    return users
+def managers(request_obj):
+    """The HR managers of the request's cooperative."""
+    return members_with_role(request_obj.cooperative.organisation_id, *MANAGERS)
 
 
-def _send_to_all(request_obj, event, template):
-    context = _context(request_obj)
-    sent = []
-    for user in _recipients(request_obj):
-        sent.extend(notify(user, event, template=template, context=context))
-    return sent
+def requester_family_and_managers(request_obj):
+    """Who entered the request, the cooperator (with an account) and the cooperative's HR managers."""
+    return [request_obj.created_by, request_obj.cooperator.user, *managers(request_obj)]
 
 
-def request_paid(request_obj):
-    return _send_to_all(request_obj, EVENT_PAID, "benefits/emails/request_paid")
+def family_address(cooperator):
+    """The family itself: its account when it has one, else its e-mail address (every cooperator has one)."""
+    return cooperator.user if cooperator.user_id and cooperator.user.email else cooperator.email
 
 
-def request_refused(request_obj):
-    return _send_to_all(request_obj, EVENT_REFUSED, "benefits/emails/request_refused")
+def cooperator_address(request_obj):
+    return [request_obj.cooperator.email]
 
 
-def awaiting_approval(request_obj):
-    from .services import membership_managers
-
-    context = _context(request_obj)
-    return [
-        message
-        for user in membership_managers(request_obj.cooperative)
-        for message in notify(
-            user, EVENT_AWAITING_APPROVAL, template="benefits/emails/awaiting_approval", context=context
-        )
-    ]
+def managers_and_family(request_obj):
+    return [*managers(request_obj), family_address(request_obj.cooperator)]
 
 
-def request_purged(request_obj):
-    """To the cooperator's e-mail address (every cooperator has one), account or not."""
-    cooperator = request_obj.cooperator
-    address = cooperator.email or (cooperator.user.email if cooperator.user_id else "")
-    if not address:
-        return None
-    return send_email(
-        to=address,
-        template="benefits/emails/request_purged",
-        context=_context(request_obj),
-        user=cooperator.user,
-        event=EVENT_PURGED,
-    )
+def document_context(document):
+    cooperator = document.cooperator
+    return {
+        "document": document.get_kind_display(),
+        "family": cooperator.get_full_name(),
+        "family_number": cooperator.family_number,
+        "is_bank_details": bool(document.iban),
+        "iban": mask_iban(document.iban),
+        "reason": document.decision_reason,
+        "url": link(reverse("benefits:cooperator_detail", args=[cooperator.pk]) + "#documents"),
+    }
+
+
+def document_family(document):
+    return [family_address(document.cooperator)]
+
+
+register_event(
+    EVENT_PAID,
+    _("Une demande de prestation est payée"),
+    space=Space.BENEFITS,
+    template="benefits/emails/request_paid",
+    recipients=requester_family_and_managers,
+    context=request_context,
+)
+register_event(
+    EVENT_REFUSED,
+    _("Une demande de prestation est refusée"),
+    space=Space.BENEFITS,
+    template="benefits/emails/request_refused",
+    recipients=requester_family_and_managers,
+    context=request_context,
+)
+register_event(
+    EVENT_AWAITING_APPROVAL,
+    _("Une demande saisie par un coopérateur attend l'accord de la coopérative"),
+    space=Space.BENEFITS,
+    template="benefits/emails/awaiting_approval",
+    recipients=managers,
+    context=request_context,
+    audience=MANAGERS,
+)
+# Always sent: the cooperator must know the request has to be entered again.
+register_event(
+    EVENT_PURGED,
+    _("Une demande non validée a été supprimée"),
+    space=Space.BENEFITS,
+    optional=False,
+    template="benefits/emails/request_purged",
+    recipients=cooperator_address,
+    context=request_context,
+)
+# Always sent, a few days before the purge: to the HR managers who can still approve, and to the cooperator.
+register_event(
+    EVENT_PURGE_SOON,
+    _("Une demande sans accord sera bientôt supprimée"),
+    space=Space.BENEFITS,
+    optional=False,
+    template="benefits/emails/request_purge_soon",
+    recipients=managers_and_family,
+    context=request_context,
+)
+# Always sent: a validated RIB changes where the family is paid.
+register_event(
+    EVENT_DOCUMENT_VALIDATED,
+    _("Un document de famille est validé (et les coordonnées bancaires changées)"),
+    space=Space.BENEFITS,
+    optional=False,
+    template="benefits/emails/family_document_validated",
+    recipients=document_family,
+    context=document_context,
+)
+register_event(
+    EVENT_DOCUMENT_REJECTED,
+    _("Un document de famille est refusé"),
+    space=Space.BENEFITS,
+    template="benefits/emails/family_document_rejected",
+    recipients=document_family,
+    context=document_context,
+    audience=FAMILY,
+)

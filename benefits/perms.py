@@ -1,37 +1,24 @@
 """Permission rules of the Prestations space, answered by accounts' MembershipPermissionBackend.
 
 A rule receives the user and an object: a Cooperative, a Cooperator (a family), a BenefitRequest,
-a Dependant, a FamilyDocument, InOrganisation(organisation_id) (acting in the current organisation:
-not a model, so that django-guardian's backend leaves it to us), or None (any of the user's
-memberships: used by the menu).
+a Dependant, a FamilyDocument, accounts.perms.Acting (acting for the current organisation in the
+current role: what `core.access.require(request, perm)` passes), or None (any of the user's
+memberships: used by the menu). States are the workflow's business (benefits.workflows): a rule
+says who may, the workflow says when.
 
 - union_officer: everything of the cooperatives of their union, processing and publishing;
 - coop_manager: their cooperative, its cooperators and requests; never the dependants;
 - cooperator: their own family and requests.
 """
 
-from dataclasses import dataclass
-
 from accounts.enums import Role
-from accounts.perms import active_memberships, rule
+from accounts.perms import Acting, active_memberships, rule
 
-from .enums import EDITABLE_STATES, SCOP_SCIC, RequestState
+from .enums import EDITABLE_STATES, SCOP_SCIC
 from .models import BenefitRequest, Cooperative, Cooperator, Dependant, FamilyDocument, RequestDocument
 
 OFFICER, MANAGER, COOPERATOR = Role.UNION_OFFICER, Role.COOP_MANAGER, Role.COOPERATOR
 BENEFITS_ROLES = frozenset({OFFICER, MANAGER, COOPERATOR})
-
-
-@dataclass(frozen=True)
-class InOrganisation:
-    """The object of a role-level check: "acting in this organisation" (the current membership's)."""
-
-    organisation_id: int
-
-
-def acting(request):
-    organisation = getattr(request, "organisation", None)
-    return InOrganisation(organisation.pk) if organisation is not None else None
 
 
 def _roles(user, organisation_id):
@@ -71,9 +58,11 @@ class _Who:
             self.manager = _any_role(user, MANAGER)
             self.family = _any_role(user, COOPERATOR)
             return
-        if isinstance(obj, InOrganisation):
-            roles = _roles(user, obj.organisation_id)
-            self.officer, self.manager, self.family = OFFICER in roles, MANAGER in roles, COOPERATOR in roles
+        if isinstance(obj, Acting):  # in the role the user acts in, if they do hold it there
+            held = _roles(user, obj.organisation_id)
+            self.officer, self.manager, self.family = (
+                obj.role == role and role in held for role in (OFFICER, MANAGER, COOPERATOR)
+            )
             return
         cooperative = _cooperative_of(obj)
         if cooperative is None:
@@ -132,13 +121,10 @@ def can_change_request(user, obj=None):
     return _is_any(user, obj, "manager", "family")
 
 
-@rule("benefits.approve_request")
-def can_approve_request(user, obj=None):
-    if isinstance(obj, BenefitRequest) and not (obj.awaiting_approval and obj.state == RequestState.ENTERED):
-        return False
-    return _is_any(user, obj, "manager")
-
-
+# Withdrawing is a step of the workflow (which says from which states): the cooperative or the family.
+can_withdraw_request = _granted_to("benefits.withdraw_request", "manager", "family")
+# The cooperative approves (or rejects) what its cooperators entered.
+can_approve_request = _granted_to("benefits.approve_request", "manager")
 can_process_requests = _granted_to("benefits.process_requests", "officer")
 
 
@@ -152,11 +138,24 @@ def can_view_contributions(user, obj=None):
         return False
     if isinstance(obj, Cooperative):
         return obj.legal_form in SCOP_SCIC
-    if isinstance(obj, InOrganisation):
+    return _is_scop_or_scic(user, obj)
+
+
+def _is_scop_or_scic(user, obj):
+    """The cooperative of `obj` (or the one the user acts for, or any they manage) is a Scop or a Scic."""
+    if isinstance(obj, Cooperative):
+        return obj.legal_form in SCOP_SCIC
+    if isinstance(obj, Acting):
         return Cooperative.objects.filter(organisation_id=obj.organisation_id, legal_form__in=SCOP_SCIC).exists()
     managed = [m.organisation_id for m in active_memberships(user) if m.role == MANAGER]
     return Cooperative.objects.filter(organisation_id__in=managed, legal_form__in=SCOP_SCIC).exists()
 
 
 can_view_statistics = _granted_to("benefits.view_statistics", "manager", "officer")
-can_export_cooperators = _granted_to("benefits.export_cooperators", "manager", "officer")
+
+
+@rule("benefits.export_cooperators")
+def can_export_cooperators(user, obj=None):
+    """The Excel extraction: officers, and the HR managers of a Scop or a Scic (manual 000)."""
+    w = _Who(user, obj)
+    return w.officer or (w.manager and _is_scop_or_scic(user, obj))

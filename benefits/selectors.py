@@ -15,6 +15,7 @@ from accounts.enums import Role
 from .enums import COUNTING_STATES, SCOP_SCIC, RequestState
 from .models import (
     APPROVAL_DAYS,
+    PURGE_REMINDER_DAYS,
     BenefitRequest,
     BenefitType,
     Contribution,
@@ -123,7 +124,7 @@ def contributions_for(membership):
 
 
 def requests_awaiting_approval(membership):
-    return requests_for(membership).filter(awaiting_approval=True, state=RequestState.ENTERED)
+    return requests_for(membership).filter(state=RequestState.AWAITING)
 
 
 def officer_queue(membership):
@@ -189,8 +190,16 @@ def statistics(membership, *, year, cooperative=None):
 def purge_candidates(*, now=None):
     """Requests entered by cooperators still waiting for their cooperative's approval after 14 days."""
     cutoff = (now or timezone.now()) - datetime.timedelta(days=APPROVAL_DAYS)
+    return BenefitRequest.objects.filter(state=RequestState.AWAITING, created_at__lte=cutoff).order_by(
+        "created_at", "pk"
+    )
+
+
+def purge_reminder_candidates(*, now=None):
+    """Requests still waiting for approval 3 days before their purge, not reminded yet."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=APPROVAL_DAYS - PURGE_REMINDER_DAYS)
     return BenefitRequest.objects.filter(
-        awaiting_approval=True, state=RequestState.ENTERED, created_at__lte=cutoff
+        state=RequestState.AWAITING, created_at__lte=cutoff, purge_reminded_at__isnull=True
     ).order_by("created_at", "pk")
 
 

@@ -1,5 +1,6 @@
 """Every write of the Prestations space (keyword-only, atomic; transitions lock their row and keep history)."""
 
+import datetime
 import logging
 import unicodedata
 from dataclasses import dataclass, field
@@ -14,14 +15,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.enums import Role
-from accounts.models import Membership
 from accounts.services.credentials import account_create_with_temporary_password
 from core.files import validate_upload
-from core.history import TransitionNotAllowed, record_transition, transition
+from core.history import TransitionNotAllowed, record_event, record_transition
+from core.notifications import emit
+from core.workflows import gone
 
 from . import notifications, selectors
 from .catalogue import CATALOGUE
-from .enums import EDITABLE_STATES, BeneficiaryKind, DocumentStatus, FamilyDocumentKind, RequestState
+from .enums import EDITABLE_STATES, BeneficiaryKind, FamilyDocumentKind, RequestState
 from .models import (
     BenefitRequest,
     BenefitType,
@@ -33,7 +35,9 @@ from .models import (
     RequestDocument,
     Tariff,
 )
+from .notifications import mask_iban
 from .validators import normalise_iban
+from .workflows import FAMILY_DOCUMENT, REQUEST
 
 logger = logging.getLogger("benefits")
 
@@ -254,41 +258,48 @@ def dependant_update(*, dependant, actor, **fields):
 
 @transaction.atomic
 def family_document_add(*, cooperator, kind, file, actor, iban=""):
-    """Adds a family document (pending the Union's validation). A RIB comes with its IBAN, checked."""
+    """Adds a family document (pending the Union's validation). A RIB comes with its IBAN, checked, kept on
+    the document: the family's IBAN changes only when the Union validates it (family_document_review)."""
     validate_upload(file)
-    if kind == FamilyDocumentKind.BANK_DETAILS:
-        if not iban:
-            raise ValidationError({"iban": _("Indiquez l'IBAN du relevé d'identité bancaire.")})
-        cooperator = Cooperator.objects.select_for_update().get(pk=cooperator.pk)
-        cooperator.iban = normalise_iban(iban)
-        cooperator.full_clean(validate_unique=False)
-        cooperator.save(update_fields=["iban", "updated_at"])
     document = FamilyDocument(
         cooperator=cooperator,
         kind=kind,
         original_name=(getattr(file, "original_name", "") or file.name)[:200],
         uploaded_by=actor,
     )
+    if kind == FamilyDocumentKind.BANK_DETAILS:
+        if not iban:
+            raise ValidationError({"iban": _("Indiquez l'IBAN du relevé d'identité bancaire.")})
+        document.iban = normalise_iban(iban)
+        document.full_clean(exclude=["file", "cooperator", "decided_by", "uploaded_by"])
     document.file.save(file.name, file, save=False)
     document.save()
     return document
 
 
+@transaction.atomic
 def family_document_review(*, document_id, scope, actor, validated, reason=""):
-    """The Union validates (or refuses, with a reason) a family document."""
-    if not validated and not (reason or "").strip():
-        raise ValidationError({"reason": _("Indiquez le motif du refus.")})
-    return transition(
-        FamilyDocument,
-        document_id,
-        field="status",
-        allowed_from=[DocumentStatus.PENDING],
-        to=DocumentStatus.VALIDATED if validated else DocumentStatus.REJECTED,
-        actor=actor,
-        reason=reason,
-        scope=scope,
-        extra_updates={"reviewed_by": actor, "reviewed_at": timezone.now(), "review_reason": reason or ""},
-    )
+    """The Union validates (or refuses, with a reason) a family document. Validating a RIB makes its IBAN
+    the family's (the old and new IBAN are in the document's history); the family is told either way."""
+    if not validated:
+        return FAMILY_DOCUMENT.run("reject", document_id, actor=actor, scope=scope, reason=reason)
+    document = FAMILY_DOCUMENT.run("validate", document_id, actor=actor, scope=scope)
+    if document.kind == FamilyDocumentKind.BANK_DETAILS and document.iban:
+        cooperator = Cooperator.objects.select_for_update().get(pk=document.cooperator_id)
+        before = cooperator.iban
+        cooperator.iban = document.iban
+        cooperator.updated_by = actor
+        cooperator.save(update_fields=["iban", "updated_by", "updated_at"])
+        record_event(
+            document,
+            actor=actor,
+            action="bank_details_applied",
+            state_field="status",
+            reason=_("IBAN de la famille : %(before)s → %(after)s")
+            % {"before": mask_iban(before) or _("aucun"), "after": mask_iban(document.iban)},
+        )
+        document.cooperator = cooperator
+    return document
 
 
 # --- Eligibility ---------------------------------------------------------------------------------
@@ -434,30 +445,39 @@ def request_create(*, cooperator, benefit_type, actor, dependant=None, files=(),
         dependant=dependant,
         benefit_type=benefit_type,
         year=year,
-        state=RequestState.ENTERED,
-        awaiting_approval=by_family,
+        state=RequestState.AWAITING if by_family else RequestState.ENTERED,
         comment=comment or "",
         created_by=actor,
     )
     _attach(request_obj, files, actor)
-    record_transition(request_obj, actor=actor, from_state="", to_state=RequestState.ENTERED)
+    record_transition(request_obj, actor=actor, from_state="", to_state=request_obj.state, action="request_created")
     if by_family:
-        notifications.awaiting_approval(request_obj)
+        emit(notifications.EVENT_AWAITING_APPROVAL, request_obj, actor=actor)
     return request_obj
 
 
 def _locked(scope, request_id):
-    return scope.select_for_update(of=("self",)).get(pk=request_id)
+    try:
+        return scope.select_for_update(of=("self",)).get(pk=request_id)
+    except BenefitRequest.DoesNotExist as exc:
+        raise gone(BenefitRequest) from exc
+
+
+def _editable(request_obj):
+    if request_obj.state not in EDITABLE_STATES:
+        raise TransitionNotAllowed(
+            current=request_obj.state, allowed=EDITABLE_STATES, current_label=REQUEST.label(request_obj.state)
+        )
 
 
 @transaction.atomic
 def request_update(*, request_id, scope, actor, benefit_type, dependant=None, comment="", files=(), today=None):
-    """Changes a grey or yellow request (beneficiary, type, comment) and adds documents."""
+    """Changes a grey or yellow request (beneficiary, type, comment) and adds documents.
+
+    A change of type or beneficiary changes what the amount depends on: an amount already set goes back
+    to the tariff (the officer may then set another one, with a reason); both are in the history."""
     request_obj = _locked(scope, request_id)
-    if request_obj.state not in EDITABLE_STATES:
-        raise TransitionNotAllowed(
-            current=request_obj.state, allowed=EDITABLE_STATES, current_label=request_obj.get_state_display()
-        )
+    _editable(request_obj)
     today = today or timezone.localdate()
     reasons = eligibility_reasons(
         cooperator=request_obj.cooperator,
@@ -470,12 +490,16 @@ def request_update(*, request_id, scope, actor, benefit_type, dependant=None, co
     if reasons:
         raise NotEligible(reasons)
     changes = []
+    fields = ["benefit_type", "dependant", "comment", "updated_at"]
+    amount_basis_changed = False
     if benefit_type.pk != request_obj.benefit_type_id:
+        amount_basis_changed = True
         changes.append(
             _("prestation « %(before)s » → « %(after)s »")
             % {"before": request_obj.benefit_type.name, "after": benefit_type.name}
         )
     if getattr(dependant, "pk", None) != request_obj.dependant_id:
+        amount_basis_changed = True
         before = request_obj.beneficiary_name
         request_obj.dependant = dependant
         changes.append(
@@ -486,7 +510,17 @@ def request_update(*, request_id, scope, actor, benefit_type, dependant=None, co
     request_obj.benefit_type = benefit_type
     request_obj.dependant = dependant
     request_obj.comment = comment or ""
-    request_obj.save(update_fields=["benefit_type", "dependant", "comment", "updated_at"])
+    if amount_basis_changed and (request_obj.amount is not None or request_obj.amount_computed is not None):
+        tariff = tariff_amount(benefit_type, request_obj.year)
+        before = request_obj.amount
+        request_obj.amount = request_obj.amount_computed = tariff
+        request_obj.amount_reason = ""
+        fields += ["amount", "amount_computed", "amount_reason"]
+        changes.append(
+            _("montant %(before)s € → %(after)s € (tarif de la nouvelle prestation)")
+            % {"before": _money(before or 0), "after": _money(tariff or 0)}
+        )
+    request_obj.save(update_fields=fields)
     documents = _attach(request_obj, files, actor)
     if documents:
         changes.append(
@@ -494,11 +528,10 @@ def request_update(*, request_id, scope, actor, benefit_type, dependant=None, co
         )
     if changes:
         # Every change is in the request's history, not only the changes of state.
-        record_transition(
+        record_event(
             request_obj,
             actor=actor,
-            from_state=request_obj.state,
-            to_state=request_obj.state,
+            action="request_edited",
             reason=_("Demande modifiée : %(changes)s") % {"changes": ", ".join(str(c) for c in changes)},
         )
     return request_obj
@@ -508,18 +541,14 @@ def request_update(*, request_id, scope, actor, benefit_type, dependant=None, co
 def request_documents_add(*, request_id, scope, actor, files):
     """Adds supporting documents: possible until the request is paid (grey or yellow)."""
     request_obj = _locked(scope, request_id)
-    if request_obj.state not in EDITABLE_STATES:
-        raise TransitionNotAllowed(
-            current=request_obj.state, allowed=EDITABLE_STATES, current_label=request_obj.get_state_display()
-        )
+    _editable(request_obj)
     if not files:
         raise ValidationError({"files": _("Choisissez au moins un fichier.")})
     documents = _attach(request_obj, files, actor)
-    record_transition(
+    record_event(
         request_obj,
         actor=actor,
-        from_state=request_obj.state,
-        to_state=request_obj.state,
+        action="documents_added",
         reason=ngettext("%(count)d pièce ajoutée", "%(count)d pièces ajoutées", len(documents))
         % {"count": len(documents)},
     )
@@ -527,58 +556,17 @@ def request_documents_add(*, request_id, scope, actor, files):
 
 
 def request_withdraw(*, request_id, scope, actor):
-    return transition(
-        BenefitRequest,
-        request_id,
-        allowed_from=EDITABLE_STATES,
-        to=RequestState.WITHDRAWN,
-        actor=actor,
-        reason=_("Demande retirée"),
-        scope=scope,
-        extra_updates={"awaiting_approval": False},
-    )
+    return REQUEST.run("withdraw", request_id, actor=actor, scope=scope)
 
 
-@transaction.atomic
 def request_approve(*, request_id, scope, actor):
     """The cooperative approves a request its cooperator entered: the Union can process it."""
-    request_obj = _locked(scope, request_id)
-    if request_obj.state != RequestState.ENTERED or not request_obj.awaiting_approval:
-        raise ValidationError(_("Cette demande n'attend plus l'accord de la coopérative. Rechargez la page."))
-    request_obj.awaiting_approval = False
-    request_obj.approved_by = actor
-    request_obj.approved_at = timezone.now()
-    request_obj.save(update_fields=["awaiting_approval", "approved_by", "approved_at", "updated_at"])
-    record_transition(
-        request_obj,
-        actor=actor,
-        from_state=RequestState.ENTERED,
-        to_state=RequestState.ENTERED,
-        reason=_("Accord de la coopérative donné"),
-    )
-    return request_obj
+    return REQUEST.run("approve", request_id, actor=actor, scope=scope)
 
 
 def request_reject(*, request_id, scope, actor, reason):
     """The cooperative does not approve a request its cooperator entered (red, with the reason)."""
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("Indiquez le motif du rejet.")})
-    with transaction.atomic():
-        request_obj = _locked(scope, request_id)
-        if request_obj.state != RequestState.ENTERED or not request_obj.awaiting_approval:
-            raise ValidationError(_("Cette demande n'attend plus l'accord de la coopérative. Rechargez la page."))
-        request_obj = transition(
-            BenefitRequest,
-            request_id,
-            allowed_from=[RequestState.ENTERED],
-            to=RequestState.REFUSED,
-            actor=actor,
-            reason=_("Rejetée par la coopérative : %(reason)s") % {"reason": reason},
-            scope=scope,
-            extra_updates={"awaiting_approval": False, "refusal_reason": reason},
-        )
-        notifications.request_refused(request_obj)
-    return request_obj
+    return REQUEST.run("reject", request_id, actor=actor, scope=scope, reason=reason)
 
 
 # Officers
@@ -588,21 +576,13 @@ def request_reject(*, request_id, scope, actor, reason):
 def request_take(*, request_id, scope, actor):
     """An officer takes a request in charge (yellow); the amount is computed from the year's tariffs."""
     request_obj = _locked(scope, request_id)
-    if request_obj.state == RequestState.ENTERED and request_obj.awaiting_approval:
+    if request_obj.state == RequestState.AWAITING:
         raise ValidationError(_("La coopérative n'a pas encore donné son accord pour cette demande."))
     computed = tariff_amount(request_obj.benefit_type, request_obj.year)
-    updates = {"handled_by": actor, "amount_computed": computed}
+    updates = {"amount_computed": computed}
     if request_obj.amount is None:
         updates["amount"] = computed
-    return transition(
-        BenefitRequest,
-        request_id,
-        allowed_from=[RequestState.ENTERED],
-        to=RequestState.PROCESSING,
-        actor=actor,
-        scope=scope,
-        extra_updates=updates,
-    )
+    return REQUEST.run("take", request_id, actor=actor, scope=scope, updates=updates)
 
 
 @transaction.atomic
@@ -613,13 +593,13 @@ def request_set_amount(*, request_id, scope, actor, amount, reason=""):
         raise TransitionNotAllowed(
             current=request_obj.state,
             allowed=[RequestState.PROCESSING],
-            current_label=request_obj.get_state_display(),
+            current_label=REQUEST.label(request_obj.state),
         )
     if amount is None or amount < 0:
         raise ValidationError({"amount": _("Indiquez un montant positif ou nul.")})
-    computed = request_obj.amount_computed
+    computed = tariff_amount(request_obj.benefit_type, request_obj.year)
     if computed is None:
-        computed = tariff_amount(request_obj.benefit_type, request_obj.year)
+        computed = request_obj.amount_computed
     overridden = computed is None or Decimal(amount) != computed
     if overridden and not (reason or "").strip():
         raise ValidationError(
@@ -632,10 +612,34 @@ def request_set_amount(*, request_id, scope, actor, amount, reason=""):
     note = _("Montant fixé à %(amount)s €") % {"amount": _money(amount)}
     if overridden:
         note += " — " + reason
-    record_transition(
-        request_obj, actor=actor, from_state=RequestState.PROCESSING, to_state=RequestState.PROCESSING, reason=note
-    )
+    record_event(request_obj, actor=actor, action="amount_set", reason=note)
     return request_obj
+
+
+# A payment is dated at most this many days ahead (a transfer prepared for the coming weeks).
+PAYMENT_DAYS_AHEAD = 60
+
+
+def check_payment_date(request_obj, payment_date, today=None):
+    """A payment date is not before the request was entered, nor more than 60 days ahead."""
+    today = today or timezone.localdate()
+    entered_on = timezone.localtime(request_obj.created_at).date()
+    if payment_date < entered_on:
+        raise ValidationError(
+            {
+                "payment_date": _(
+                    "La date de paiement ne peut pas précéder la saisie de la demande %(ref)s (le %(date)s)."
+                )
+                % {"ref": request_obj.reference, "date": date_format(entered_on, "d/m/Y")}
+            }
+        )
+    if payment_date > today + datetime.timedelta(days=PAYMENT_DAYS_AHEAD):
+        raise ValidationError(
+            {
+                "payment_date": _("La date de paiement est trop éloignée : %(days)s jours au plus après aujourd'hui.")
+                % {"days": PAYMENT_DAYS_AHEAD}
+            }
+        )
 
 
 @transaction.atomic
@@ -645,37 +649,21 @@ def request_pay(*, request_id, scope, actor, payment_date=None):
     if request_obj.state == RequestState.PROCESSING and request_obj.amount is None:
         raise ValidationError(_("Fixez d'abord le montant de la demande."))
     payment_date = payment_date or timezone.localdate()
-    request_obj = transition(
-        BenefitRequest,
+    if request_obj.state == RequestState.PROCESSING:
+        check_payment_date(request_obj, payment_date)
+    return REQUEST.run(
+        "pay",
         request_id,
-        allowed_from=[RequestState.PROCESSING],
-        to=RequestState.PAID,
         actor=actor,
+        scope=scope,
         reason=_("Payée : %(amount)s € le %(date)s")
         % {"amount": _money(request_obj.amount or 0), "date": date_format(payment_date, "d/m/Y")},
-        scope=scope,
-        extra_updates={"payment_date": payment_date},
+        updates={"payment_date": payment_date},
     )
-    notifications.request_paid(request_obj)
-    return request_obj
 
 
-@transaction.atomic
 def request_refuse(*, request_id, scope, actor, reason):
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("Indiquez le motif du refus.")})
-    request_obj = transition(
-        BenefitRequest,
-        request_id,
-        allowed_from=[RequestState.ENTERED, RequestState.PROCESSING],
-        to=RequestState.REFUSED,
-        actor=actor,
-        reason=reason,
-        scope=scope,
-        extra_updates={"refusal_reason": reason, "handled_by": actor, "awaiting_approval": False},
-    )
-    notifications.request_refused(request_obj)
-    return request_obj
+    return REQUEST.run("refuse", request_id, actor=actor, scope=scope, reason=reason)
 
 
 @dataclass
@@ -710,64 +698,34 @@ def contribution_add(*, cooperative, actor, kind, year, label, amount, date):
     return contribution
 
 
-# --- The 14-day purge ----------------------------------------------------------------------------
+# --- The 14-day purge and its reminder -----------------------------------------------------------
 
 
-def unapproved_requests_purge(*, now=None, batch_size=100, dry_run=False):
-    """Deletes requests entered by cooperators that their cooperative has not approved within 14 days,
-    and tells each cooperator by e-mail. Idempotent; two workers share the work (SKIP LOCKED).
-
-    Returns the number of requests deleted (or that would be, with dry_run).
-    """
-    now = now or timezone.now()
-    if dry_run:
-        return selectors.purge_candidates(now=now).count()
-    deleted = 0
-    while True:
-        with transaction.atomic():
-            batch = list(
-                selectors.purge_candidates(now=now)
-                .select_for_update(skip_locked=True, of=("self",))
-                .select_related("cooperator", "benefit_type", "dependant")[:batch_size]
-            )
-            if not batch:
-                break
-            files = []
-            for request_obj in batch:
-                files.extend((doc.file.storage, doc.file.name) for doc in request_obj.documents.all())
-                notifications.request_purged(request_obj)
-                logger.info(
-                    "purge: request %s of %s (%s) deleted after %s days without approval",
-                    request_obj.pk,
-                    request_obj.cooperator.family_number,
-                    request_obj.benefit_type.code,
-                    (now - request_obj.created_at).days,
-                )
-            BenefitRequest.objects.filter(pk__in=[r.pk for r in batch]).delete()
-            transaction.on_commit(lambda files=files: _delete_files(files))
-            deleted += len(batch)
-        if len(batch) < batch_size:
-            break
-    return deleted
+def unapproved_requests_remind(*, now=None, dry_run=False, should_stop=None):
+    """Reminds the HR managers and the cooperator, 3 days before the purge, of each request still
+    waiting for approval (once: purge_reminded_at). Returns how many were reminded."""
+    return REQUEST.run_due(
+        "remind_purge",
+        selectors.purge_reminder_candidates(now=now),
+        dry_run=dry_run,
+        should_stop=should_stop,
+        now=now,
+    )
 
 
-def _delete_files(files):
-    for storage, name in files:
-        try:
-            storage.delete(name)
-        except OSError:  # a missing file is not an error here
-            logger.warning("purge: could not delete %s", name)
+def unapproved_requests_purge(*, now=None, batch_size=100, dry_run=False, should_stop=None):
+    """Deletes requests entered by cooperators that their cooperative has not approved within 14 days
+    (the timed step "purge": with their history and scans), and tells each cooperator by e-mail.
+    Idempotent; two workers share the work (SKIP LOCKED). Returns the number deleted (or that would be)."""
+    return REQUEST.run_due(
+        "purge",
+        selectors.purge_candidates(now=now).select_related("cooperator", "benefit_type", "dependant"),
+        batch_size=batch_size,
+        dry_run=dry_run,
+        should_stop=should_stop,
+        now=now,
+    )
 
 
 def request_year_default(today=None):
     return (today or timezone.localdate()).year
-
-
-def membership_managers(cooperative):
-    """HR managers of a cooperative (for e-mails)."""
-    return [
-        m.user
-        for m in Membership.objects.active()
-        .filter(organisation_id=cooperative.organisation_id, role=Role.COOP_MANAGER)
-        .select_related("user")
-    ]

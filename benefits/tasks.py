@@ -20,3 +20,13 @@ def purge_unapproved_benefit_requests():
     deleted = services.unapproved_requests_purge()
     logger.info("purge_unapproved_benefit_requests: %s request(s) deleted", deleted)
     return f"{deleted} demande(s) non validée(s) supprimée(s)"
+
+
+@shared_task(acks_late=True, time_limit=600, soft_time_limit=540)
+@timed_job("remind_unapproved_benefit_requests")
+def remind_unapproved_benefit_requests():
+    """Three days before the purge, the cooperative's HR managers and the cooperator are reminded (once)
+    of each request still waiting for approval. Idempotent (purge_reminded_at), batched, SKIP LOCKED."""
+    reminded = services.unapproved_requests_remind()
+    logger.info("remind_unapproved_benefit_requests: %s request(s) reminded", reminded)
+    return f"{reminded} rappel(s) avant suppression envoyé(s)"

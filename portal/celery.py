@@ -38,6 +38,10 @@ BEAT_SCHEDULE = {
         "task": "benefits.tasks.purge_unapproved_benefit_requests",
         "schedule": crontab(minute=30),
     },
+    "remind-unapproved-benefit-requests": {
+        "task": "benefits.tasks.remind_unapproved_benefit_requests",
+        "schedule": crontab(minute=20),
+    },
     "heartbeat": {
         "task": "core.tasks.heartbeat",
         "schedule": 60.0,

@@ -69,6 +69,7 @@ TECHNICAL = _Kind("technical")
 class Restricted:
     roles: frozenset
     admin_only: bool = False
+    method: str = "get"  # "post" for an action that answers 405 to a GET (require_POST)
 
 
 @dataclass(frozen=True)

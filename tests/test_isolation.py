@@ -105,7 +105,7 @@ def test_restricted_route_refuses_other_roles(client, name, spec):
 
     outsider_role = next(role for role in Role if role not in spec.roles and role not in PRIVILEGED_ROLES)
     sign_in(client, member(outsider_role))
-    response = client.get(reverse(name))
+    response = getattr(client, spec.method)(reverse(name))
     assert response.status_code == 403, f"{name} as {outsider_role}: {response.status_code}"
 
 

@@ -8,12 +8,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
+from core.access import error_messages, form_errors, require
 from core.files import private_file_response
 from core.history import TransitionNotAllowed
 from core.tables import Column, DataTable
 
 from .. import selectors, services
+from ..enums import FamilyDocumentKind
 from ..forms import (
     CooperatorFilters,
     CooperatorForm,
@@ -23,7 +26,7 @@ from ..forms import (
     ReviewForm,
 )
 from ..validators import format_iban
-from .common import add_errors, current_cooperative, error_messages, is_officer, require
+from .common import current_cooperative, is_officer
 
 
 def _cooperator_or_404(request, pk):
@@ -86,7 +89,7 @@ def cooperator_create(request):
         try:
             cooperator = services.cooperator_create(cooperative=target, actor=request.user, **form.service_fields())
         except ValidationError as error:
-            add_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(
                 request,
@@ -105,7 +108,7 @@ def cooperator_edit(request, pk):
         try:
             services.cooperator_update(cooperator=cooperator, actor=request.user, **form.service_fields())
         except ValidationError as error:
-            add_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("La fiche de %(name)s est enregistrée.") % {"name": cooperator.get_full_name()})
             return redirect("benefits:cooperator_detail", cooperator.pk)
@@ -125,7 +128,7 @@ def _family_context(request, cooperator, **extra):
     return {
         "cooperator": cooperator,
         "dependants": list(cooperator.dependants.all()),
-        "documents": list(cooperator.family_documents.select_related("uploaded_by", "reviewed_by")),
+        "documents": list(cooperator.family_documents.select_related("uploaded_by", "decided_by")),
         "requests": list(requests[:20]),
         "iban": format_iban(cooperator.iban),
         "is_present": cooperator.is_present(),
@@ -190,7 +193,7 @@ def dependant_create(request, pk):
                 **{name: form.cleaned_data[name] for name in DependantForm.Meta.fields},
             )
         except ValidationError as error:
-            add_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("%(name)s est ajouté(e) à la famille.") % {"name": dependant.get_full_name()})
             return redirect("benefits:cooperator_detail", cooperator.pk)
@@ -210,7 +213,7 @@ def dependant_edit(request, pk):
                 **{name: form.cleaned_data[name] for name in DependantForm.Meta.fields},
             )
         except ValidationError as error:
-            add_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(
                 request, _("Les informations de %(name)s sont enregistrées.") % {"name": dependant.get_full_name()}
@@ -224,11 +227,10 @@ def dependant_edit(request, pk):
 # --- Family documents ----------------------------------------------------------------------------
 
 
+@require_POST
 def family_document_add(request, pk):
     cooperator = _cooperator_or_404(request, pk)
     require(request, "benefits.add_family_document", cooperator)
-    if request.method != "POST":
-        return redirect(reverse("benefits:cooperator_detail", args=[cooperator.pk]) + "#documents")
     form = FamilyDocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -240,9 +242,14 @@ def family_document_add(request, pk):
                 actor=request.user,
             )
         except ValidationError as error:
-            add_errors(form, error)
+            form_errors(form, error)
         else:
-            messages.success(request, _("Le document est déposé ; l'Union le validera."))
+            messages.success(
+                request,
+                _("Le RIB est déposé ; le nouvel IBAN s'appliquera quand l'Union l'aura validé.")
+                if form.cleaned_data["kind"] == FamilyDocumentKind.BANK_DETAILS
+                else _("Le document est déposé ; l'Union le validera."),
+            )
             return redirect(reverse("benefits:cooperator_detail", args=[cooperator.pk]) + "#documents")
     return render(
         request, "benefits/cooperator_detail.html", _family_context(request, cooperator, document_form=form), status=400
@@ -271,13 +278,19 @@ def family_document_review(request, pk):
         except TransitionNotAllowed as error:
             error_messages(request, error)
         except ValidationError as error:
-            add_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("La décision sur le document est enregistrée."))
             return redirect("benefits:family_documents_pending")
         if not form.errors:
             return redirect("benefits:cooperator_detail", document.cooperator_id)
-    return render(request, "benefits/family_document_review.html", {"form": form, "document": document})
+    context = {
+        "form": form,
+        "document": document,
+        "current_iban": format_iban(document.cooperator.iban),
+        "new_iban": format_iban(document.iban),
+    }
+    return render(request, "benefits/family_document_review.html", context)
 
 
 def family_documents_pending(request):

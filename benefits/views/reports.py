@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.access import form_errors, require
 from core.files import content_disposition
 from core.params import parse_id
 from core.tables import Column, DataTable
@@ -20,7 +21,7 @@ from core.tables import Column, DataTable
 from .. import selectors, services
 from ..enums import ContributionKind
 from ..forms import ContributionForm, CooperativeUnionForm, TariffsForm
-from .common import add_errors, current_cooperative, is_officer, require
+from .common import current_cooperative, is_officer
 
 # --- Cotisations ---------------------------------------------------------------------------------
 
@@ -228,7 +229,7 @@ def cooperative_edit(request, pk):
                 cooperative=cooperative, actor=request.user, name=form.cleaned_data["name"], **data
             )
         except ValidationError as error:
-            add_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("La coopérative est enregistrée."))
             return redirect("benefits:cooperative_edit", cooperative.pk)
@@ -252,7 +253,7 @@ def contribution_add(request, pk):
         try:
             services.contribution_add(cooperative=cooperative, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("La cotisation est enregistrée."))
             return redirect("benefits:cooperative_edit", cooperative.pk)

@@ -2,7 +2,7 @@
 and the Union officers' queue and actions (take in charge, amount, pay, refuse, bulk payment)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
+from core.access import error_messages, form_errors, require, run_action
 from core.files import private_file_response
 from core.history import TransitionNotAllowed, timeline_for
 from core.params import parse_id, parse_ids
@@ -29,12 +31,14 @@ from ..forms import (
     beneficiary_value,
 )
 from ..models import BenefitRequest
-from .common import add_errors, error_messages, is_cooperator, is_manager, method_not_allowed, require
+from ..workflows import REQUEST
+from .common import is_cooperator, is_manager
 
 
 def _request_or_404(request, pk):
     return get_object_or_404(
-        selectors.requests_for(request.membership).select_related("cooperator__user", "created_by", "handled_by"), pk=pk
+        selectors.requests_for(request.membership).select_related("cooperator__user", "created_by", "decided_by"),
+        pk=pk,
     )
 
 
@@ -42,24 +46,16 @@ def _detail_url(obj):
     return reverse("benefits:request_detail", args=[obj.pk])
 
 
-def _act(request, obj, service, success, *, scope, refusal=ValidationError, **fields):
-    """Runs a state change on the request: its refusal becomes error messages, its success the message
-    `success` (formatted with the reference); back to the request's page either way."""
-    try:
-        service(request_id=obj.pk, scope=scope, actor=request.user, **fields)
-    except refusal as error:
-        error_messages(request, error)
-    else:
-        messages.success(request, success % {"ref": obj.reference})
-    return redirect("benefits:request_detail", obj.pk)
-
-
-def _not_awaiting_approval(request, obj):
-    """The redirect (with its message) when the request does not wait for this manager's approval."""
-    if not is_manager(request) or not request.user.has_perm("benefits.approve_request", obj):
-        messages.error(request, _("Cette demande n'attend plus l'accord de la coopérative."))
-        return redirect("benefits:request_detail", obj.pk)
-    return None
+def _act(request, obj, service, success, **fields):
+    """Runs a step of the request (core.access.run_action): a refusal (wrong state, lost race, vanished
+    request) becomes a message on the request's page, its success the message `success`."""
+    scope = selectors.requests_for(request.membership)
+    return run_action(
+        request,
+        lambda: service(request_id=obj.pk, scope=scope, actor=request.user, **fields),
+        success=success % {"ref": obj.reference},
+        redirect_to=_detail_url(obj),
+    )
 
 
 def _columns(*, with_cooperator, with_cooperative=False, select=False):
@@ -180,7 +176,7 @@ def request_create(request):
             for reason in error.reasons:
                 form.add_error(None, reason)
         except ValidationError as error:
-            add_errors(form, error)
+            form_errors(form, error)
         else:
             if created.awaiting_approval:
                 messages.success(
@@ -202,12 +198,13 @@ def request_create(request):
 def _detail_context(request, obj, **forms):
     user = request.user
     officer = user.has_perm("benefits.process_requests", obj)
+    steps = {step.name: step for step in REQUEST.allowed(obj, user)}  # only the buttons that will work
     context = {
         "benefit_request": obj,
         "documents": list(obj.documents.select_related("uploaded_by")),
         "timeline": timeline_for(obj),
+        "steps": steps,
         "can_change": user.has_perm("benefits.change_request", obj),
-        "can_approve": user.has_perm("benefits.approve_request", obj),
         "can_process": officer,
         "days_left": obj.days_before_purge(),
         "documents_form": forms.get("documents_form") or DocumentsForm(),
@@ -274,7 +271,7 @@ def request_edit(request, pk):
             error_messages(request, error)
             return redirect("benefits:request_detail", obj.pk)
         except ValidationError as error:
-            add_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("La demande %(ref)s est modifiée.") % {"ref": obj.reference})
             return redirect("benefits:request_detail", obj.pk)
@@ -283,28 +280,21 @@ def request_edit(request, pk):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def request_withdraw(request, pk):
+    """GET: the confirmation page (without JavaScript); POST: the step "withdraw"."""
     obj = _request_or_404(request, pk)
     require(request, "benefits.view_request", obj)
     if request.method != "POST":
         return render(request, "benefits/request_withdraw.html", {"benefit_request": obj})
-    if not request.user.has_perm("benefits.change_request", obj):
-        raise PermissionDenied
-    return _act(
-        request,
-        obj,
-        services.request_withdraw,
-        _("La demande %(ref)s est retirée."),
-        scope=selectors.requests_for(request.membership),
-        refusal=TransitionNotAllowed,
-    )
+    require(request, "benefits.withdraw_request", obj)
+    return _act(request, obj, services.request_withdraw, _("La demande %(ref)s est retirée."))
 
 
+@require_POST
 def request_documents_add(request, pk):
     obj = _request_or_404(request, pk)
     require(request, "benefits.view_request", obj)
-    if request.method != "POST":
-        return redirect("benefits:request_detail", obj.pk)
     if not request.user.has_perm("benefits.change_request", obj):
         messages.error(
             request,
@@ -339,39 +329,22 @@ def request_document_download(request, pk):
     return private_file_response(request, document.file, label=label)
 
 
+@require_POST
 def request_approve(request, pk):
     obj = _request_or_404(request, pk)
-    require(request, "benefits.view_request", obj)
-    if request.method != "POST":
-        return method_not_allowed()
-    if refused := _not_awaiting_approval(request, obj):
-        return refused
-    return _act(
-        request,
-        obj,
-        services.request_approve,
-        _("Accord donné : l'Union peut traiter la demande %(ref)s."),
-        scope=selectors.requests_for(request.membership),
-    )
+    require(request, "benefits.approve_request", obj)
+    return _act(request, obj, services.request_approve, _("Accord donné : l'Union peut traiter la demande %(ref)s."))
 
 
+@require_POST
 def request_reject(request, pk):
     obj = _request_or_404(request, pk)
-    require(request, "benefits.view_request", obj)
-    if request.method != "POST":
-        return method_not_allowed()
-    if refused := _not_awaiting_approval(request, obj):
-        return refused
+    require(request, "benefits.approve_request", obj)
     form = ReasonForm(request.POST, prefix="rejet")
     if not form.is_valid():
         return _render_detail(request, obj, reject_form=form)
     return _act(
-        request,
-        obj,
-        services.request_reject,
-        _("La demande %(ref)s est rejetée."),
-        scope=selectors.requests_for(request.membership),
-        reason=form.cleaned_data["reason"],
+        request, obj, services.request_reject, _("La demande %(ref)s est rejetée."), reason=form.cleaned_data["reason"]
     )
 
 
@@ -388,10 +361,6 @@ def queue(request):
             super().__init__(*args, benefit_types=selectors.benefit_types(), years=years, **kwargs)
 
     queryset = selectors.officer_queue(request.membership)
-    if not any(
-        name in request.GET for name in ("etat", "accord", "q", "cooperative", "prestation", "annee", "du", "au")
-    ):
-        queryset = queryset.filter(state__in=[RequestState.ENTERED, RequestState.PROCESSING])
     table = DataTable(
         request,
         queryset,
@@ -430,19 +399,15 @@ def _scope(request):
     return selectors.officer_queue(request.membership)
 
 
+@require_POST
 def request_take(request, pk):
     obj = _officer_action(request, pk)
-    if request.method != "POST":
-        return method_not_allowed()
-    return _act(
-        request, obj, services.request_take, _("Vous avez pris en charge la demande %(ref)s."), scope=_scope(request)
-    )
+    return _act(request, obj, services.request_take, _("Vous avez pris en charge la demande %(ref)s."))
 
 
+@require_POST
 def request_amount(request, pk):
     obj = _officer_action(request, pk)
-    if request.method != "POST":
-        return method_not_allowed()
     form = AmountForm(request.POST)
     if form.is_valid():
         try:
@@ -457,51 +422,50 @@ def request_amount(request, pk):
             error_messages(request, error)
             return redirect("benefits:request_detail", obj.pk)
         except ValidationError as error:
-            add_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Le montant de la demande %(ref)s est enregistré.") % {"ref": obj.reference})
             return redirect("benefits:request_detail", obj.pk)
     return _render_detail(request, obj, amount_form=form)
 
 
+@require_POST
 def request_pay(request, pk):
     obj = _officer_action(request, pk)
-    if request.method != "POST":
-        return method_not_allowed()
     form = PayForm(request.POST)
-    if not form.is_valid():
-        return _render_detail(request, obj, pay_form=form)
-    return _act(
-        request,
-        obj,
-        services.request_pay,
-        _("La demande %(ref)s est payée."),
-        scope=_scope(request),
-        payment_date=form.cleaned_data["payment_date"],
-    )
+    if form.is_valid():
+        try:
+            services.request_pay(
+                request_id=obj.pk,
+                scope=_scope(request),
+                actor=request.user,
+                payment_date=form.cleaned_data["payment_date"],
+            )
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):  # a wrong state, a lost race: a message on the page
+                error_messages(request, error)
+                return redirect("benefits:request_detail", obj.pk)
+            form_errors(form, error)
+        else:
+            messages.success(request, _("La demande %(ref)s est payée.") % {"ref": obj.reference})
+            return redirect("benefits:request_detail", obj.pk)
+    return _render_detail(request, obj, pay_form=form)
 
 
+@require_POST
 def request_refuse(request, pk):
     obj = _officer_action(request, pk)
-    if request.method != "POST":
-        return method_not_allowed()
     form = ReasonForm(request.POST, prefix="refus")
     if not form.is_valid():
         return _render_detail(request, obj, refuse_form=form)
     return _act(
-        request,
-        obj,
-        services.request_refuse,
-        _("La demande %(ref)s est refusée."),
-        scope=_scope(request),
-        reason=form.cleaned_data["reason"],
+        request, obj, services.request_refuse, _("La demande %(ref)s est refusée."), reason=form.cleaned_data["reason"]
     )
 
 
+@require_POST
 def bulk_pay(request):
     require(request, "benefits.process_requests")
-    if request.method != "POST":
-        return method_not_allowed()
     form = PayForm(request.POST, prefix="groupe")
     ids = parse_ids(request.POST.getlist("ids"))
     if not ids:

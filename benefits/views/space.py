@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from core.access import form_errors, require
 from core.files import content_disposition
 
 from .. import selectors, services
 from ..enums import PACKAGE_HELP
 from ..forms import CooperativeInfoForm
-from .common import add_errors, current_cooperative, is_officer, require
+from .common import current_cooperative, is_officer
 
 
 def info(request):
@@ -34,7 +35,7 @@ def info(request):
                 cooperative=cooperative, actor=request.user, name=form.cleaned_data["name"], **data
             )
         except ValidationError as error:
-            add_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Les renseignements de la coopérative sont enregistrés."))
             return redirect("benefits:info")

@@ -241,6 +241,8 @@ else:
 MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Guichet <ne-pas-repondre@guichet.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The portal's public address, for links in e-mails (no request at hand in a task).
+PORTAL_URL = env.str("PORTAL_URL", default="http://localhost:8000")
 
 # SMS gateway behind a backend interface (portal/sms/), like Django's e-mail backends.
 SMS_BACKEND = env.str("SMS_BACKEND", default="core.sms.backends.console.SmsBackend")

@@ -140,12 +140,12 @@ class BenefitRequestFactory(DjangoModelFactory):
     state = RequestState.ENTERED
 
     class Params:
-        awaiting = factory.Trait(awaiting_approval=True)
+        awaiting = factory.Trait(state=RequestState.AWAITING)
         processing = factory.Trait(state=RequestState.PROCESSING, amount=Decimal("60.00"))
         paid = factory.Trait(
             state=RequestState.PAID, amount=Decimal("60.00"), payment_date=factory.LazyFunction(timezone.localdate)
         )
-        refused = factory.Trait(state=RequestState.REFUSED, refusal_reason="Pièce illisible")
+        refused = factory.Trait(state=RequestState.REFUSED, decision_reason="Pièce illisible")
         withdrawn = factory.Trait(state=RequestState.WITHDRAWN)
 
 

@@ -77,6 +77,7 @@ def officer_cooperative(membership):
     return {"pk": union_cooperative(membership).pk}
 
 
+POST_ONLY = ("post",)  # actions (require_POST): a GET answers 405 before anything is looked up
 _ALL = frozenset({"union_officer", "coop_manager", "cooperator"})
 _UNION_AND_HR = frozenset({"union_officer", "coop_manager"})
 _OFFICER = frozenset({"union_officer"})
@@ -93,7 +94,7 @@ ROUTES = {
     "benefits:cooperator_login": Owned("coop_manager", make=cooperator),
     "benefits:dependant_create": Owned("cooperator", make=own_cooperator),
     "benefits:dependant_edit": Owned("cooperator", make=own_dependant),
-    "benefits:family_document_add": Owned("coop_manager", make=cooperator),
+    "benefits:family_document_add": Owned("coop_manager", make=cooperator, methods=POST_ONLY),
     "benefits:family_document_download": Owned("coop_manager", make=family_document),
     "benefits:family_document_review": Owned("union_officer", make=officer_family_document),
     "benefits:family_documents_pending": Restricted(_OFFICER),
@@ -103,16 +104,16 @@ ROUTES = {
     "benefits:request_detail": Owned("coop_manager", make=request),
     "benefits:request_edit": Owned("coop_manager", make=request),
     "benefits:request_withdraw": Owned("coop_manager", make=request),
-    "benefits:request_documents_add": Owned("coop_manager", make=request),
-    "benefits:request_approve": Owned("coop_manager", make=request),
-    "benefits:request_reject": Owned("coop_manager", make=request),
+    "benefits:request_documents_add": Owned("coop_manager", make=request, methods=POST_ONLY),
+    "benefits:request_approve": Owned("coop_manager", make=request, methods=POST_ONLY),
+    "benefits:request_reject": Owned("coop_manager", make=request, methods=POST_ONLY),
     "benefits:request_document_download": Owned("coop_manager", make=request_document),
     "benefits:queue": Restricted(_OFFICER),
-    "benefits:bulk_pay": Restricted(_OFFICER),
-    "benefits:request_take": Owned("union_officer", make=officer_request),
-    "benefits:request_amount": Owned("union_officer", make=officer_request),
-    "benefits:request_pay": Owned("union_officer", make=officer_request),
-    "benefits:request_refuse": Owned("union_officer", make=officer_request),
+    "benefits:bulk_pay": Restricted(_OFFICER, method="post"),
+    "benefits:request_take": Owned("union_officer", make=officer_request, methods=POST_ONLY),
+    "benefits:request_amount": Owned("union_officer", make=officer_request, methods=POST_ONLY),
+    "benefits:request_pay": Owned("union_officer", make=officer_request, methods=POST_ONLY),
+    "benefits:request_refuse": Owned("union_officer", make=officer_request, methods=POST_ONLY),
     "benefits:cooperative_list": Restricted(_OFFICER),
     "benefits:cooperative_edit": Owned("union_officer", make=officer_cooperative),
     "benefits:contribution_add": Owned("union_officer", make=officer_cooperative),

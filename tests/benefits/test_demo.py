@@ -17,7 +17,7 @@ def test_seed_demo_covers_every_state_and_is_idempotent(settings):
     counts = (Cooperative.objects.count(), Cooperator.objects.count(), BenefitRequest.objects.count())
     states = set(BenefitRequest.objects.values_list("state", flat=True))
     assert states == set(RequestState.values)
-    assert BenefitRequest.objects.filter(awaiting_approval=True, state=RequestState.ENTERED).exists()
+    assert BenefitRequest.objects.filter(state=RequestState.AWAITING).exists()
     denise = Cooperator.objects.get(family_number="F004217")
     assert denise.user.identifier == "F004217MD"
     assert Dependant.objects.filter(cooperator=denise).count() == 3

@@ -40,7 +40,7 @@ def test_manager_sees_own_cooperative_counts_only(client):
 
 def test_awaiting_approval_is_announced(client):
     manager, cooperative = _manager_with_requests([])
-    BenefitRequestFactory(cooperator=CooperatorFactory(cooperative=cooperative), awaiting_approval=True)
+    BenefitRequestFactory(cooperator=CooperatorFactory(cooperative=cooperative), awaiting=True)
     sign_in(client, manager)
     html = client.get(reverse("portal:dashboard")).content.decode()
     assert "1 demande attend l’accord de la coopérative." in html

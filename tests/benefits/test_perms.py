@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.enums import Role
-from benefits.perms import InOrganisation
+from accounts.perms import Acting
 from tests.accounts.factories import member
 from tests.benefits.factories import cooperative_of
 
@@ -15,7 +15,8 @@ def test_only_a_cooperator_of_the_organisation_has_a_family_page():
     organisation = manager.memberships.get().organisation
     cooperative_of(manager.memberships.get())
     cooperator = member(Role.COOPERATOR, organisation=organisation)
-    here = InOrganisation(organisation.pk)
+    here = Acting.of(cooperator.memberships.get())
     assert cooperator.has_perm("benefits.view_own_family", here)
+    assert not manager.has_perm("benefits.view_own_family", Acting.of(manager.memberships.get()))
     assert not manager.has_perm("benefits.view_own_family", here)
-    assert not cooperator.has_perm("benefits.view_own_family", InOrganisation(organisation.pk + 1000))
+    assert not cooperator.has_perm("benefits.view_own_family", Acting(organisation.pk + 1000, Role.COOPERATOR))

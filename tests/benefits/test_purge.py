@@ -16,7 +16,14 @@ from benefits.models import BenefitRequest, RequestDocument
 from core.models import JobRun, OutboundMessage
 from portal.celery import BEAT_SCHEDULE
 
-from .factories import BenefitRequestFactory, CooperativeFactory, catalogue, cooperator_with_account, pdf_bytes
+from .factories import (
+    BenefitRequestFactory,
+    CooperativeFactory,
+    catalogue,
+    checked_scan,
+    cooperator_with_account,
+    pdf_bytes,
+)
 
 EVENT = "benefits.request_purged"
 
@@ -146,3 +153,38 @@ def test_two_workers_share_the_work_without_double_e_mails():
     # A later run takes the rest; every cooperator e-mail is sent once per request.
     assert services.unapproved_requests_purge() == 3
     assert OutboundMessage.objects.filter(event=EVENT).count() == 6
+
+
+@pytest.mark.django_db
+def test_purge_deletes_the_history_of_the_deleted_requests(cooperator):
+    from core.models import Transition
+
+    old = waiting(cooperator, days=15)
+    services.request_documents_add(
+        request_id=old.pk, scope=BenefitRequest.objects.all(), actor=cooperator.user, files=[checked_scan()]
+    )
+    assert Transition.objects.filter(object_id=str(old.pk), content_type__model="benefitrequest").exists()
+    services.unapproved_requests_purge()
+    assert not Transition.objects.filter(object_id=str(old.pk), content_type__model="benefitrequest").exists()
+
+
+@pytest.mark.django_db
+def test_hr_and_the_cooperator_are_reminded_once_three_days_before(cooperator):
+    from accounts.enums import Role
+    from tests.accounts.factories import member
+
+    manager = member(Role.COOP_MANAGER, organisation=cooperator.cooperative.organisation)
+    due = waiting(cooperator, days=11, hours=1)
+    waiting(cooperator, days=10)  # not yet
+    assert services.unapproved_requests_remind() == 1
+    assert services.unapproved_requests_remind() == 0  # once
+    messages = OutboundMessage.objects.filter(event="benefits.request_purge_soon")
+    assert {m.recipient for m in messages} == {manager.email, cooperator.user.email}
+    assert due.reference in messages[0].subject and f"/prestations/demandes/{due.pk}/" in messages[0].body
+    due.refresh_from_db()
+    assert due.purge_reminded_at is not None and due.state == RequestState.AWAITING
+
+
+def test_the_reminder_is_scheduled():
+    entry = BEAT_SCHEDULE["remind-unapproved-benefit-requests"]
+    assert entry["task"] == "benefits.tasks.remind_unapproved_benefit_requests"

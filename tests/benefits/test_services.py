@@ -186,7 +186,7 @@ class TestRequestLifecycle:
             )
         services.request_approve(request_id=request.pk, scope=scope, actor=manager)
         request.refresh_from_db()
-        assert not request.awaiting_approval and request.approved_by == manager
+        assert not request.awaiting_approval and request.decided_by == manager
         assert request.days_before_purge() is None
         with pytest.raises(ValidationError):
             services.request_approve(request_id=request.pk, scope=scope, actor=manager)
@@ -199,7 +199,7 @@ class TestRequestLifecycle:
             services.request_reject(request_id=request.pk, scope=scope, actor=manager, reason=" ")
         services.request_reject(request_id=request.pk, scope=scope, actor=manager, reason="Pas de facture")
         request.refresh_from_db()
-        assert request.state == RequestState.REFUSED and request.refusal_reason == "Pas de facture"
+        assert request.state == RequestState.REFUSED and request.decision_reason == "Pas de facture"
         assert OutboundMessage.objects.filter(recipient=cooperator.email, event="benefits.request_refused")
 
     def test_officer_takes_sets_amount_and_pays(self, types, coop, officer, manager):
@@ -215,7 +215,7 @@ class TestRequestLifecycle:
         services.request_set_amount(
             request_id=request.pk, scope=scope, actor=officer, amount=Decimal("45"), reason="Facture de 45 €"
         )
-        paid_on = datetime.date(2026, 3, 4)
+        paid_on = timezone.localdate()  # issue 9: not before the request was entered
         services.request_pay(request_id=request.pk, scope=scope, actor=officer, payment_date=paid_on)
         request.refresh_from_db()
         assert (request.state, request.amount, request.payment_date) == (RequestState.PAID, Decimal("45"), paid_on)
@@ -388,7 +388,9 @@ class TestCooperators:
             actor=manager,
             iban="FR76 3000 6000 0112 3456 7890 189",
         )
-        assert Cooperator.objects.get(pk=cooperator.pk).iban == "FR7630006000011234567890189"
+        # Issue 9: the IBAN waits on the document until the Union validates it (test_bank_details.py).
+        assert document.iban == "FR7630006000011234567890189"
+        assert Cooperator.objects.get(pk=cooperator.pk).iban == ""
         assert document.status == DocumentStatus.PENDING
 
     def test_officer_validates_family_documents(self, coop, manager, officer):
@@ -401,7 +403,7 @@ class TestCooperators:
             services.family_document_review(document_id=document.pk, scope=scope, actor=officer, validated=False)
         services.family_document_review(document_id=document.pk, scope=scope, actor=officer, validated=True)
         document.refresh_from_db()
-        assert document.status == DocumentStatus.VALIDATED and document.reviewed_by == officer
+        assert document.status == DocumentStatus.VALIDATED and document.decided_by == officer
 
     def test_dependant_birth_date_in_future_is_refused(self, coop):
         cooperator = CooperatorFactory(cooperative=coop)

@@ -104,8 +104,9 @@ MATRIX = [
     ("benefits:family_documents_pending", None, (200, 403, 403, 403, 403)),
     ("benefits:contributions", None, (200, 200, 403, 403, 403)),
     ("benefits:statistics", None, (200, 200, 200, 403, 403)),
-    ("benefits:exports", None, (200, 200, 200, 403, 403)),
-    ("benefits:export_cooperators", None, (200, 200, 200, 403, 403)),
+    # The Excel extraction: Scop and Scic only (manual 000); the foreign manager's cooperative is neither.
+    ("benefits:exports", None, (200, 200, 403, 403, 403)),
+    ("benefits:export_cooperators", None, (200, 200, 403, 403, 403)),
     ("benefits:tariffs_pdf", None, (200, 200, 200, 200, 200)),
 ]
 
@@ -446,7 +447,7 @@ def test_manager_approves_and_rejects(client, world):
     assert response.status_code == 400 and "Ce champ est obligatoire" in response.content.decode()
     client.post(reverse("benefits:request_reject", args=[other.pk]), {"rejet-reason": "Facture manquante"})
     other.refresh_from_db()
-    assert other.state == RequestState.REFUSED and other.refusal_reason == "Facture manquante"
+    assert other.state == RequestState.REFUSED and other.decision_reason == "Facture manquante"
     # The cooperator cannot approve their own request.
     third = BenefitRequestFactory(cooperator=world.neighbour, awaiting=True, created_by=world.neighbour.user)
     sign_in(client, world.neighbour.user)
@@ -516,16 +517,17 @@ def test_officer_processes_and_pays(client, world):
     html = response.content.decode()
     assert response.status_code == 400 and "indiquez le motif" in html and 'value="45,50"' in html
     client.post(reverse("benefits:request_amount", args=[world.request.pk]), {"amount": "45,50", "reason": "Facture"})
-    response = client.post(reverse("benefits:request_pay", args=[world.request.pk]), {"payment_date": "2026-01-15"})
+    paid_on = timezone.localdate()  # issue 9: a payment date is not before the request was entered
+    response = client.post(reverse("benefits:request_pay", args=[world.request.pk]), {"payment_date": paid_on})
     world.request.refresh_from_db()
     assert world.request.state == RequestState.PAID and world.request.amount == Decimal("45.50")
-    assert world.request.payment_date == datetime.date(2026, 1, 15)
+    assert world.request.payment_date == paid_on
     assert [t.to_state for t in timeline_for(world.request)][-1] == RequestState.PAID
     assert OutboundMessage.objects.filter(event="benefits.request_paid", recipient=world.manager.email).exists()
     # The family sees it blue, with amount and date.
     sign_in(client, world.family.user)
     html = page(client, detail).content.decode()
-    assert "badge-blue" in html and "Payée" in html and "45,50 €" in html and "15/01/2026" in html
+    assert "badge-blue" in html and "Payée" in html and "45,50 €" in html and paid_on.strftime("%d/%m/%Y") in html
     assert "Modifier la demande" not in html
 
 
@@ -535,7 +537,7 @@ def test_two_officers_one_wins_the_other_is_told(client, world):
     world.request.save()
     other = member(Role.UNION_OFFICER, organisation=world.union)
     sign_in(client, world.officer)
-    client.post(reverse("benefits:request_pay", args=[world.request.pk]), {"payment_date": "2026-01-15"})
+    client.post(reverse("benefits:request_pay", args=[world.request.pk]), {"payment_date": timezone.localdate()})
     sign_in(client, other)
     response = client.post(
         reverse("benefits:request_refuse", args=[world.request.pk]), {"refus-reason": "Doublon"}, follow=True
@@ -567,7 +569,7 @@ def test_queue_filters_bulk_pay_and_constant_queries(client, world):
     assert ready[0].reference in html and world.request.reference not in html
     response = client.post(
         reverse("benefits:bulk_pay"),
-        {"ids": [r.pk for r in ready] + [foreign.pk, world.request.pk], "groupe-payment_date": "2026-02-01"},
+        {"ids": [r.pk for r in ready] + [foreign.pk, world.request.pk], "groupe-payment_date": timezone.localdate()},
         follow=True,
     )
     html = response.content.decode()

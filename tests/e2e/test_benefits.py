@@ -219,7 +219,7 @@ def demo(settings):
 
 def test_every_page_of_each_role_on_the_demo_data(page, demo):
     users, password = demo
-    waiting = BenefitRequest.objects.filter(awaiting_approval=True, state=RequestState.ENTERED).first()
+    waiting = BenefitRequest.objects.filter(state=RequestState.AWAITING).first()
     paid = BenefitRequest.objects.filter(state=RequestState.PAID).first()
     denise = Cooperator.objects.get(family_number="F004217")
 

@@ -128,8 +128,7 @@ class Command(BaseCommand):
         for _ in range(n_requests):
             cooperator_id, cooperative_id = rng.choice(people)
             state = rng.choice(states)
-            awaiting = state == "awaiting"
-            state = RequestState.ENTERED if awaiting else state
+            awaiting = state == RequestState.AWAITING
             created = now - datetime.timedelta(minutes=rng.randrange(2 * 365 * 24 * 60))
             paid = state == RequestState.PAID
             benefit_type = rng.choice(online)
@@ -140,13 +139,12 @@ class Command(BaseCommand):
                     benefit_type=benefit_type,
                     year=created.year,
                     state=state,
-                    awaiting_approval=awaiting,
                     created_at=now - datetime.timedelta(days=rng.randrange(13)) if awaiting else created,
                     amount=Decimal(rng.choice(["60.00", "90.00", "100.00", "120.00"]))
                     if paid or state == RequestState.PROCESSING
                     else None,
                     payment_date=(created + datetime.timedelta(days=20)).date() if paid else None,
-                    refusal_reason="Pièce manquante" if state == RequestState.REFUSED else "",
+                    decision_reason="Pièce manquante" if state == RequestState.REFUSED else "",
                 )
             )
             if len(rows) == BATCH:
