@@ -2,6 +2,8 @@
 trail, the SMS code (a django-otp side-channel device bound to the contract and the document's
 SHA-256), the certificate page, the PAdES seal and the evidence file."""
 
+import asyncio
+import concurrent.futures
 import datetime
 import hashlib
 import io
@@ -460,8 +462,19 @@ def seal_pdf(data: bytes, *, reason="") -> bytes:
         reason=reason or "Contrat signé",
         location="France",
     )
-    writer = IncrementalPdfFileWriter(io.BytesIO(data))
-    return signers.sign_pdf(writer, meta, signer=signer, timestamper=timestamper).getvalue()
+
+    def sign():
+        writer = IncrementalPdfFileWriter(io.BytesIO(data))
+        return signers.sign_pdf(writer, meta, signer=signer, timestamper=timestamper).getvalue()
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return sign()
+    # pyHanko's sync API runs its own event loop: from a thread that already has one (ASGI, a
+    # browser test's driver), sign in a worker thread.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(sign).result()
 
 
 def seal_certificate_pem() -> bytes:

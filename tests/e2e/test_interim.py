@@ -4,6 +4,7 @@ the outbox then its signed PDF checked on the public page, an advance with its p
 planning in its three views and a slot's contract, three payslips downloaded as one ZIP. axe-core and
 the 390 px check on every page."""
 
+import datetime
 import io
 import re
 import zipfile
@@ -65,7 +66,7 @@ def test_the_workers_journeys(page, demo, tmp_path):
 
     # Fiche perso: a new address waits for the agency, in orange beside the current one.
     nav_link(page, "Fiche perso")
-    page.get_by_role("link", name="Modifier : Adresse").click()
+    page.get_by_role("link", name="Modifier : Adresse", exact=True).click()
     page.wait_for_url(re.compile(r"/modifier/adresse/"))
     assert_accessible(page)
     page.fill("#id_street", "3 place Bellecour")
@@ -129,7 +130,22 @@ def test_the_workers_journeys(page, demo, tmp_path):
     assert "Authentique" in page.content() and contract.reference in page.content()
     assert_accessible(page)
 
-    # An advance: the payment date is shown before sending.
+    # An advance: the payment date is shown before sending. Validated hours in the payment's month (at
+    # the end of a month the next payment falls in the next month, whose hours may not be validated yet).
+    from interim.models import PlanningSlot
+    from interim.payroll import payment_date_for
+
+    worker = Worker.objects.get(user__identifier=WORKER, number="1691")
+    first = payment_date_for().wednesday.replace(day=1)
+    for day in range(5):  # 50 validated hours
+        PlanningSlot.objects.create(
+            worker=worker,
+            contract=contract,
+            date=first + datetime.timedelta(days=day),
+            start=datetime.time(8),
+            minutes=600,
+            state="validated",
+        )
     login(page, WORKER, demo)
     nav_link(page, "Mes demandes d'acompte")
     with page.expect_navigation():
