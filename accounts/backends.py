@@ -1,11 +1,14 @@
 """Authentication (identifier or e-mail; temporary passwords) and the membership permission backend."""
 
+import time
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import BaseBackend, ModelBackend
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from . import perms
+from . import perms, ratelimit
 
 
 def find_user_for_login(login):
@@ -49,6 +52,12 @@ class IdentifierBackend(ModelBackend):
             # Same work as a real check, so that timing does not tell whether the account exists.
             get_user_model()().set_password(password)
             return None
+        pause = ratelimit.account_pause_seconds(user)
+        if pause:
+            time.sleep(pause)  # many failures on this account, from any address: slowed
+        if ratelimit.account_locked(user):
+            get_user_model()().set_password(password)
+            raise PermissionDenied  # the account's ceiling: no backend may accept a password now
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
@@ -72,27 +81,35 @@ class TemporaryPasswordBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None or password is None:
             return None
-        user = find_user_for_login(username)
-        if user is None or not self.user_can_authenticate(user):
-            return None
-        from django.contrib.auth.hashers import check_password
+        from django.contrib.auth.hashers import check_password, make_password
 
         from .models import TemporaryPassword
 
+        # Exactly one hash check whatever the case (unknown account, no pending temporary password, one
+        # pending): a failed sign-in takes the same time, and tells nothing.
+        user = find_user_for_login(username)
+        if user is None or not self.user_can_authenticate(user):
+            make_password(password)
+            return None
         now = timezone.now()
         with transaction.atomic():
-            candidates = TemporaryPassword.objects.select_for_update().filter(
-                user=user, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+            temporary = (
+                TemporaryPassword.objects.select_for_update()
+                .filter(user=user, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+                .order_by("-created_at", "-pk")
+                .first()
             )
-            for temporary in candidates:
-                if check_password(password, temporary.password):
-                    temporary.used_at = now
-                    temporary.save(update_fields=["used_at"])
-                    user.must_change_password = True
-                    user.save(update_fields=["must_change_password"])
-                    # Read by the user_logged_in receiver (security log, session flag).
-                    user.used_temporary_password = temporary.pk
-                    return user
+            if temporary is None:
+                make_password(password)
+                return None
+            if check_password(password, temporary.password):
+                temporary.used_at = now
+                temporary.save(update_fields=["used_at"])
+                user.must_change_password = True
+                user.save(update_fields=["must_change_password"])
+                # Read by the user_logged_in receiver (security log, session flag).
+                user.used_temporary_password = temporary.pk
+                return user
         return None
 
     def has_perm(self, user_obj, perm, obj=None):

@@ -68,6 +68,13 @@ class CurrentOrganisationMiddleware:
 
 
 # Paths any signed-in user may reach whatever gate is pending.
+# The new recovery codes' pages (accounts.views.otp), open while the session holds codes to show.
+SESSION_NEW_CODES = "guichet_otp_new_codes"
+RECOVERY_CODE_NAMES = (
+    "accounts:otp_recovery_codes",
+    "accounts:otp_recovery_codes_download",
+    "accounts:otp_recovery_codes_done",
+)
 ALWAYS_OPEN_NAMES = ("accounts:logout", "portal:set_language", "portal:healthz", "portal:readyz")
 
 
@@ -88,6 +95,10 @@ class AccountGateMiddleware:
     def is_open(request, target):
         path = request.path_info
         if path.startswith(settings.STATIC_URL) or path == target:
+            return True
+        if request.session.get(SESSION_NEW_CODES) and any(path == reverse(name) for name in RECOVERY_CODE_NAMES):
+            # Just enrolled (maybe as the mandatory first step): the recovery codes are shown before
+            # any later gate (consent), else the user would never see them.
             return True
         return any(path == reverse(name) for name in ALWAYS_OPEN_NAMES)
 

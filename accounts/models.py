@@ -12,6 +12,11 @@ from django_otp.models import CooldownMixin, SideChannelDevice, ThrottlingMixin
 
 from .enums import KIND_PARENT, KIND_ROLES, KIND_SPACE, ROLE_SPACE, OrganisationKind, Role, SecurityEventKind, Space
 
+EMAIL_UNAVAILABLE = _(
+    "Cette adresse e-mail ne peut pas être utilisée pour ce compte. Choisissez-en une autre, ou contactez "
+    "l'administrateur de votre espace."
+)
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -76,9 +81,16 @@ class User(AbstractBaseUser, PermissionsMixin):
                 Lower("identifier"),
                 name="accounts_user_identifier_ci_unique",
                 violation_error_message=_("Cet identifiant est déjà utilisé."),
-            )
+            ),
+            # An e-mail signs in: one account per address, whatever the case (issue 9). The message
+            # stays neutral: it must not tell a stranger that an account exists.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="accounts_user_email_ci_unique",
+                violation_error_message=EMAIL_UNAVAILABLE,
+            ),
         ]
-        indexes = [models.Index(Lower("email"), name="accounts_user_email_ci")]
 
     def __str__(self):
         return self.get_full_name() or self.identifier

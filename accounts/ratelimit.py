@@ -69,3 +69,65 @@ def forgot_password_allowed(request, identifier):
 
 def forgot_password_window_minutes():
     return max(1, settings.RATELIMIT_FORGOT_PASSWORD[1] // 60)
+
+
+# --- A per-account ceiling across addresses ---------------------------------------------------------
+# django-axes locks one identifier from one address. Many addresses guessing one account are slowed
+# (a growing pause before each check) past ACCOUNT_SLOW_AFTER failures within the window, then the
+# account refuses every password past ACCOUNT_LOCK_AFTER, until the window ends or the password is
+# reset by the e-mailed link; the user is told by e-mail when the lock starts.
+
+
+def _account_settings():
+    return (
+        getattr(settings, "ACCOUNT_FAILURES_SLOW_AFTER", 10),
+        getattr(settings, "ACCOUNT_FAILURES_LOCK_AFTER", 30),
+        getattr(settings, "ACCOUNT_FAILURES_WINDOW", 3600),
+        getattr(settings, "ACCOUNT_FAILURES_PAUSE_SECONDS", 0.5),
+    )
+
+
+def _account_key(user):
+    return f"ratelimit:account-failures:{user.pk}"
+
+
+def account_failures(user):
+    return cache.get(_account_key(user), 0)
+
+
+def account_failure_record(user):
+    """Counts one failed sign-in of `user` (from any address) in a fixed window; returns the count."""
+    _slow, _lock, window, _pause = _account_settings()
+    key = _account_key(user)
+    if cache.add(key, 1, timeout=window):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window)
+        return 1
+
+
+def account_failures_reset(user):
+    cache.delete(_account_key(user))
+
+
+def account_locked(user):
+    _slow, lock, _window, _pause = _account_settings()
+    return account_failures(user) >= lock
+
+
+def account_pause_seconds(user):
+    """The pause before checking a password of `user`: 0, then growing past the slow threshold (capped)."""
+    slow, _lock, _window, pause = _account_settings()
+    extra = account_failures(user) - slow
+    return 0 if extra < 0 else min(3.0, pause * (extra + 1))
+
+
+def account_ceiling_reached(count):
+    _slow, lock, _window, _pause = _account_settings()
+    return count == lock
+
+
+def account_window_minutes():
+    return max(1, _account_settings()[2] // 60)

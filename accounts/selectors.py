@@ -65,14 +65,18 @@ def describe_event(event):
     return event.get_kind_display()
 
 
-def members_with_role(organisation, *roles):
-    """The active users of `organisation` (an Organisation or its id) with one of `roles`, once each.
+def members_with_role(organisation, *roles, admins_only=False):
+    """The active users of `organisation` (an Organisation or its id; None: of any organisation, e.g.
+    the national admins) with one of `roles`, once each; with `admins_only`, those with the admin right.
 
     The one way to name "the HR managers of this cooperative", "the admins of this fund"... as the
     recipients of a notification.
     """
     from .models import User
 
-    organisation_id = getattr(organisation, "pk", organisation)
-    members = Membership.objects.active().filter(organisation_id=organisation_id, role__in=roles)
+    members = Membership.objects.active().filter(role__in=roles)
+    if organisation is not None:
+        members = members.filter(organisation_id=getattr(organisation, "pk", organisation))
+    if admins_only:
+        members = members.filter(is_admin=True)
     return list(User.objects.filter(is_active=True, pk__in=members.values("user_id")).order_by("pk"))

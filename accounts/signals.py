@@ -19,6 +19,8 @@ from .services.security_log import log_event
 # Set in the session when it was opened with a temporary password: the forced change then does not
 # ask for the old password (the user does not know any other).
 SESSION_TEMPORARY_LOGIN = "guichet_temporary_login"
+# A random id per browser (signed cookie): a sign-in from a new one is told to the user.
+DEVICE_COOKIE = "guichet_device"
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.security_log.logged_in")
@@ -37,7 +39,30 @@ def on_logged_in(sender, request, user, **kwargs):
         session_record(user=user, session_key=request.session.session_key)
     if temporary:
         log_event(SecurityEventKind.TEMPORARY_PASSWORD_USED, user=user, request=request)
-    log_event(SecurityEventKind.LOGIN, user=user, request=request, temporary_password=bool(temporary))
+    device = _device_of(request, user)
+    log_event(SecurityEventKind.LOGIN, user=user, request=request, temporary_password=bool(temporary), device=device)
+    from .ratelimit import account_failures_reset
+
+    account_failures_reset(user)
+
+
+def _device_of(request, user):
+    """The browser's device id (a random value in a signed cookie, set by the login view); a sign-in
+    from a device this account never used is told to the user by e-mail (not the very first sign-in)."""
+    from django.utils.crypto import get_random_string
+
+    from .models import SecurityEvent
+    from .services.security_mail import security_notice
+
+    device = request.get_signed_cookie(DEVICE_COOKIE, default=None, salt=DEVICE_COOKIE) if request else None
+    logins = SecurityEvent.objects.filter(user=user, kind=SecurityEventKind.LOGIN)
+    if device is None or not logins.filter(detail__device=device).exists():
+        if logins.exists():
+            security_notice(user=user, kind="new_device", request=request)
+        device = device or get_random_string(32)
+    if request is not None:
+        request.guichet_device = device
+    return device
 
 
 @receiver(user_logged_out, dispatch_uid="accounts.security_log.logged_out")
@@ -58,13 +83,24 @@ def _log_failure(request, identifier):
     already_locked = bool(
         getattr(request, "axes_locked_out", False) and getattr(request, "axes_failures_since_start", 0) is None
     )
+    user = find_user_for_login(identifier)
     log_event(
         SecurityEventKind.LOGIN_FAILED,
-        user=find_user_for_login(identifier),
+        user=user,
         request=request,
         identifier=identifier,
         reason="locked_out" if already_locked else "invalid_credentials",
     )
+    if user is not None and not already_locked:
+        from . import ratelimit
+
+        if ratelimit.account_ceiling_reached(ratelimit.account_failure_record(user)):
+            from .services.security_mail import security_notice
+
+            log_event(SecurityEventKind.LOCKED_OUT, user=user, request=request, scope="account")
+            security_notice(
+                user=user, kind="account_ceiling", request=request, minutes=ratelimit.account_window_minutes()
+            )
 
 
 @receiver(user_login_failed, dispatch_uid="accounts.security_log.login_failed")
@@ -80,10 +116,15 @@ def on_locked_out(sender, request=None, username=None, ip_address=None, **kwargs
     typed = getattr(request, "POST", {}).get("username", "") if request is not None else ""
     # axes signals the lock from inside the failure signal, before our failure receiver: keep the order.
     _log_failure(request, typed)
+    user = find_user_for_login(username or typed)
     log_event(
         SecurityEventKind.LOCKED_OUT,
-        user=find_user_for_login(username or typed),
+        user=user,
         request=request,
         identifier=typed or username or "",
         failures=getattr(request, "axes_failures_since_start", None),
     )
+    if user is not None:
+        from .services.security_mail import lockout_minutes, security_notice
+
+        security_notice(user=user, kind="locked_out", request=request, minutes=lockout_minutes())

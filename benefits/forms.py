@@ -7,54 +7,40 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from core import forms as core_forms
 from core.files import PrivateFileField
 from core.tables import FilterForm
+from core.validators import clean_iban, format_iban
 
-from .enums import ContributionKind, FamilyDocumentKind, RequestState
+from .enums import ContributionKind, FamilyDocumentKind, Relationship, RequestState
 from .models import MAX_WEEKLY_HOURS, Contribution, Cooperative, Cooperator, Dependant
-from .validators import format_iban, normalise_iban, validate_iban
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
 
 DATE_MESSAGES = {"invalid": _("Saisissez une date valide (jj/mm/aaaa).")}
+MAX_AMOUNT = Decimal("999999.99")  # the columns' 8 digits
 
 
-def date_field(label, *, required=True, help_text=""):
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=DateInput(),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        error_messages=DATE_MESSAGES,
-        help_text=help_text,
+def amount_text(value):
+    """An amount as a French person types it back ("45,50"), for a form's initial value."""
+    return "" if value is None else number_format(value, decimal_pos=2)
+
+
+def date_field(label, *, required=True, help_text="", **bounds):
+    """core.forms.DateField with the space's labels (bounds: not_future, earliest, latest)."""
+    return core_forms.DateField(
+        label=label, required=required, error_messages=DATE_MESSAGES, help_text=help_text, **bounds
     )
 
 
 def amount_field(label, *, required=True, min_value=Decimal("0"), help_text=""):
-    return forms.DecimalField(
-        label=label,
-        required=required,
-        min_value=min_value,
-        max_digits=8,
-        decimal_places=2,
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        error_messages={
-            "invalid": _("Saisissez un montant en euros, par exemple 45 ou 45,50."),
-            "max_decimal_places": _("Deux décimales au plus (les centimes)."),
-            "max_digits": _("Ce montant est trop élevé."),
-            "min_value": _("Le montant doit être positif."),
-        },
-        help_text=help_text,
+    """core.forms.AmountField ("45,50"), capped at what the columns hold."""
+    field = core_forms.AmountField(
+        label=label, required=required, minimum=min_value, maximum=MAX_AMOUNT, help_text=help_text
     )
+    field.widget.attrs["autocomplete"] = "off"
+    return field
 
 
 class Form(forms.Form):
@@ -68,37 +54,8 @@ class ModelForm(forms.ModelForm):
 # --- Multiple files -------------------------------------------------------------------------------
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultiplePrivateFileField(PrivateFileField):
-    """Several scans in one input (PDF, JPEG, PNG, checked by content); cleans to a list."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(**kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        if not files:
-            if self.required:
-                raise ValidationError(self.error_messages["required"], code="required")
-            return []
-        cleaned, errors = [], []
-        for item in files:
-            try:
-                cleaned.append(super().clean(item, initial))
-            except ValidationError as error:
-                name = getattr(item, "name", "") or _("fichier")
-                errors.extend(ValidationError(f"{name} : {message}") for message in error.messages)
-        if errors:
-            raise ValidationError(errors)
-        return cleaned
-
-
 def files_field(*, required=True):
-    return MultiplePrivateFileField(
+    return core_forms.MultiplePrivateFileField(
         label=_("Pièces justificatives"),
         required=required,
         error_messages={"required": _("Joignez au moins une pièce justificative (scan PDF, JPEG ou PNG).")},
@@ -112,7 +69,10 @@ def files_field(*, required=True):
 class CooperativeInfoForm(ModelForm):
     """Identity and address, kept by the HR manager."""
 
-    name = forms.CharField(label=_("Raison sociale"), max_length=200)
+    name = core_forms.NameField(label=_("Raison sociale"), max_length=200)
+    phone = core_forms.PhoneField(label=_("Téléphone"), required=False)
+    siret = core_forms.SiretField(label=_("SIRET"), required=False)
+    postcode = core_forms.PostcodeField(label=_("Code postal"))
 
     class Meta:
         model = Cooperative
@@ -144,11 +104,15 @@ class CooperativeUnionForm(CooperativeInfoForm):
 
 
 class CooperatorForm(ModelForm):
+    last_name = core_forms.NameField(label=_("Nom"))
+    first_name = core_forms.NameField(label=_("Prénom"))
+    phone = core_forms.PhoneField(label=_("Téléphone"), required=False)
+    postcode = core_forms.PostcodeField(label=_("Code postal"), required=False)
     entry_date = date_field(_("Date d'entrée"))
     exit_date = date_field(
         _("Date de sortie"), required=False, help_text=_("Pour un coopérateur qui a quitté la coopérative.")
     )
-    birth_date = date_field(_("Date de naissance"), required=False)
+    birth_date = date_field(_("Date de naissance"), required=False, not_future=True)
     weekly_hours = forms.DecimalField(
         label=_("Durée hebdomadaire de travail (heures)"),
         min_value=Decimal("0.5"),
@@ -271,12 +235,14 @@ class OfficerCooperatorFilters(CooperatorFilters):
 
 
 class DependantForm(ModelForm):
+    relationship = forms.ChoiceField(label=_("Lien"), choices=Relationship.choices, widget=forms.RadioSelect)
+    last_name = core_forms.NameField(label=_("Nom"))
+    first_name = core_forms.NameField(label=_("Prénom"))
     birth_date = date_field(_("Date de naissance"))
 
     class Meta:
         model = Dependant
         fields = ["relationship", "last_name", "first_name", "birth_date", "declared_on_tax_return"]
-        widgets = {"relationship": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -299,22 +265,22 @@ class FamilyDocumentForm(Form):
         required=False,
         max_length=42,
         help_text=_("Pour un RIB seulement : l'IBAN qui y figure, par exemple FR76 3000 6000 0112 3456 7890 189."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
     )
 
-    def clean_iban(self):
-        value = normalise_iban(self.cleaned_data.get("iban", ""))
-        validate_iban(value)
-        return value
-
     def clean(self):
+        """The IBAN is read (and checked) for a RIB only; for another document it is ignored."""
         cleaned = super().clean()
-        if (
-            cleaned.get("kind") == FamilyDocumentKind.BANK_DETAILS
-            and not cleaned.get("iban")
-            and "iban" not in self.errors
-        ):
+        if cleaned.get("kind") != FamilyDocumentKind.BANK_DETAILS:
+            cleaned["iban"] = ""
+            return cleaned
+        if not cleaned.get("iban"):
             self.add_error("iban", _("Indiquez l'IBAN du relevé d'identité bancaire."))
+            return cleaned
+        try:
+            cleaned["iban"] = clean_iban(cleaned["iban"])
+        except ValidationError as error:
+            self.add_error("iban", error)
         return cleaned
 
 
@@ -410,7 +376,7 @@ class PayForm(Form):
     def clean_payment_date(self):
         value = self.cleaned_data["payment_date"]
         if value > timezone.localdate() + datetime.timedelta(days=60):
-            raise ValidationError(_("La date de paiement est trop éloignée : 60 jours au plus."))
+            raise ValidationError(_("La date de paiement est trop éloignée : 60 jours au plus après aujourd'hui."))
         return value
 
 
@@ -507,7 +473,7 @@ class TariffsForm(Form):
             name = f"type_{benefit_type.pk}"
             self.fields[name] = amount_field(benefit_type.name, required=False)
             if benefit_type.pk in current and not self.is_bound:
-                self.initial[name] = current[benefit_type.pk]
+                self.initial[name] = amount_text(current[benefit_type.pk])
 
     def amounts(self):
         return {t: self.cleaned_data.get(f"type_{t.pk}") for t in self.benefit_types}

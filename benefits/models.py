@@ -14,6 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts.enums import OrganisationKind
 from core.files import PrivateModelFileField
 from core.models import Decided
+from core.validators import (
+    validate_iban,
+    validate_name,
+    validate_not_future,
+    validate_phone,
+    validate_postcode,
+    validate_siret,
+)
 
 from .enums import (
     EDITABLE_STATES,
@@ -27,7 +35,6 @@ from .enums import (
     Relationship,
     RequestState,
 )
-from .validators import validate_iban, validate_postcode, validate_siret
 
 # Days a request entered by a cooperator waits for the cooperative's approval before it is deleted.
 APPROVAL_DAYS = 14
@@ -74,7 +81,7 @@ class Cooperative(Address):
     package = models.CharField(_("formule"), max_length=10, choices=Package.choices, default=Package.PRESTA)
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
     email = models.EmailField(_("adresse e-mail"), blank=True)
-    phone = models.CharField(_("téléphone"), max_length=20, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=20, blank=True, validators=[validate_phone])
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -112,13 +119,14 @@ class Cooperative(Address):
 
 
 class CooperatorQuerySet(models.QuerySet):
+    # The exit date is the cooperator's first day out: on that day they are no longer present.
     def present(self, on=None):
         on = on or timezone.localdate()
-        return self.filter(models.Q(exit_date__isnull=True) | models.Q(exit_date__gte=on), entry_date__lte=on)
+        return self.filter(models.Q(exit_date__isnull=True) | models.Q(exit_date__gt=on), entry_date__lte=on)
 
     def left(self, on=None):
         on = on or timezone.localdate()
-        return self.filter(exit_date__lt=on)
+        return self.filter(exit_date__lte=on)
 
 
 class Cooperator(Address):
@@ -133,11 +141,13 @@ class Cooperator(Address):
     civility = models.CharField(
         _("civilité"), max_length=3, blank=True, choices=[("mme", _("Madame")), ("m", _("Monsieur"))]
     )
-    first_name = models.CharField(_("prénom"), max_length=150)
-    last_name = models.CharField(_("nom"), max_length=150)
-    birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    first_name = models.CharField(_("prénom"), max_length=150, validators=[validate_name])
+    last_name = models.CharField(_("nom"), max_length=150, validators=[validate_name])
+    # "Émile Dupont" -> "dupont emile": lists sort names whatever their case and accents (set on save).
+    sort_name = models.CharField(max_length=301, editable=False, default="")
+    birth_date = models.DateField(_("date de naissance"), null=True, blank=True, validators=[validate_not_future])
     email = models.EmailField(_("adresse e-mail"))
-    phone = models.CharField(_("téléphone"), max_length=20, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=20, blank=True, validators=[validate_phone])
     entry_date = models.DateField(_("date d'entrée"))
     exit_date = models.DateField(_("date de sortie"), null=True, blank=True)
     weekly_hours = models.DecimalField(
@@ -166,9 +176,10 @@ class Cooperator(Address):
     class Meta:
         verbose_name = _("coopérateur")
         verbose_name_plural = _("coopérateurs")
-        ordering = ["last_name", "first_name", "pk"]
+        ordering = ["sort_name", "pk"]
         indexes = [
             models.Index(fields=["cooperative", "last_name", "first_name"], name="benefits_coop_name"),
+            models.Index(fields=["cooperative", "sort_name"], name="benefits_coop_sort_name"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -180,6 +191,13 @@ class Cooperator(Address):
 
     def __str__(self):
         return f"{self.get_full_name()} ({self.family_number})"
+
+    def save(self, *args, **kwargs):
+        self.sort_name = sort_key(self.last_name, self.first_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"last_name", "first_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "sort_name"}
+        super().save(*args, **kwargs)
 
     def get_full_name(self):
         return f"{self.first_name} {self.last_name}".strip()
@@ -196,8 +214,9 @@ class Cooperator(Address):
         return f"{self.family_number}{self.initials}"
 
     def is_present(self, on=None):
+        """Entered, and not left: on the exit day itself the cooperator is no longer present."""
         on = on or timezone.localdate()
-        return self.entry_date <= on and (self.exit_date is None or self.exit_date >= on)
+        return self.entry_date <= on and (self.exit_date is None or self.exit_date > on)
 
     def clean(self):
         super().clean()
@@ -205,22 +224,22 @@ class Cooperator(Address):
             raise ValidationError({"exit_date": _("La date de sortie ne peut pas précéder la date d'entrée.")})
 
 
+def sort_key(*names):
+    """Names folded for sorting: lower case, accents off ("Émile", "emile" and "EMILE" sort together)."""
+    import unicodedata
+
+    text = " ".join(name or "" for name in names)
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in folded if not unicodedata.combining(char)).strip()
+
+
 def delete_files_later(names):
-    """Deletes stored files once the transaction that deleted their rows commits (never for a rollback)."""
-    import logging
+    """Deletes stored files once the transaction that deleted their rows commits (never for a rollback):
+    recorded in that transaction (core.deletions), deleted by a retried task, swept by a job; a kill
+    after the commit or a storage that is down strands nothing."""
+    from core.deletions import files_delete_later
 
-    from django.core.files.storage import default_storage
-    from django.db import transaction
-
-    def delete():
-        for name in names:
-            try:
-                default_storage.delete(name)
-            except OSError:  # a missing file is not an error here
-                logging.getLogger("benefits").warning("could not delete %s", name)
-
-    if names:
-        transaction.on_commit(delete)
+    files_delete_later(names)
 
 
 def age_on(birth_date, on):
@@ -234,8 +253,8 @@ class Dependant(models.Model):
         Cooperator, verbose_name=_("coopérateur"), on_delete=models.CASCADE, related_name="dependants"
     )
     relationship = models.CharField(_("lien"), max_length=10, choices=Relationship.choices)
-    first_name = models.CharField(_("prénom"), max_length=150)
-    last_name = models.CharField(_("nom"), max_length=150)
+    first_name = models.CharField(_("prénom"), max_length=150, validators=[validate_name])
+    last_name = models.CharField(_("nom"), max_length=150, validators=[validate_name])
     birth_date = models.DateField(_("date de naissance"))
     declared_on_tax_return = models.BooleanField(
         _("déclaré à charge sur l'avis d'imposition de l'an dernier"), default=False

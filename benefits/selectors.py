@@ -173,10 +173,11 @@ def statistics(membership, *, year, cooperative=None):
         .annotate(total=Sum("amount"), count=Count("pk"))
         .order_by("benefit_type__position", "benefit_type__name")
     )
-    by_cooperator = list(
+    # A queryset, paginated by the page (no silent cut at 200 rows).
+    by_cooperator = (
         paid.values("cooperator_id", "cooperator__last_name", "cooperator__first_name", "cooperator__family_number")
         .annotate(total=Sum("amount"), count=Count("pk"))
-        .order_by("-total", "cooperator__last_name", "cooperator_id")[:200]
+        .order_by("-total", "cooperator__sort_name", "cooperator_id")
     )
     totals = paid.aggregate(total=Sum("amount"), count=Count("pk"))
     return {

@@ -19,6 +19,7 @@ from accounts.services.credentials import account_create_with_temporary_password
 from core.files import validate_upload
 from core.history import TransitionNotAllowed, record_event, record_transition
 from core.notifications import emit
+from core.validators import normalise_iban
 from core.workflows import gone
 
 from . import notifications, selectors
@@ -36,7 +37,6 @@ from .models import (
     Tariff,
 )
 from .notifications import mask_iban
-from .validators import normalise_iban
 from .workflows import FAMILY_DOCUMENT, REQUEST
 
 logger = logging.getLogger("benefits")

@@ -14,17 +14,7 @@ class ConventionState(models.TextChoices):
     AWAITING = "awaiting", _("En attente de validation")
     VALIDATED = "validated", _("Validée")
     INVALIDATED = "invalidated", _("Invalidée")
-
-
-# Badge colours, always shown with the state's text.
-STATE_COLOURS = {
-    "pending": "orange",
-    "awaiting": "orange",
-    "validated": "green",
-    "invalidated": "red",
-    "open": "blue",
-    "closed": "grey",
-}
+    WITHDRAWN = "withdrawn", _("Retirée par le partenaire")
 
 
 class StreetIndex(models.TextChoices):

@@ -16,7 +16,6 @@ from core.files import private_upload_to
 from core.models import Decided
 
 from .enums import (
-    STATE_COLOURS,
     ContactReason,
     ContactState,
     ConventionState,
@@ -140,7 +139,7 @@ class ConventionQuerySet(models.QuerySet):
         return self.filter(state=ConventionState.VALIDATED)
 
 
-class Convention(models.Model):
+class Convention(Decided):
     partner = models.ForeignKey(
         Partner, verbose_name=_("partenaire"), on_delete=models.PROTECT, related_name="conventions"
     )
@@ -160,11 +159,6 @@ class Convention(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    reason = models.TextField(_("motif"), blank=True)
 
     objects = ConventionQuerySet.as_manager()
 
@@ -176,7 +170,7 @@ class Convention(models.Model):
             models.UniqueConstraint(
                 Lower("code"),
                 "fund",
-                condition=~models.Q(state=ConventionState.INVALIDATED),
+                condition=~models.Q(state__in=[ConventionState.INVALIDATED, ConventionState.WITHDRAWN]),
                 name="partners_convention_fund_code_unique",
                 violation_error_message=_("Ce code convention est déjà enregistré pour cette caisse."),
             )
@@ -189,12 +183,8 @@ class Convention(models.Model):
     def get_fund_url(self):
         return reverse("partners:fund_convention", kwargs={"pk": self.pk})
 
-    @property
-    def state_colour(self):
-        return STATE_COLOURS.get(self.state, "grey")
 
-
-class PreRegistration(Address):
+class PreRegistration(Decided, Address):
     """A registration typed on the public form, waiting for the fund's decision."""
 
     state = models.CharField(
@@ -217,11 +207,6 @@ class PreRegistration(Address):
     admin_email = models.EmailField(_("e-mail"))
     admin_phone = models.CharField(_("téléphone"), max_length=14)
     created_at = models.DateTimeField(_("reçue le"), default=timezone.now)
-    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    reason = models.TextField(_("motif"), blank=True)
     partner = models.ForeignKey(
         Partner, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("partenaire")
     )
@@ -245,10 +230,6 @@ class PreRegistration(Address):
 
     def get_absolute_url(self):
         return reverse("partners:fund_preregistration", kwargs={"pk": self.pk})
-
-    @property
-    def state_colour(self):
-        return STATE_COLOURS.get(self.state, "grey")
 
 
 class ContactMessage(Decided):
@@ -283,10 +264,6 @@ class ContactMessage(Decided):
 
     def get_absolute_url(self):
         return reverse("partners:contact_detail", kwargs={"pk": self.pk})
-
-    @property
-    def state_colour(self):
-        return STATE_COLOURS.get(self.state, "grey")
 
 
 class NewsArticle(models.Model):

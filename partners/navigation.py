@@ -35,7 +35,7 @@ def register():
                 _("À valider"),
                 "partners:fund_queue",
                 perm="partners.process_registrations",
-                also_current=("partners:fund_preregistration", "partners:fund_convention"),
+                also_current=("partners:fund_preregistration", "partners:fund_convention", "partners:fund_conventions"),
             ),
             MenuItem(_("Partenaires"), "partners:partner_list", perm="partners.view_partners"),
             MenuItem(
@@ -49,6 +49,7 @@ def register():
     register_menu(
         Role.NATIONAL_ADMIN,
         [
+            MenuItem(_("Supervision"), "partners:supervision", perm="partners.supervise"),
             MenuItem(_("Partenaires"), "partners:partner_list", perm="partners.view_partners"),
             MenuItem(
                 _("Messages de contact"),

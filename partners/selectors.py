@@ -1,6 +1,6 @@
 """Scoped reads of the partners space: every list a view shows comes from here."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from accounts.enums import OrganisationKind, Role
 from accounts.models import Membership, Organisation
@@ -27,11 +27,30 @@ def funds(regime=None):
 # --- fund administrators --------------------------------------------------------------------------
 
 
+def fund_without_admin(field="fund"):
+    """A filter: the object's fund (`field`) has no active administrator (its queue goes to the national admins)."""
+    admins = Membership.objects.active().filter(role=Role.FUND_ADMIN, organisation=OuterRef(field))
+    return ~Exists(admins)
+
+
+def fund_has_admin(fund_id):
+    return Membership.objects.active().filter(role=Role.FUND_ADMIN, organisation_id=fund_id).exists()
+
+
+def _fund_scope(queryset, membership):
+    """Fund admin: their fund's objects; national admin: those of funds without an administrator."""
+    if _role(membership, Role.FUND_ADMIN):
+        return queryset.filter(fund=membership.organisation)
+    if _role(membership, Role.NATIONAL_ADMIN):
+        return queryset.filter(fund_without_admin())
+    return queryset.none()
+
+
 def preregistrations_for(membership):
-    """Pre-registrations of the fund admin's fund (all states); nothing for anyone else."""
-    if not _role(membership, Role.FUND_ADMIN):
-        return PreRegistration.objects.none()
-    return PreRegistration.objects.filter(fund=membership.organisation).select_related("regime", "fund", "partner_type")
+    """Pre-registrations the membership decides (all states): its fund's, or, for national admins, those
+    of funds without an administrator; nothing for anyone else."""
+    queryset = PreRegistration.objects.select_related("regime", "fund", "partner_type")
+    return _fund_scope(queryset, membership)
 
 
 def pending_preregistrations_for(membership):
@@ -39,17 +58,52 @@ def pending_preregistrations_for(membership):
 
 
 def fund_conventions_for(membership):
-    """Conventions with the fund admin's fund."""
-    if not _role(membership, Role.FUND_ADMIN):
-        return Convention.objects.none()
-    return Convention.objects.filter(fund=membership.organisation).select_related(
-        "partner__organisation", "fund__parent", "convention_type"
-    )
+    """Conventions the membership decides: with its fund, or, for national admins, with funds without an
+    administrator."""
+    queryset = Convention.objects.select_related("partner__organisation", "fund__parent", "convention_type")
+    return _fund_scope(queryset, membership)
 
 
 def awaiting_conventions_for(membership):
     """New conventions (added by partners already registered) waiting for the fund's decision."""
     return fund_conventions_for(membership).filter(state=ConventionState.AWAITING)
+
+
+def supervision_for(membership):
+    """National admins: everything pending in every fund, oldest first, with whether its fund has an
+    administrator ((pre-registrations, conventions) querysets; empty for anyone else)."""
+    if not _role(membership, Role.NATIONAL_ADMIN):
+        return PreRegistration.objects.none(), Convention.objects.none()
+    orphan = fund_without_admin()
+    preregistrations = (
+        PreRegistration.objects.filter(state=PreRegistrationState.PENDING)
+        .select_related("fund")
+        .annotate(orphan=orphan)
+        .order_by("created_at", "pk")
+    )
+    conventions = (
+        Convention.objects.filter(state=ConventionState.AWAITING)
+        .select_related("fund", "partner__organisation")
+        .annotate(orphan=orphan)
+        .order_by("created_at", "pk")
+    )
+    return preregistrations, conventions
+
+
+def same_siret(preregistration):
+    """What already carries the pre-registration's SIRET: partners' names and other pending pre-registrations
+    (the fund is warned; a partner may hold conventions with several funds, so it is not refused)."""
+    partners = list(
+        Partner.objects.filter(siret=preregistration.siret)
+        .order_by("organisation__name")
+        .values_list("organisation__name", flat=True)[:5]
+    )
+    pending = (
+        PreRegistration.objects.filter(siret=preregistration.siret, state=PreRegistrationState.PENDING)
+        .exclude(pk=preregistration.pk)
+        .count()
+    )
+    return {"partners": partners, "pending": pending, "any": bool(partners or pending)}
 
 
 def partners_for(membership):
@@ -74,11 +128,12 @@ def partners_for(membership):
 
 
 def contact_messages_for(membership):
-    """Fund admin: messages routed to the fund; national admin: those routed to no fund."""
+    """Fund admin: messages routed to the fund; national admin: those routed to no fund, or to a fund
+    without an administrator."""
     if _role(membership, Role.FUND_ADMIN):
         return ContactMessage.objects.filter(fund=membership.organisation)
     if _role(membership, Role.NATIONAL_ADMIN):
-        return ContactMessage.objects.filter(fund__isnull=True)
+        return ContactMessage.objects.filter(Q(fund__isnull=True) | Q(fund_without_admin()))
     return ContactMessage.objects.none()
 
 

@@ -12,20 +12,25 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.enums import OrganisationKind, Role, SecurityEventKind
 from accounts.models import Membership, Organisation
 from accounts.services.credentials import account_create_with_temporary_password, account_disable
 from accounts.services.security_log import log_event
-from core.history import record_transition, transition
-from core.notifications import send_email
+from core.history import TransitionNotAllowed, record_event, record_transition, register_action
+from core.notifications import emit
+from core.workflows import gone
 
 from . import notifications
 from .enums import ConventionState, PreRegistrationState
 from .models import Address, ContactMessage, Convention, ConventionType, Partner, PreRegistration
-from .workflows import CONTACT_MESSAGE
+from .workflows import CONTACT_MESSAGE, CONVENTION, PREREGISTRATION
+
+register_action("corrected", _lazy("Corrigée par le partenaire"))
 
 logger = logging.getLogger(__name__)
 
@@ -35,35 +40,9 @@ PARTNER_FIELDS = ("siret", "email", "phone")
 # --- helpers --------------------------------------------------------------------------------------
 
 
-def _admins_of(organisation, role):
-    return [
-        m.user
-        for m in Membership.objects.active().filter(organisation=organisation, role=role).select_related("user")
-        if m.user.email
-    ]
-
-
-def _email_users(users, *, template, context, event):
-    for user in users:
-        send_email(to=user.email, template=template, context=context, user=user, event=event)
-
-
-def _decide(model, pk, *, allowed_from, to, actor, scope, reason=None):
-    """A fund administrator's decision on a pre-registration or a convention: the transition, stamped
-    with who decided and when; an invalidation (`reason` given) also keeps its reason on the object."""
-    extra_updates = {"decided_by": actor, "decided_at": timezone.now()}
-    if reason is not None:
-        extra_updates["reason"] = reason
-    return transition(
-        model,
-        pk,
-        allowed_from=allowed_from,
-        to=to,
-        actor=actor,
-        reason=reason or "",
-        scope=scope,
-        extra_updates=extra_updates,
-    )
+def _link(request, path):
+    """The object's address for an e-mail: from the request when there is one."""
+    return request.build_absolute_uri(path) if request is not None else notifications.absolute(path)
 
 
 def login_is_taken(login, *, exclude_preregistration=None):
@@ -76,10 +55,12 @@ def login_is_taken(login, *, exclude_preregistration=None):
     return pending.exists()
 
 
-def convention_code_is_taken(code, fund):
+def convention_code_is_taken(code, fund, *, exclude_convention=None):
+    conventions = Convention.objects.exclude(state__in=[ConventionState.INVALIDATED, ConventionState.WITHDRAWN])
+    if exclude_convention is not None:
+        conventions = conventions.exclude(pk=exclude_convention.pk)
     return (
-        Convention.objects.exclude(state=ConventionState.INVALIDATED)
-        .annotate(code_lower=Lower("code"))
+        conventions.annotate(code_lower=Lower("code"))
         .filter(fund=fund, code_lower=(code or "").strip().lower())
         .exists()
         or PreRegistration.objects.filter(
@@ -125,25 +106,24 @@ def preregistration_submit(*, data, request=None) -> PreRegistration:
     preregistration.full_clean()
     preregistration.save()
     record_transition(preregistration, actor=None, from_state="", to_state=PreRegistrationState.PENDING)
-    _email_users(
-        _admins_of(preregistration.fund, Role.FUND_ADMIN),
-        template="partners/emails/preregistration_received",
-        context={"preregistration": preregistration, "fund": preregistration.fund},
-        event=notifications.PREREGISTRATION_RECEIVED,
+    emit(
+        notifications.PREREGISTRATION_RECEIVED,
+        preregistration,
+        context={"link": _link(request, preregistration.get_absolute_url())},
     )
+    emit(notifications.PREREGISTRATION_RECEIPT, preregistration)
     return preregistration
 
 
 @transaction.atomic
 def preregistration_validate(*, preregistration_id, actor, scope, request=None) -> PreRegistration:
     """The fund accepts: partner, validated convention and active administrator account (temporary password)."""
-    preregistration = _decide(
-        PreRegistration,
+    preregistration = PREREGISTRATION.run(
+        "validate",
         preregistration_id,
-        allowed_from=[PreRegistrationState.PENDING],
-        to=PreRegistrationState.VALIDATED,
         actor=actor,
         scope=scope,
+        context={"login_link": _link(request, reverse("accounts:login"))},
     )
     organisation = Organisation(kind=OrganisationKind.PARTNER, name=preregistration.partner_name)
     organisation.full_clean()
@@ -167,7 +147,7 @@ def preregistration_validate(*, preregistration_id, actor, scope, request=None) 
         decided_by=actor,
         decided_at=timezone.now(),
     )
-    record_transition(convention, actor=actor, from_state="", to_state=ConventionState.VALIDATED)
+    record_transition(convention, actor=actor, from_state="", to_state=ConventionState.VALIDATED, action="validate")
     try:
         account_create_with_temporary_password(
             identifier=preregistration.admin_login,
@@ -193,33 +173,16 @@ def preregistration_validate(*, preregistration_id, actor, scope, request=None) 
     return preregistration
 
 
-@transaction.atomic
 def preregistration_invalidate(*, preregistration_id, actor, scope, reason, request=None) -> PreRegistration:
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("Indiquez le motif de l'invalidation.")})
-    preregistration = _decide(
-        PreRegistration,
-        preregistration_id,
-        allowed_from=[PreRegistrationState.PENDING],
-        to=PreRegistrationState.INVALIDATED,
-        actor=actor,
-        scope=scope,
-        reason=reason,
-    )
-    send_email(
-        to=preregistration.admin_email,
-        template="partners/emails/preregistration_invalidated",
-        context={"preregistration": preregistration, "fund": preregistration.fund, "reason": reason},
-        event=notifications.PREREGISTRATION_INVALIDATED,
-    )
-    return preregistration
+    """The fund refuses, with a reason e-mailed to the applicant; the login and the code are free again."""
+    return PREREGISTRATION.run("invalidate", preregistration_id, actor=actor, scope=scope, reason=reason)
 
 
 # --- conventions ----------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def convention_add(*, partner, regime, fund, convention_type, code, actor) -> Convention:
+def convention_add(*, partner, regime, fund, convention_type, code, actor, request=None) -> Convention:
     """A partner administrator adds a convention: it waits for the fund's administrator."""
     check_fund_of_regime(regime=regime, fund=fund)
     code = (code or "").strip()
@@ -229,63 +192,49 @@ def convention_add(*, partner, regime, fund, convention_type, code, actor) -> Co
     convention.full_clean()
     convention.save()
     record_transition(convention, actor=actor, from_state="", to_state=ConventionState.AWAITING)
-    _email_users(
-        _admins_of(fund, Role.FUND_ADMIN),
-        template="partners/emails/convention_received",
-        context={"convention": convention, "partner": partner, "fund": fund},
-        event=notifications.CONVENTION_RECEIVED,
-    )
+    emit(notifications.CONVENTION_RECEIVED, convention, context={"link": _link(request, convention.get_fund_url())})
     return convention
 
 
-def _partner_admins(partner):
-    return [
-        m.user
-        for m in Membership.objects.active()
-        .filter(organisation=partner.organisation, role=Role.PARTNER_USER, is_admin=True)
-        .select_related("user")
-        if m.user.email
-    ]
-
-
-@transaction.atomic
 def convention_validate(*, convention_id, actor, scope) -> Convention:
-    convention = _decide(
-        Convention,
-        convention_id,
-        allowed_from=[ConventionState.AWAITING],
-        to=ConventionState.VALIDATED,
-        actor=actor,
-        scope=scope,
-    )
-    _email_users(
-        _partner_admins(convention.partner),
-        template="partners/emails/convention_validated",
-        context={"convention": convention, "fund": convention.fund},
-        event=notifications.CONVENTION_DECIDED,
-    )
-    return convention
+    return CONVENTION.run("validate", convention_id, actor=actor, scope=scope)
+
+
+def convention_invalidate(*, convention_id, actor, scope, reason) -> Convention:
+    return CONVENTION.run("invalidate", convention_id, actor=actor, scope=scope, reason=reason)
 
 
 @transaction.atomic
-def convention_invalidate(*, convention_id, actor, scope, reason="") -> Convention:
-    # A missing reason (None) is stored as "", as it always was.
-    convention = _decide(
-        Convention,
-        convention_id,
-        allowed_from=[ConventionState.AWAITING],
-        to=ConventionState.INVALIDATED,
-        actor=actor,
-        scope=scope,
-        reason=reason or "",
-    )
-    _email_users(
-        _partner_admins(convention.partner),
-        template="partners/emails/convention_invalidated",
-        context={"convention": convention, "fund": convention.fund, "reason": reason},
-        event=notifications.CONVENTION_DECIDED,
-    )
+def convention_update(*, convention_id, scope, actor, regime, fund, convention_type, code, request=None) -> Convention:
+    """The partner corrects a convention that still waits for the fund (`scope`: the partner's conventions).
+    A change of fund tells the new fund, as a new convention would."""
+    try:
+        convention = scope.select_for_update(of=("self",)).get(pk=convention_id)
+    except Convention.DoesNotExist as exc:
+        raise gone(Convention) from exc
+    if convention.state != ConventionState.AWAITING:
+        raise TransitionNotAllowed(
+            current=convention.state,
+            allowed=[ConventionState.AWAITING],
+            current_label=CONVENTION.label(convention.state),
+        )
+    check_fund_of_regime(regime=regime, fund=fund)
+    code = (code or "").strip()
+    if convention_code_is_taken(code, fund, exclude_convention=convention):
+        raise ValidationError({"code": _("Ce code convention est déjà enregistré pour cette caisse.")})
+    moved = convention.fund_id != fund.pk
+    convention.fund, convention.convention_type, convention.code = fund, convention_type, code
+    convention.full_clean()
+    convention.save(update_fields=["fund", "convention_type", "code"])
+    record_event(convention, actor=actor, action="corrected")
+    if moved:
+        emit(notifications.CONVENTION_RECEIVED, convention, context={"link": _link(request, convention.get_fund_url())})
     return convention
+
+
+def convention_withdraw(*, convention_id, actor, scope) -> Convention:
+    """The partner withdraws a convention that still waits for the fund; the fund is told."""
+    return CONVENTION.run("withdraw", convention_id, actor=actor, scope=scope)
 
 
 # --- partner details ------------------------------------------------------------------------------
@@ -432,20 +381,7 @@ def contact_message_submit(*, data) -> ContactMessage:
     message.fund = _fund_for_convention_number(message.convention_number)
     message.full_clean()
     message.save()
-    if message.fund is not None:
-        recipients = _admins_of(message.fund, Role.FUND_ADMIN)
-    else:
-        recipients = [
-            m.user
-            for m in Membership.objects.active().filter(role=Role.NATIONAL_ADMIN).select_related("user")
-            if m.user.email
-        ]
-    _email_users(
-        recipients,
-        template="partners/emails/contact_message",
-        context={"message": message},
-        event=notifications.CONTACT_RECEIVED,
-    )
+    emit(notifications.CONTACT_RECEIVED, message)
     return message
 
 

@@ -24,7 +24,9 @@ urlpatterns = [
     # Fund administrators (and national admins for the partner list and messages)
     path("caisse/", fund.queue, name="fund_queue"),
     path("caisse/preinscriptions/<int:pk>/", fund.preregistration_detail, name="fund_preregistration"),
+    path("caisse/conventions/", fund.convention_queue, name="fund_conventions"),
     path("caisse/conventions/<int:pk>/", fund.convention_detail, name="fund_convention"),
+    path("supervision/", fund.supervision, name="supervision"),
     path("partenaires/", fund.partner_list, name="partner_list"),
     path("messages/", fund.contact_list, name="contact_list"),
     path("messages/<int:pk>/", fund.contact_detail, name="contact_detail"),
@@ -34,6 +36,12 @@ urlpatterns = [
     path("administration/utilisateurs/<int:pk>/", partner_admin.user_edit, name="admin_user_edit"),
     path("administration/utilisateurs/<int:pk>/supprimer/", partner_admin.user_delete, name="admin_user_delete"),
     path("administration/conventions/", partner_admin.conventions_tab, name="admin_conventions"),
+    path("administration/conventions/<int:pk>/", partner_admin.convention_edit, name="admin_convention_edit"),
+    path(
+        "administration/conventions/<int:pk>/retirer/",
+        partner_admin.convention_withdraw,
+        name="admin_convention_withdraw",
+    ),
     path("administration/adresse/", partner_admin.address_tab, name="admin_address"),
     # National admins
     *national.urlpatterns,

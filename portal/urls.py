@@ -2,7 +2,8 @@ from captcha import views as captcha_views
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import set_language
+
+from accounts.views.profile import set_language
 
 from . import views
 
@@ -19,7 +20,8 @@ portal_patterns = (
         path("accessibilite/", views.info_page("portal/accessibility.html"), name="accessibility"),
         path("contact/", views.info_page("portal/contact.html"), name="contact"),
         path("composants/", views.components, name="components"),
-        path("langue/", login_not_required(set_language), name="set_language"),
+        # Django's switch; signed in, the choice is saved to the profile too (accounts).
+        path("langue/", set_language, name="set_language"),
         path("healthz", views.healthz, name="healthz"),
         path("readyz", views.readyz, name="readyz"),
         path("bench/baseline/", views.baseline, name="baseline"),

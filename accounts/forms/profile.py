@@ -3,14 +3,20 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from ..models import EMAIL_UNAVAILABLE
 from ..services.otp import normalise_phone
 from ..services.profile import email_taken
 
 
 class ProfileForm(forms.ModelForm):
-    language = forms.ChoiceField(label=_("Langue de l'interface"), choices=settings.LANGUAGES)
+    # Each language in its own name ("English", not "Anglais"), as in the header's switch.
+    language = forms.ChoiceField(
+        label=_("Langue de l'interface"),
+        choices=[(code, get_language_info(code)["name_local"].capitalize()) for code, _name in settings.LANGUAGES],
+    )
 
     class Meta:
         model = get_user_model()
@@ -42,7 +48,7 @@ class ContactForm(forms.Form):
     def clean_email(self):
         email = get_user_model().objects.normalize_email(self.cleaned_data["email"].strip())
         if email.lower() != (self.user.email or "").lower() and email_taken(email, exclude_user=self.user):
-            raise forms.ValidationError(_("Cette adresse e-mail est déjà utilisée par un autre compte."))
+            raise forms.ValidationError(EMAIL_UNAVAILABLE)
         return email
 
     def clean_phone(self):

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +35,7 @@ from core.spaces import ForgotBy, ForgotPassword
 from ..enums import KIND_SPACE, SecurityEventKind
 from ..models import Membership, TemporaryPassword, UserSession
 from .security_log import log_event
+from .security_mail import security_notice
 
 logger = logging.getLogger(__name__)
 
@@ -132,7 +134,12 @@ def account_create_with_temporary_password(
 
     Raises ValidationError (identifier taken, role not valid for the organisation's kind...).
     """
+    from ..models import EMAIL_UNAVAILABLE
+    from .profile import email_taken
+
     User = get_user_model()
+    if email_taken(email) or (identifier and "@" in identifier and email_taken(identifier)):
+        raise ValidationError({"email": EMAIL_UNAVAILABLE}, code="email_unavailable")
     user = User(
         identifier=(identifier or "").strip(),
         email=email or "",
@@ -232,7 +239,21 @@ def password_set(*, user, password, request=None, via="change"):
     keep = request.session.session_key if request is not None and via == "change" else None
     ended = sessions_end(user=user, keep_session_key=keep)
     log_event(SecurityEventKind.PASSWORD_CHANGED, user=user, request=request, via=via, sessions_ended=ended)
+    security_notice(user=user, kind="password_changed", request=request)
+    if via == "reset_link":
+        lockout_lift(user=user)
     return user
+
+
+def lockout_lift(*, user):
+    """Ends the lockouts of the account (every address) and its cross-address ceiling: a password chosen
+    through the e-mailed link proves the person owns the account."""
+    from axes.models import AccessAttempt
+
+    from .. import ratelimit
+
+    AccessAttempt.objects.filter(username=user.identifier.lower()).delete()
+    ratelimit.account_failures_reset(user)
 
 
 # --- Forgotten passwords --------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
@@ -29,6 +30,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 from ..enums import PRIVILEGED_ROLES, SecurityEventKind
 from ..models import SmsDevice
 from .security_log import log_event
+from .security_mail import security_notice
 
 RECOVERY_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "Application d'authentification"
@@ -134,6 +136,7 @@ def totp_enrolment_confirm(*, user, key, token, request=None):
         device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, key=key, confirmed=True, last_t=last_t)
         codes = recovery_codes_regenerate(user=user, request=request, log=False)
         log_event(SecurityEventKind.OTP_ENROLLED, user=user, request=request, action="enrolled")
+        security_notice(user=user, kind="otp_enrolled", request=request)
     return device, codes
 
 
@@ -162,6 +165,7 @@ def otp_devices_remove(*, user, request=None):
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     log_event(SecurityEventKind.OTP_ENROLLED, user=user, request=request, action="removed")
+    security_notice(user=user, kind="otp_removed", request=request)
 
 
 # Verification ------------------------------------------------------------------------------
@@ -175,8 +179,14 @@ def _wait_seconds(info):
 
 
 def _throttled(info):
+    seconds = _wait_seconds(info)
     return OtpThrottled(
-        _("Trop de codes erronés. Réessayez dans %(seconds)s secondes.") % {"seconds": _wait_seconds(info)},
+        ngettext(
+            "Trop de codes erronés. Réessayez dans %(seconds)s seconde.",
+            "Trop de codes erronés. Réessayez dans %(seconds)s secondes.",
+            seconds,
+        )
+        % {"seconds": seconds},
         code="throttled",
     )
 
@@ -236,7 +246,11 @@ def sms_challenge_send(*, user, phone):
     if not allowed:
         wait = max(1, math.ceil((info["next_generation_at"] - timezone.now()).total_seconds()))
         raise OtpError(
-            _("Un code vient d'être envoyé. Vous pourrez en demander un autre dans %(seconds)s secondes.")
+            ngettext(
+                "Un code vient d'être envoyé. Vous pourrez en demander un autre dans %(seconds)s seconde.",
+                "Un code vient d'être envoyé. Vous pourrez en demander un autre dans %(seconds)s secondes.",
+                wait,
+            )
             % {"seconds": wait},
             code="cooldown",
         )

@@ -20,7 +20,9 @@ from core import spaces as space_registry
 from .. import perms
 from ..forms.auth import LoginForm
 from ..middleware import SESSION_EXPIRED, SESSION_MEMBERSHIP
+from ..services.profile import profile_language_save
 from ..services.tenancy import membership_select
+from ..signals import DEVICE_COOKIE
 
 
 def set_language_cookie(response, language):
@@ -45,11 +47,26 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form):
+        chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         response = super().form_valid(form)
-        # The interface follows the language the user chose in their profile.
-        language = form.get_user().language
-        if language:
-            set_language_cookie(response, language)
+        user = form.get_user()
+        if chosen in dict(settings.LANGUAGES) and chosen != user.language:
+            # A language chosen before signing in is kept, and becomes the profile's.
+            profile_language_save(user=user, language=chosen)
+        elif user.language:
+            # Otherwise the interface follows the language of the profile.
+            set_language_cookie(response, user.language)
+        device = getattr(self.request, "guichet_device", None)
+        if device:
+            response.set_signed_cookie(
+                DEVICE_COOKIE,
+                device,
+                salt=DEVICE_COOKIE,
+                max_age=400 * 24 * 3600,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
         return response
 
     def get_context_data(self, **kwargs):

@@ -11,12 +11,12 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from ..forms.otp import OtpVerifyForm, TotpConfirmForm
+from ..middleware import SESSION_NEW_CODES
 from ..services import otp as otp_service
 from .security import reauth_required, safe_next
 
 SESSION_ENROL_KEY = "guichet_otp_enrol_key"
 SESSION_ENROL_FAILURES = "guichet_otp_enrol_failures"
-SESSION_NEW_CODES = "guichet_otp_new_codes"
 ENROL_MAX_FAILURES = 5
 
 

@@ -2,20 +2,37 @@
 
 import copy
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language as django_set_language
 
 from core import notifications
 
 from ..forms.profile import ContactForm, NotificationPreferencesForm, ProfileForm
 from ..services import otp as otp_service
 from ..services import profile as profile_service
+from ..services import security_mail
 from ..services.consent import user_spaces
 from .auth import set_language_cookie
 from .security import reauth_required
+
+
+@login_not_required
+@require_POST
+def set_language(request):
+    """Django's language switch; signed in, the choice is saved to the profile too."""
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        profile_service.profile_language_save(user=request.user, language=language)
+    return response
 
 
 def _apply_language(response, language):
@@ -56,19 +73,49 @@ def contact_edit(request):
         changed = profile_service.contact_update(
             user=user, email=form.cleaned_data["email"], phone=form.cleaned_data["phone"], request=request
         )
-        if changed:
+        if "email" in changed:
+            messages.info(
+                request,
+                _(
+                    "Un lien de confirmation a été envoyé à %(email)s : la nouvelle adresse servira dès que vous "
+                    "l'aurez ouvert (valable 24 heures). D'ici là, votre adresse actuelle reste en service."
+                )
+                % {"email": form.cleaned_data["email"]},
+            )
+        elif changed:
             messages.success(request, _("Vos coordonnées sont enregistrées."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile_contact.html", {"form": form})
 
 
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def email_confirm(request, token):
+    """The link sent to a new address: a GET shows a button (mail scanners open links), the POST applies it."""
+    if request.method == "POST":
+        try:
+            security_mail.email_change_confirm(token=token, request=request)
+        except ValidationError as error:
+            return render(request, "accounts/email_confirm.html", {"error": error.messages[0]}, status=400)
+        messages.success(request, _("Votre nouvelle adresse e-mail est confirmée : elle sert désormais."))
+        return redirect("accounts:profile" if request.user.is_authenticated else "accounts:login")
+    return render(request, "accounts/email_confirm.html", {})
+
+
 def notification_preferences(request):
     user = request.user
     spaces = user_spaces(request.memberships)
-    preferences = notifications.preferences_for(user, spaces)
+    roles = {m.role for m in request.memberships}
+    # An event declared for some roles (its audience) is offered to them only.
+    preferences = [
+        (event, enabled)
+        for event, enabled in notifications.preferences_for(user, spaces)
+        if not getattr(event, "audience", ()) or roles & set(event.audience)
+    ]
     form = NotificationPreferencesForm(request.POST or None, preferences=preferences)
     if request.method == "POST" and form.is_valid():
-        notifications.set_preferences(user=user, enabled_keys=form.enabled_keys(), spaces=spaces)
+        offered = {event.key for event, _enabled in preferences}
+        notifications.set_preferences(user=user, enabled_keys=form.enabled_keys() & offered, spaces=spaces)
         messages.success(request, _("Vos préférences de notification sont enregistrées."))
         return redirect("accounts:profile_notifications")
     return render(request, "accounts/profile_notifications.html", {"form": form})
@@ -78,4 +125,5 @@ urlpatterns = [
     path("profil/", profile, name="profile"),
     path("profil/coordonnees/", contact_edit, name="profile_contact"),
     path("profil/notifications/", notification_preferences, name="profile_notifications"),
+    path("profil/adresse-e-mail/<str:token>/", email_confirm, name="email_confirm"),
 ]

@@ -10,12 +10,13 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..enums import SecurityEventKind
 from ..forms.otp import ReauthForm
 from ..selectors import describe_event, security_events_for_organisation, security_events_for_user
 from ..services import otp as otp_service
+from ..services.security_mail import lockout_minutes
 
 REAUTH_SESSION_KEY = "guichet_reauth_at"
 REAUTH_SECONDS = 5 * 60
@@ -57,7 +58,18 @@ def reauth(request):
     if request.method == "POST" and form.is_valid():
         authenticated = authenticate(request, username=user.identifier, password=form.cleaned_data["password"])
         if authenticated is None or authenticated.pk != user.pk:
-            form.add_error("password", _("Mot de passe incorrect."))
+            left = tries_left(request, user)
+            form.add_error(
+                "password",
+                ngettext(
+                    "Mot de passe incorrect. Il vous reste %(count)s essai avant un verrouillage de %(minutes)s "
+                    "minutes.",
+                    "Mot de passe incorrect. Il vous reste %(count)s essais avant un verrouillage de %(minutes)s "
+                    "minutes.",
+                    left,
+                )
+                % {"count": left, "minutes": lockout_minutes()},
+            )
         elif with_otp:
             try:
                 otp_service.otp_verify(user=user, token=form.cleaned_data["token"], request=request)
@@ -66,7 +78,29 @@ def reauth(request):
         if not form.errors:
             request.session[REAUTH_SESSION_KEY] = time.time()
             return redirect(next_url)
-    return render(request, "accounts/reauth.html", {"form": form, "next": next_url, "with_otp": with_otp})
+    context = {
+        "form": form,
+        "next": next_url,
+        "with_otp": with_otp,
+        "tries_left": tries_left(request, user),
+        "lockout_minutes": lockout_minutes(),
+    }
+    return render(request, "accounts/reauth.html", context)
+
+
+def tries_left(request, user):
+    """Wrong passwords this user may still type from this address before django-axes locks it."""
+    from axes.helpers import get_client_ip_address
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    failures = (
+        AccessAttempt.objects.filter(username=user.identifier.lower(), ip_address=get_client_ip_address(request))
+        .values_list("failures_since_start", flat=True)
+        .first()
+        or 0
+    )
+    return max(0, settings.AXES_FAILURE_LIMIT - failures)
 
 
 def _page(request, queryset):

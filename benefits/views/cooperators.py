@@ -14,6 +14,7 @@ from core.access import error_messages, form_errors, require
 from core.files import private_file_response
 from core.history import TransitionNotAllowed
 from core.tables import Column, DataTable
+from core.validators import format_iban
 
 from .. import selectors, services
 from ..enums import FamilyDocumentKind
@@ -25,7 +26,6 @@ from ..forms import (
     OfficerCooperatorFilters,
     ReviewForm,
 )
-from ..validators import format_iban
 from .common import current_cooperative, is_officer
 
 
@@ -47,7 +47,7 @@ def cooperator_list(request):
             "name",
             gettext_lazy("Nom"),
             accessor=lambda c: f"{c.last_name} {c.first_name}",
-            order_by=("last_name", "first_name"),
+            order_by="sort_name",
         ),
     ]
     if officer:

@@ -1,12 +1,11 @@
 """Cotisations, Statistiques, Extractions, and the officers' cooperatives and tariffs pages."""
 
-import tempfile
 from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Sum
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,13 +13,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.access import form_errors, require
-from core.files import content_disposition
+from core.exports import ExportColumn, xlsx_response
 from core.params import parse_id
 from core.tables import Column, DataTable
 
 from .. import selectors, services
 from ..enums import ContributionKind
 from ..forms import ContributionForm, CooperativeUnionForm, TariffsForm
+from ..models import Cooperator
 from .common import current_cooperative, is_officer
 
 # --- Cotisations ---------------------------------------------------------------------------------
@@ -92,6 +92,9 @@ def _bars(rows, label_of):
     return bars
 
 
+STATISTICS_PAGE_SIZE = 50
+
+
 def statistics(request):
     require(request, "benefits.view_statistics")
     this_year = timezone.localdate().year
@@ -109,9 +112,9 @@ def statistics(request):
         cooperative = cooperatives.filter(pk=cooperative_id).first()
     stats = selectors.statistics(request.membership, year=year, cooperative=cooperative)
     by_type = _bars(stats["by_type"], lambda row: row["benefit_type__name"])
+    page = Paginator(stats["by_cooperator"], STATISTICS_PAGE_SIZE).get_page(request.GET.get("page"))
     by_cooperator = [
-        {**row, "name": f"{row['cooperator__last_name']} {row['cooperator__first_name']}"}
-        for row in stats["by_cooperator"]
+        {**row, "name": f"{row['cooperator__last_name']} {row['cooperator__first_name']}"} for row in page.object_list
     ]
     return render(
         request,
@@ -121,6 +124,7 @@ def statistics(request):
             "years": years,
             "by_type": by_type,
             "by_cooperator": by_cooperator,
+            "page": page,
             "total": stats["total"],
             "count": stats["count"],
             "cooperatives": cooperatives,
@@ -132,63 +136,44 @@ def statistics(request):
 
 # --- Extractions ---------------------------------------------------------------------------------
 
+CIVILITIES = dict(Cooperator._meta.get_field("civility").choices)
 EXPORT_COLUMNS = [
-    ("family_number", gettext_lazy("N° de famille")),
-    ("civility", gettext_lazy("Civilité")),
-    ("last_name", gettext_lazy("Nom")),
-    ("first_name", gettext_lazy("Prénom")),
-    ("birth_date", gettext_lazy("Date de naissance")),
-    ("email", gettext_lazy("E-mail")),
-    ("phone", gettext_lazy("Téléphone")),
-    ("address", gettext_lazy("Adresse")),
-    ("postcode", gettext_lazy("Code postal")),
-    ("city", gettext_lazy("Commune")),
-    ("entry_date", gettext_lazy("Date d'entrée")),
-    ("exit_date", gettext_lazy("Date de sortie")),
-    ("weekly_hours", gettext_lazy("Heures hebdomadaires")),
-    ("user__identifier", gettext_lazy("Identifiant")),
-    ("cooperative__organisation__name", gettext_lazy("Coopérative")),
+    ExportColumn("family_number", gettext_lazy("N° de famille"), width=14),
+    ExportColumn("civility", gettext_lazy("Civilité"), labels=CIVILITIES, width=11),
+    ExportColumn("last_name", gettext_lazy("Nom"), width=22),
+    ExportColumn("first_name", gettext_lazy("Prénom"), width=20),
+    ExportColumn("birth_date", gettext_lazy("Date de naissance"), width=14),
+    ExportColumn("email", gettext_lazy("E-mail"), width=30),
+    ExportColumn("phone", gettext_lazy("Téléphone"), width=16),
+    ExportColumn("address", gettext_lazy("Adresse"), width=30),
+    ExportColumn("postcode", gettext_lazy("Code postal"), width=10),
+    ExportColumn("city", gettext_lazy("Commune"), width=20),
+    ExportColumn("entry_date", gettext_lazy("Date d'entrée"), width=14),
+    ExportColumn("exit_date", gettext_lazy("Date de sortie"), width=14),
+    ExportColumn("weekly_hours", gettext_lazy("Heures hebdomadaires"), width=12),
+    ExportColumn("user__identifier", gettext_lazy("Identifiant"), width=14),
+    ExportColumn("cooperative__organisation__name", gettext_lazy("Coopérative"), width=30),
 ]
 
 
 def exports(request):
     require(request, "benefits.export_cooperators")
     count = selectors.cooperators_for(request.membership).count()
-    return render(request, "benefits/exports.html", {"count": count, "columns": [label for _, label in EXPORT_COLUMNS]})
+    return render(
+        request, "benefits/exports.html", {"count": count, "columns": [column.label for column in EXPORT_COLUMNS]}
+    )
 
 
 def export_cooperators(request):
-    """The cooperators as the Union knows them, in an .xlsx written in constant memory (openpyxl write-only)."""
+    """The cooperators as the Union knows them (core.exports: safe cells, labels, dates, streamed)."""
     require(request, "benefits.export_cooperators")
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Coopérateurs"))
-    bold = Font(bold=True)
-    header = []
-    for _name, label in EXPORT_COLUMNS:
-        cell = WriteOnlyCell(sheet, value=str(label))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    fields = [name for name, _label in EXPORT_COLUMNS]
     rows = (
         selectors.cooperators_for(request.membership)
-        .order_by("cooperative__organisation__name", "last_name", "first_name", "pk")
-        .values_list(*fields)
+        .order_by("cooperative__organisation__name", "sort_name", "pk")
+        .values(*[column.key for column in EXPORT_COLUMNS])
     )
-    for row in rows.iterator(chunk_size=2000):
-        sheet.append([float(value) if isinstance(value, Decimal) else value for value in row])
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse
-    workbook.save(spool)
-    spool.seek(0)
-    name = _("cooperateurs-%(date)s.xlsx") % {"date": timezone.localdate().strftime("%Y-%m-%d")}
-    response = FileResponse(spool, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = content_disposition(name)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    name = _("cooperateurs-%(date)s.xlsx") % {"date": timezone.localdate().isoformat()}
+    return xlsx_response(rows.iterator(chunk_size=2000), EXPORT_COLUMNS, sheet=_("Coopérateurs"), filename=name)
 
 
 # --- Officers: cooperatives, contributions, tariffs ----------------------------------------------

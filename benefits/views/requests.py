@@ -28,6 +28,7 @@ from ..forms import (
     ReasonForm,
     RequestFilters,
     RequestForm,
+    amount_text,
     beneficiary_value,
 )
 from ..models import BenefitRequest
@@ -82,7 +83,7 @@ def _columns(*, with_cooperator, with_cooperative=False, select=False):
                 "cooperator",
                 gettext_lazy("Coopérateur"),
                 accessor=lambda r: f"{r.cooperator.last_name} {r.cooperator.first_name} ({r.cooperator.family_number})",
-                order_by=("cooperator__last_name", "cooperator__first_name"),
+                order_by="cooperator__sort_name",
             )
         )
     columns += [
@@ -153,7 +154,7 @@ def request_create(request):
             return render(
                 request,
                 "benefits/request_choose_cooperator.html",
-                {"cooperators": cooperators.order_by("last_name", "first_name"), "invalid": bool(chosen)},
+                {"cooperators": cooperators.order_by("sort_name", "pk"), "invalid": bool(chosen)},
             )
     require(request, "benefits.create_request", cooperator)
     form = RequestForm(
@@ -211,7 +212,7 @@ def _detail_context(request, obj, **forms):
         "reject_form": forms.get("reject_form") or ReasonForm(prefix="rejet"),
         "refuse_form": forms.get("refuse_form") or ReasonForm(prefix="refus"),
         "amount_form": forms.get("amount_form")
-        or AmountForm(initial={"amount": obj.amount if obj.amount is not None else obj.amount_computed}),
+        or AmountForm(initial={"amount": amount_text(obj.amount if obj.amount is not None else obj.amount_computed)}),
         "pay_form": forms.get("pay_form") or PayForm(initial={"payment_date": timezone.localdate()}),
         "tariff_amount": services.tariff_amount(obj.benefit_type, obj.year) if officer else None,
     }

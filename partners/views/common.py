@@ -1,7 +1,6 @@
 """Shared bits of the partners views."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from accounts import ratelimit
@@ -22,8 +21,3 @@ def rate_limited(form):
         _("Trop de demandes ont été faites depuis votre connexion. Réessayez dans %(minutes)d minutes.")
         % {"minutes": max(1, window // 60)},
     )
-
-
-def require(request, perm, obj=None):
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied

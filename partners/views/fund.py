@@ -1,22 +1,27 @@
 """Fund administrators: the queue of pre-registrations and new conventions of their fund, the decisions,
 their fund's partners and contact messages (national admins see all partners and unrouted messages)."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.access import require, run_action
 from core.history import timeline_for
 from core.tables import Column, DataTable
 
 from .. import selectors, services
 from ..forms import InvalidateForm
-from .common import require
+from ..models import PreRegistration
+
+PROCESS = "partners.process_registrations"
+CONVENTIONS_ON_QUEUE = 20  # the queue shows the oldest ones; the conventions page lists them all, by pages
 
 
 def queue(request):
-    require(request, "partners.process_registrations")
+    require(request, PROCESS)
     preregistrations = DataTable(
         request,
         selectors.pending_preregistrations_for(request.membership),
@@ -37,73 +42,143 @@ def queue(request):
         caption=gettext_lazy("Préinscriptions en attente de validation"),
         empty_message=gettext_lazy("Aucune préinscription en attente."),
     )
-    conventions = list(selectors.awaiting_conventions_for(request.membership).order_by("created_at", "pk")[:200])
-    return render(request, "partners/fund_queue.html", {"table": preregistrations, "conventions": conventions})
+    awaiting = selectors.awaiting_conventions_for(request.membership).order_by("created_at", "pk")
+    conventions = list(awaiting[:CONVENTIONS_ON_QUEUE])
+    total = len(conventions) if len(conventions) < CONVENTIONS_ON_QUEUE else awaiting.count()
+    return render(
+        request,
+        "partners/fund_queue.html",
+        {"table": preregistrations, "conventions": conventions, "conventions_total": total},
+    )
 
 
-def _decision_page(request, obj, *, template, name, validate, invalidate, validated, invalidated):
-    """A fund administrator's decision on `obj`: validate, or invalidate with a reason. A decision goes
-    back to the queue with the message `validated` / `invalidated`; the service's refusal is shown on
-    the page, with the object read again."""
+def convention_queue(request):
+    """Every new convention waiting for the fund, by pages (the queue page shows the oldest ones)."""
+    require(request, PROCESS)
+    table = DataTable(
+        request,
+        selectors.awaiting_conventions_for(request.membership),
+        columns=[
+            Column("code", gettext_lazy("Code convention"), order_by="code", link=lambda c: c.get_fund_url()),
+            Column(
+                "partner",
+                gettext_lazy("Partenaire"),
+                accessor="partner.organisation.name",
+                order_by="partner__organisation__name",
+            ),
+            Column("convention_type", gettext_lazy("Type"), accessor="convention_type.label"),
+            Column(
+                "created_at",
+                gettext_lazy("Ajoutée le"),
+                order_by="created_at",
+                date_only=True,
+            ),
+        ],
+        default_sort="created_at",
+        caption=gettext_lazy("Nouvelles conventions en attente de validation"),
+        empty_message=gettext_lazy("Aucune nouvelle convention en attente."),
+    )
+    return render(request, "partners/fund_conventions.html", {"table": table})
+
+
+def _back(request):
+    """Where a decision leads: the fund's queue, or the national admins' supervision."""
+    if request.user.has_perm(PROCESS, request.acting):
+        return reverse("partners:fund_queue")
+    return reverse("partners:supervision")
+
+
+def _decision(request, obj, *, template, name, run, done):
+    """The decision page of `obj`: validate, or invalidate with a reason (`run(step, reason)`, a workflow
+    step). A decision goes back to the queue with its message `done[step]`; a refusal (wrong state, lost
+    race) comes back to this page as a message."""
     form = InvalidateForm()
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "validate":
-                validate()
-                messages.success(request, validated)
-                return redirect("partners:fund_queue")
-            if action == "invalidate":
-                form = InvalidateForm(request.POST)
-                if form.is_valid():
-                    invalidate(form.cleaned_data["reason"])
-                    messages.success(request, invalidated)
-                    return redirect("partners:fund_queue")
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-            obj.refresh_from_db()
-    return render(request, template, {name: obj, "form": form, "timeline": timeline_for(obj)})
+    step = request.POST.get("action") if request.method == "POST" else None
+    if step == "invalidate":
+        form = InvalidateForm(request.POST)
+    if step in done and (step != "invalidate" or form.is_valid()):
+        return run_action(
+            request,
+            lambda: run(step, form.cleaned_data["reason"] if step == "invalidate" else ""),
+            success=done[step],
+            redirect_to=lambda result: _back(request) if result is not None else request.path,
+        )
+    context = {name: obj, "form": form, "timeline": timeline_for(obj), "back": _back(request)}
+    if isinstance(obj, PreRegistration):
+        context["same_siret"] = selectors.same_siret(obj)
+    return render(request, template, context)
 
 
 def preregistration_detail(request, pk):
     scope = selectors.preregistrations_for(request.membership)
     preregistration = get_object_or_404(scope, pk=pk)
-    require(request, "partners.process_registrations", preregistration)
-    return _decision_page(
+    require(request, PROCESS, preregistration)
+
+    def run(step, reason):
+        if step == "validate":
+            return services.preregistration_validate(
+                preregistration_id=pk, actor=request.user, scope=scope, request=request
+            )
+        return services.preregistration_invalidate(
+            preregistration_id=pk, actor=request.user, scope=scope, reason=reason
+        )
+
+    return _decision(
         request,
         preregistration,
         template="partners/fund_preregistration.html",
         name="preregistration",
-        validate=lambda: services.preregistration_validate(
-            preregistration_id=pk, actor=request.user, scope=scope, request=request
-        ),
-        invalidate=lambda reason: services.preregistration_invalidate(
-            preregistration_id=pk, actor=request.user, scope=scope, reason=reason
-        ),
-        validated=_("La préinscription de « %(name)s » est validée : l'administrateur reçoit son mot de passe.")
-        % {"name": preregistration.partner_name},
-        invalidated=_("La préinscription est invalidée ; le partenaire en est informé."),
+        run=run,
+        done={
+            "validate": _("La préinscription de « %(name)s » est validée : l'administrateur reçoit son mot de passe.")
+            % {"name": preregistration.partner_name},
+            "invalidate": _("La préinscription est invalidée ; le partenaire en est informé."),
+        },
     )
 
 
 def convention_detail(request, pk):
     scope = selectors.fund_conventions_for(request.membership)
     convention = get_object_or_404(scope, pk=pk)
-    require(request, "partners.process_registrations", convention)
-    return _decision_page(
+    require(request, PROCESS, convention)
+
+    def run(step, reason):
+        if step == "validate":
+            return services.convention_validate(convention_id=pk, actor=request.user, scope=scope)
+        return services.convention_invalidate(convention_id=pk, actor=request.user, scope=scope, reason=reason)
+
+    return _decision(
         request,
         convention,
         template="partners/fund_convention.html",
         name="convention",
-        validate=lambda: services.convention_validate(convention_id=pk, actor=request.user, scope=scope),
-        invalidate=lambda reason: services.convention_invalidate(
-            convention_id=pk, actor=request.user, scope=scope, reason=reason
-        ),
-        validated=_("La convention n° %(code)s est validée.") % {"code": convention.code},
-        invalidated=_("La convention n° %(code)s est invalidée ; le partenaire en est informé.")
-        % {"code": convention.code},
+        run=run,
+        done={
+            "validate": _("La convention n° %(code)s est validée.") % {"code": convention.code},
+            "invalidate": _("La convention n° %(code)s est invalidée ; le partenaire en est informé.")
+            % {"code": convention.code},
+        },
     )
+
+
+def supervision(request):
+    """National admins: everything pending in every fund with its age; what waits at a fund without an
+    administrator is theirs to decide (or to hand over by naming an administrator)."""
+    require(request, "partners.supervise")
+    preregistrations, conventions = selectors.supervision_for(request.membership)
+    preregistrations_page = Paginator(preregistrations, SUPERVISION_PER_PAGE).get_page(request.GET.get("page"))
+    conventions_page = Paginator(conventions, SUPERVISION_PER_PAGE).get_page(request.GET.get("page_conventions"))
+    now = timezone.now()
+    for item in [*preregistrations_page.object_list, *conventions_page.object_list]:
+        item.age_days = (now - item.created_at).days
+    return render(
+        request,
+        "partners/supervision.html",
+        {"preregistrations": preregistrations_page, "conventions": conventions_page},
+    )
+
+
+SUPERVISION_PER_PAGE = 50
 
 
 def partner_list(request):
@@ -154,14 +229,12 @@ def contact_list(request):
 def contact_detail(request, pk):
     scope = selectors.contact_messages_for(request.membership)
     message = get_object_or_404(scope, pk=pk)
-    require(request, "partners.view_contact_messages")
+    require(request, "partners.view_contact_messages", message)
     if request.method == "POST":
-        try:
-            services.contact_message_close(message_id=pk, actor=request.user, scope=scope)
-        except ValidationError as error:
-            for text in error.messages:
-                messages.error(request, text)
-        else:
-            messages.success(request, _("Le message est clos."))
-            return redirect("partners:contact_list")
+        return run_action(
+            request,
+            lambda: services.contact_message_close(message_id=pk, actor=request.user, scope=scope),
+            success=_("Le message est clos."),
+            redirect_to=lambda result: reverse("partners:contact_list") if result is not None else request.path,
+        )
     return render(request, "partners/contact_detail.html", {"message": message})

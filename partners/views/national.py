@@ -16,12 +16,12 @@ from django.utils.translation import gettext_lazy
 from accounts.enums import OrganisationKind, Role
 from accounts.models import Membership, Organisation
 from accounts.services.credentials import account_create_with_temporary_password
+from core.access import require
 from core.files import PrivateFileField
 
 from .. import selectors, services
 from ..forms import LoginField
 from ..models import ConventionType, Document, NewsArticle, PartnerType
-from .common import require
 
 
 class RegimeForm(forms.ModelForm):

@@ -5,13 +5,18 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from core.access import require, run_action
+from core.history import timeline_for
 
 from .. import selectors, services
+from ..enums import ConventionState
 from ..forms import AddressForm, ConventionForm, PartnerForm, PartnerUserForm
 from ..models import Address
-from .common import require
 
 TABS = [
     ("partenaire", "partners:admin_partner", gettext_lazy("Partenaire")),
@@ -166,6 +171,7 @@ def conventions_tab(request):
             convention_type=data["convention_type"],
             code=data["code"],
             actor=request.user,
+            request=request,
         )
 
     if _saved(request, form, add):
@@ -178,6 +184,50 @@ def conventions_tab(request):
     conventions = list(selectors.partner_conventions_for(request.membership).order_by("created_at", "pk"))
     return _render(
         request, partner, "conventions", "partners/admin_conventions.html", {"form": form, "conventions": conventions}
+    )
+
+
+def convention_edit(request, pk):
+    """Correct a convention that still waits for the fund (a validated one is read-only to the partner)."""
+    scope = selectors.partner_conventions_for(request.membership)
+    convention = get_object_or_404(scope, pk=pk)
+    partner = _partner(request)
+    initial = {
+        "regime": convention.fund.parent_id,
+        "fund": convention.fund_id,
+        "convention_type": convention.convention_type_id,
+        "code": convention.code,
+    }
+    form = ConventionForm(request.POST if request.method == "POST" else None, initial=initial)
+    editable = convention.state == ConventionState.AWAITING
+    if editable and _saved(
+        request,
+        form,
+        lambda data: services.convention_update(
+            convention_id=pk, scope=scope, actor=request.user, request=request, **data
+        ),
+    ):
+        messages.success(request, _("La convention n° %(code)s est corrigée.") % {"code": form.cleaned_data["code"]})
+        return redirect("partners:admin_conventions")
+    return _render(
+        request,
+        partner,
+        "conventions",
+        "partners/admin_convention_edit.html",
+        {"form": form, "convention": convention, "editable": editable, "timeline": timeline_for(convention)},
+    )
+
+
+@require_POST
+def convention_withdraw(request, pk):
+    scope = selectors.partner_conventions_for(request.membership)
+    convention = get_object_or_404(scope, pk=pk)
+    _partner(request)
+    return run_action(
+        request,
+        lambda: services.convention_withdraw(convention_id=pk, actor=request.user, scope=scope),
+        success=_("La convention n° %(code)s est retirée ; la caisse en est informée.") % {"code": convention.code},
+        redirect_to=reverse("partners:admin_conventions"),
     )
 
 

@@ -28,6 +28,8 @@ ROUTES = {
     },
     # Public, reached with a one-time token (tests/accounts/test_forgot_password.py).
     "accounts:password_reset_confirm": TECHNICAL,
+    # Public, reached with a signed token sent to the new address (tests/accounts/test_security_mail.py).
+    "accounts:email_confirm": TECHNICAL,
     "accounts:password_reset_complete": PUBLIC,
     # Second factor, consent, profile, security log, "Mes données" (tests/accounts/test_*.py)
     **{

@@ -84,7 +84,9 @@ class TestContactDetails:
         response = client.post(reverse("accounts:profile_contact"), {"email": "x@example.test", "phone": ""})
         assert response.url.startswith(reverse("accounts:reauth"))
 
-    def test_email_and_phone_are_saved_normalised_and_logged(self, client):
+    def test_phone_is_saved_at_once_and_a_new_email_only_once_verified(self, client):
+        from core.models import OutboundMessage
+
         user = member("cooperator", identifier="F004217MD", email="old@example.test")
         client.force_login(user)
         reauthenticated(client)
@@ -93,18 +95,48 @@ class TestContactDetails:
         )
         assert response.url == reverse("accounts:profile")
         user.refresh_from_db()
-        assert user.email == "New@example.test" and user.phone == "+33612345678"
-        assert user.identifier == "F004217MD"
-        event = SecurityEvent.objects.get(user=user, kind=SecurityEventKind.CONTACT_CHANGED)
-        assert set(event.detail["fields"]) == {"email", "phone"}
+        assert user.email == "old@example.test" and user.phone == "+33612345678"  # not used before the link
+        link = OutboundMessage.objects.get(recipient="New@example.test", event="accounts.email_verify")
+        assert "/compte/profil/adresse-e-mail/" in link.body
+        told_old = OutboundMessage.objects.filter(recipient="old@example.test", event="accounts.security_notice")
+        assert told_old.count() == 2  # the phone changed, a new address was asked
 
-    def test_where_the_email_is_the_login_the_login_follows(self, client):
+        url = link.body[link.body.index("/compte/profil/adresse-e-mail/") :].split()[0]
+        assert client.get(url).status_code == 200  # a GET (mail scanner) changes nothing
+        user.refresh_from_db()
+        assert user.email == "old@example.test"
+        client.post(url)
+        user.refresh_from_db()
+        assert user.email == "New@example.test" and user.identifier == "F004217MD"
+        assert OutboundMessage.objects.filter(recipient="old@example.test", subject__contains="modifiée").exists()
+        assert OutboundMessage.objects.filter(recipient="New@example.test", subject__contains="modifiée").exists()
+        assert client.post(url).status_code == 400  # once only
+        fields = [e.detail["fields"] for e in SecurityEvent.objects.filter(user=user, kind="contact_changed")]
+        assert ["phone"] in fields and ["email"] in fields
+
+    def test_where_the_email_is_the_login_the_login_follows_once_verified(self, client):
+        from accounts.services.security_mail import email_change_token
+
         user = member("temp_worker", identifier="paul@agence.test", email="paul@agence.test")
         client.force_login(user)
         reauthenticated(client)
         client.post(reverse("accounts:profile_contact"), {"email": "paul.durand@agence.test", "phone": ""})
         user.refresh_from_db()
+        assert user.identifier == user.email == "paul@agence.test"
+        client.post(reverse("accounts:email_confirm", args=[email_change_token(user, "paul.durand@agence.test")]))
+        user.refresh_from_db()
         assert user.identifier == user.email == "paul.durand@agence.test"
+
+    def test_an_address_taken_meanwhile_is_refused_at_confirmation(self, client):
+        from accounts.services.security_mail import email_change_token
+
+        user = member("cooperator", email="mine@example.test")
+        token = email_change_token(user, "wanted@example.test")
+        UserFactory(identifier="someone", email="wanted@example.test")
+        response = client.post(reverse("accounts:email_confirm", args=[token]))
+        assert response.status_code == 400 and "ne peut pas être utilisée" in response.content.decode()
+        user.refresh_from_db()
+        assert user.email == "mine@example.test"
 
     @pytest.mark.parametrize(
         ("data", "field", "message"),
@@ -132,7 +164,7 @@ class TestContactDetails:
         client.force_login(user)
         reauthenticated(client)
         response = client.post(reverse("accounts:profile_contact"), {"email": "TAKEN@example.test", "phone": ""})
-        assert "déjà utilisée" in response.context["form"].errors["email"][0]
+        assert "ne peut pas être utilisée" in response.context["form"].errors["email"][0]
 
 
 class TestNotificationPreferences:

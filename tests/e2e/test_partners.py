@@ -93,11 +93,16 @@ def test_preregistration_with_errors_then_validation_and_first_login(page):
     assert_accessible(page)
     page.get_by_role("link", name="Association Ciel").click()
     assert_accessible(page)
+    # Irreversible: the accessible dialog asks first.
+    page.get_by_role("button", name="Valider", exact=True).click()
+    dialog = page.get_by_role("dialog")
+    assert dialog.is_visible()
+    assert_accessible(page)
     with page.expect_navigation():
-        page.get_by_role("button", name="Valider", exact=True).click()
+        dialog.get_by_role("button", name="Valider").click()
     assert page.get_by_text("est validée").is_visible()
 
-    mail = OutboundMessage.objects.get(recipient="alix@example.test")
+    mail = OutboundMessage.objects.get(recipient="alix@example.test", event="accounts.temporary_password")
     password = re.search(r"Mot de passe temporaire : (\S+)", mail.body).group(1)
     page.context.clear_cookies()
     login(page, "Alix7", password)
@@ -180,8 +185,9 @@ def test_convention_added_then_invalidated_by_the_fund(page):
     page.get_by_role("link", name="CL19720812").click()
     assert_accessible(page)
     page.get_by_label("Motif de l'invalidation").fill("Code inconnu de la caisse")
+    page.get_by_role("button", name="Invalider").click()
     with page.expect_navigation():
-        page.get_by_role("button", name="Invalider").click()
+        page.get_by_role("dialog").get_by_role("button", name="Invalider").click()
     assert Convention.objects.get(code="CL19720812").state == ConventionState.INVALIDATED
     mail = OutboundMessage.objects.get(recipient="alex@example.test")
     assert mail.subject == "Mail de confirmation : invalidation de convention"

@@ -20,6 +20,11 @@ def contact_message(membership):
     return {"pk": ContactMessageFactory(fund=membership.organisation).pk}
 
 
+def partner_convention(membership):
+    """A convention of the membership's partner, waiting for its fund."""
+    return {"pk": ConventionFactory(partner=partner_of(membership.organisation)).pk}
+
+
 def partner_user(membership):
     """Another user of the membership's partner."""
     return {"pk": partner_member(partner_of(membership.organisation)).pk}
@@ -49,6 +54,8 @@ ROUTES = {
     "partners:fund_queue": Restricted(frozenset({"fund_admin"})),
     "partners:fund_preregistration": Owned("fund_admin", make=preregistration),
     "partners:fund_convention": Owned("fund_admin", make=convention),
+    "partners:fund_conventions": Restricted(frozenset({"fund_admin"})),
+    "partners:supervision": Restricted(frozenset({"national_admin"})),
     "partners:partner_list": Restricted(frozenset({"fund_admin", "national_admin"})),
     "partners:contact_list": Restricted(frozenset({"fund_admin", "national_admin"})),
     "partners:contact_detail": Owned("fund_admin", make=contact_message),
@@ -59,6 +66,8 @@ ROUTES = {
     },
     "partners:admin_user_edit": Owned("partner_user", make=partner_user),
     "partners:admin_user_delete": Owned("partner_user", make=partner_user),
+    "partners:admin_convention_edit": Owned("partner_user", make=partner_convention),
+    "partners:admin_convention_withdraw": Owned("partner_user", make=partner_convention, methods=("post",)),
     # National admins: reference data, contents, fund administrators (records picked with ?id=).
     "partners:national_home": Restricted(frozenset({"national_admin"})),
     "partners:fund_admin_create": Restricted(frozenset({"national_admin"})),

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.enums import OrganisationKind, Role
 from accounts.models import Membership, Organisation, TemporaryPassword, User
+from accounts.services.credentials import EVENT_TEMPORARY_PASSWORD
 from core.history import TransitionNotAllowed, timeline_for
 from core.models import OutboundMessage
 from partners import selectors, services
@@ -117,7 +118,7 @@ def test_validate_creates_partner_convention_and_admin_with_temporary_password()
     membership = Membership.objects.get(user=user)
     assert membership.is_admin and membership.role == Role.PARTNER_USER and user.is_active
     assert TemporaryPassword.objects.filter(user=user).exists()
-    mail = OutboundMessage.objects.get(recipient=prereg.admin_email)
+    mail = OutboundMessage.objects.get(recipient=prereg.admin_email, event=EVENT_TEMPORARY_PASSWORD)
     assert prereg.admin_login in mail.body
     assert [t.to_state for t in timeline_for(prereg)] == ["validated"]
 

@@ -1,10 +1,12 @@
 """The partners space's cases for the workflow contract test (see tests/utils/workflows.py)."""
 
+from accounts.enums import Role
 from partners import selectors
-from partners.models import ContactMessage
+from partners.models import ContactMessage, Convention, PreRegistration
+from tests.accounts.factories import MembershipFactory
 from tests.utils.workflows import Case
 
-from .factories import ContactMessageFactory, fund_admin
+from .factories import ContactMessageFactory, ConventionFactory, PreRegistrationFactory, fund_admin
 
 
 def contact_message(state):
@@ -19,4 +21,30 @@ def contact_message(state):
     )
 
 
-CASES = {ContactMessage: contact_message}
+def preregistration(state):
+    admin = fund_admin()
+    other = fund_admin()
+    obj = PreRegistrationFactory(state=state, fund=admin.organisation)
+    return Case(
+        obj=obj,
+        actor=admin.user,
+        scope=selectors.preregistrations_for(admin),
+        foreign_scope=selectors.preregistrations_for(other),
+    )
+
+
+def convention(state):
+    """The actor administers both the fund (validate, invalidate) and the partner (withdraw)."""
+    admin = fund_admin()
+    other = fund_admin()
+    obj = ConventionFactory(state=state, fund=admin.organisation)
+    MembershipFactory(user=admin.user, organisation=obj.partner.organisation, role=Role.PARTNER_USER, is_admin=True)
+    return Case(
+        obj=obj,
+        actor=admin.user,
+        scope=selectors.fund_conventions_for(admin),
+        foreign_scope=selectors.fund_conventions_for(other),
+    )
+
+
+CASES = {ContactMessage: contact_message, PreRegistration: preregistration, Convention: convention}

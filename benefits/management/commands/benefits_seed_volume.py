@@ -21,7 +21,7 @@ from accounts.enums import OrganisationKind
 from accounts.models import Organisation
 from benefits import services
 from benefits.enums import LegalForm, Package, RequestState
-from benefits.models import BenefitRequest, Cooperative, Cooperator
+from benefits.models import BenefitRequest, Cooperative, Cooperator, sort_key
 
 BATCH = 5000
 STATES = [
@@ -100,13 +100,15 @@ class Command(BaseCommand):
         if demo_scop is not None:
             coops.append(demo_scop)
         first_number = 100000
+        names = [(rng.choice(LAST_NAMES), rng.choice(FIRST_NAMES)) for _ in range(n_cooperators)]
         Cooperator.objects.bulk_create(
             [
                 Cooperator(
                     cooperative=coops[i % len(coops)],
                     family_number=f"F{first_number + i:06d}",
-                    first_name=rng.choice(FIRST_NAMES),
-                    last_name=rng.choice(LAST_NAMES),
+                    first_name=names[i][1],
+                    last_name=names[i][0],
+                    sort_name=sort_key(*names[i]),  # bulk_create does not call save()
                     email=f"volume{i}@exemple.test",
                     entry_date=datetime.date(2010, 1, 1) + datetime.timedelta(days=rng.randrange(5000)),
                     exit_date=today - datetime.timedelta(days=rng.randrange(1, 400)) if rng.random() < 0.08 else None,

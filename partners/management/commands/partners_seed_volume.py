@@ -156,7 +156,7 @@ class Command(BaseCommand):
                     state=state,
                     created_at=created,
                     decided_at=None if state == ConventionState.AWAITING else created + datetime.timedelta(days=3),
-                    reason="Code inconnu de la caisse" if state == ConventionState.INVALIDATED else "",
+                    decision_reason="Code inconnu de la caisse" if state == ConventionState.INVALIDATED else "",
                 )
             )
         Convention.objects.bulk_create(rows, batch_size=BATCH)
@@ -189,7 +189,7 @@ class Command(BaseCommand):
                     admin_phone="06 12 34 56 78",
                     created_at=created,
                     decided_at=None if pending else created + datetime.timedelta(days=5),
-                    reason="SIRET erroné" if state == PreRegistrationState.INVALIDATED else "",
+                    decision_reason="SIRET erroné" if state == PreRegistrationState.INVALIDATED else "",
                 )
             )
             if len(rows) == BATCH:
