@@ -91,3 +91,30 @@ def test_the_payslip_list_is_constant_in_queries(world):
     assert_constant_queries(
         client, reverse("interim:payslips"), lambda n: DocumentFactory.create_batch(n, worker=world.worker)
     )
+
+
+def test_a_new_document_is_told_per_the_switch(world):
+    import datetime
+
+    from core.models import NotificationPreference, OutboundMessage
+    from interim import services
+
+    from .factories import pdf_bytes
+
+    services.document_add(
+        worker=world.worker,
+        kind=DocumentKind.PAYSLIP,
+        number="1691_20260131",
+        period=datetime.date(2026, 1, 1),
+        file=ContentFile(pdf_bytes()),
+    )
+    assert OutboundMessage.objects.filter(event="interim.payslip_added", recipient=world.worker.user.email).exists()
+    NotificationPreference.objects.create(user=world.worker.user, event="interim.certificate_added", enabled=False)
+    services.document_add(
+        worker=world.worker,
+        kind=DocumentKind.CERTIFICATE,
+        number="1691_CERT_2",
+        period=datetime.date(2026, 1, 1),
+        file=ContentFile(pdf_bytes()),
+    )
+    assert not OutboundMessage.objects.filter(event="interim.certificate_added").exists()
