@@ -56,7 +56,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         update_session_auth_hash(self.request, user)
         self.request.session.pop(SESSION_TEMPORARY_LOGIN, None)
         credentials.session_forget(session_key=old_key)
-        credentials.session_record(user=user, session_key=self.request.session.session_key)
+        credentials.session_record(user=user, session_key=self.request.session.session_key, request=self.request)
         messages.success(self.request, _("Votre mot de passe a été modifié."))
         return redirect(self.get_success_url())
 
@@ -130,7 +130,7 @@ class ForgotPasswordView(FormView):
             response = self.form_invalid(form)
             response.status_code = 429
             return response
-        credentials.forgot_password_request(space=self.space, request=self.request, **form.request_kwargs())
+        credentials.forgot_password_request_later(space=self.space, request=self.request, **form.request_kwargs())
         return redirect(f"accounts:password_forgot_{self.slug}_done")
 
 
