@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
     """Erasure requests carry the one decision stamp of core.models.Decided (processed_* and reason renamed)."""
 
     dependencies = [
-        ("accounts", "0006_consent_withdrawal"),
+        ("accounts", "0007_user_session_details"),
     ]
 
     operations = [
