@@ -54,7 +54,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import history
+from . import history, jobs
 from .history import TransitionNotAllowed
 
 logger = logging.getLogger("core.workflows")
@@ -270,6 +270,7 @@ class Workflow:
                 for obj in batch:
                     self._apply(step, obj, actor=None, reason="", updates=None, context=None, now=now)
             done += len(batch)
+            jobs.report(f"{step.name} : {done} traité(s)")  # what has committed, kept if the job run dies
             if len(batch) < size:
                 break
         return done
