@@ -382,6 +382,9 @@ class UserSession(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sessions")
     session_key = models.CharField(max_length=40, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Shown on the user's list of their sessions (accounts:sessions).
+    ip_address = models.GenericIPAddressField(_("adresse"), null=True, blank=True)
+    user_agent = models.CharField(_("navigateur"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("session")

@@ -293,6 +293,17 @@ SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
 SMS_SENDER = env.str("SMS_SENDER", default="GUICHET")
 
+# Espace intérimaire: the agency's seal on signed contracts (PAdES, pyHanko). Without a key and a
+# certificate, a self-signed development certificate is generated on first use in var/signing/.
+INTERIM_SEAL_KEY_FILE = env.str("INTERIM_SEAL_KEY_FILE", default="")
+INTERIM_SEAL_CERT_FILE = env.str("INTERIM_SEAL_CERT_FILE", default="")
+INTERIM_SEAL_KEY_PASSPHRASE = env.str("INTERIM_SEAL_KEY_PASSPHRASE", default="")
+INTERIM_SEAL_CHAIN_FILES = env.list("INTERIM_SEAL_CHAIN_FILES", default=[])
+INTERIM_SEAL_TSA_URL = env.str("INTERIM_SEAL_TSA_URL", default="")  # RFC 3161 timestamps (PAdES B-T)
+INTERIM_PUBLIC_URL = env.str("INTERIM_PUBLIC_URL", default="")  # printed on certificate pages
+INTERIM_SIGNATURE_MAX_PER_HOUR = env.int("INTERIM_SIGNATURE_MAX_PER_HOUR", default=5)
+INTERIM_SIGNATURE_MAX_PER_DAY = env.int("INTERIM_SIGNATURE_MAX_PER_DAY", default=10)
+
 # Celery: Redis when REDIS_URL is set, else an embedded broker on local files (no server).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL == "filesystem://":
