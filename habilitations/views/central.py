@@ -5,11 +5,13 @@ client (redirect addresses; the secret is shown once). Records are picked with ?
 from django import forms
 from django.contrib import messages
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.enums import Role
 from core.access import form_errors, require
+from core.params import parse_id
 
 from .. import selectors, services
 from ..forms import ApplicationForm, OrganismeForm
@@ -20,11 +22,10 @@ def _record(request, queryset):
     raw = request.GET.get("id") or request.POST.get("id") or ""
     if not raw:
         return None
-    if not raw.isdigit():
-        from django.http import Http404
-
+    pk = parse_id(raw)
+    if pk is None:
         raise Http404
-    return get_object_or_404(queryset, pk=int(raw))
+    return get_object_or_404(queryset, pk=pk)
 
 
 def organismes(request):
@@ -123,8 +124,6 @@ def application_client(request):
     require(request, "habilitations.manage_catalogue")
     application = _record(request, Application.objects.select_related("oauth_client"))
     if application is None:
-        from django.http import Http404
-
         raise Http404
     client = application.oauth_client
     form = ClientForm(request.POST or None, initial={"redirect_uris": client.redirect_uris if client else ""})
