@@ -100,7 +100,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # wait for an answer (client side: a server or network that swallows packets) are bounded, in seconds.
 DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", default=5)
 DB_STATEMENT_TIMEOUT = env.int("DB_STATEMENT_TIMEOUT", default=20)
-DB_READ_TIMEOUT = env.float("DB_READ_TIMEOUT", default=DB_STATEMENT_TIMEOUT + 5)
+# 0 turns a bound off (a long migration: DB_STATEMENT_TIMEOUT=0 turns both the statement and read bounds off).
+DB_READ_TIMEOUT = env.float("DB_READ_TIMEOUT", default=DB_STATEMENT_TIMEOUT + 5 if DB_STATEMENT_TIMEOUT else 0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "core.db.postgresql"  # Django's backend + the client-side read timeout
     DATABASES["default"].setdefault("OPTIONS", {}).update(
