@@ -234,21 +234,12 @@ def sort_key(*names):
 
 
 def delete_files_later(names):
-    """Deletes stored files once the transaction that deleted their rows commits (never for a rollback)."""
-    import logging
+    """Deletes stored files once the transaction that deleted their rows commits (never for a rollback):
+    recorded in that transaction (core.deletions), deleted by a retried task, swept by a job; a kill
+    after the commit or a storage that is down strands nothing."""
+    from core.deletions import files_delete_later
 
-    from django.core.files.storage import default_storage
-    from django.db import transaction
-
-    def delete():
-        for name in names:
-            try:
-                default_storage.delete(name)
-            except OSError:  # a missing file is not an error here
-                logging.getLogger("benefits").warning("could not delete %s", name)
-
-    if names:
-        transaction.on_commit(delete)
+    files_delete_later(names)
 
 
 def age_on(birth_date, on):

@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from core.jobs import timed_job
+from core.jobs import out_of_time, timed_job
 
 from . import services
 
@@ -17,7 +17,7 @@ def purge_unapproved_benefit_requests():
     """Requests entered by cooperators without their cooperative's approval for 14 days are deleted and
     each cooperator is told by e-mail. Idempotent (a second run finds nothing), batched, and safe
     under two workers (rows are taken with SELECT ... FOR UPDATE SKIP LOCKED)."""
-    deleted = services.unapproved_requests_purge()
+    deleted = services.unapproved_requests_purge(should_stop=out_of_time)  # stops before the time limit
     logger.info("purge_unapproved_benefit_requests: %s request(s) deleted", deleted)
     return f"{deleted} demande(s) non validée(s) supprimée(s)"
 
@@ -27,6 +27,6 @@ def purge_unapproved_benefit_requests():
 def remind_unapproved_benefit_requests():
     """Three days before the purge, the cooperative's HR managers and the cooperator are reminded (once)
     of each request still waiting for approval. Idempotent (purge_reminded_at), batched, SKIP LOCKED."""
-    reminded = services.unapproved_requests_remind()
+    reminded = services.unapproved_requests_remind(should_stop=out_of_time)
     logger.info("remind_unapproved_benefit_requests: %s request(s) reminded", reminded)
     return f"{reminded} rappel(s) avant suppression envoyé(s)"

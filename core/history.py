@@ -9,9 +9,10 @@ A state transition is one service call, in one transaction, that locks the row:
         extra_updates={"processed_by": request.user, "processed_at": timezone.now()},
     )
 
-It raises `Model.DoesNotExist` when the object is not in `scope` (the view turns it into a 404)
-and `TransitionNotAllowed` (a ValidationError, French message) when its current state is not in
-`allowed_from`: two users acting at once cannot both win. Showing the history:
+It raises core.workflows.ObjectGone when the object is not in `scope` or was deleted meanwhile (a
+ValidationError with a French message that is also `Model.DoesNotExist`: a view may answer it with
+the message or as a 404), and `TransitionNotAllowed` (a ValidationError, French message) when its
+current state is not in `allowed_from`: two users acting at once cannot both win. Showing the history:
 
     {% include "components/timeline.html" with entries=timeline %}   # timeline = timeline_for(obj)
 """
@@ -35,6 +36,18 @@ class TransitionNotAllowed(ValidationError):
             code="transition_not_allowed",
             params={"current": current_label or current},
         )
+
+
+def locked_get(queryset, pk):
+    """`queryset.select_for_update(of=("self",)).get(pk=pk)`; a row deleted meanwhile (a purge won the
+    race) or out of the queryset raises core.workflows.ObjectGone, which is also the model's
+    DoesNotExist: views answer it with its French message, or as a 404."""
+    from .workflows import gone
+
+    try:
+        return queryset.select_for_update(of=("self",)).get(pk=pk)
+    except queryset.model.DoesNotExist as exc:
+        raise gone(queryset.model) from exc
 
 
 def _actor(actor):
@@ -121,7 +134,7 @@ def transition(
     extra_updates = dict(extra_updates or {})
     queryset = scope if scope is not None else model._default_manager.all()
     with db_transaction.atomic():
-        obj = queryset.select_for_update(of=("self",)).get(pk=pk)
+        obj = locked_get(queryset, pk)
         current = getattr(obj, field)
         if current not in allowed:
             raise TransitionNotAllowed(

@@ -83,6 +83,8 @@ class OutboundMessage(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Last time the sweep (deliver_pending_messages) enqueued it: a backlog is enqueued once, not every sweep.
+    queued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "portal_outboundmessage"  # created by the portal app before the core existed
@@ -109,10 +111,19 @@ class NotificationPreference(models.Model):
 class JobRun(models.Model):
     """One run of a timed job, so that users and admins can see the jobs happen."""
 
+    class Status(models.TextChoices):
+        RUNNING = "running", _("En cours")
+        OK = "ok", _("Réussie")
+        FAILED = "failed", _("Échec")
+        INTERRUPTED = "interrupted", _("Interrompue")
+
     name = models.CharField(_("tâche"), max_length=80)
     started_at = models.DateTimeField(_("début"), default=timezone.now)
     finished_at = models.DateTimeField(_("fin"), null=True, blank=True)
     ok = models.BooleanField(_("réussie"), default=False)
+    status = models.CharField(_("état"), max_length=11, choices=Status.choices, default=Status.RUNNING)
+    # started_at + the task's hard time limit: a run still "running" after it was killed (interrupted).
+    deadline = models.DateTimeField(_("limite"), null=True, blank=True)
     summary = models.CharField(_("résultat"), max_length=255, blank=True)
 
     class Meta:
@@ -120,4 +131,43 @@ class JobRun(models.Model):
         verbose_name = _("exécution de tâche")
         verbose_name_plural = _("exécutions de tâches")
         ordering = ["-started_at", "-pk"]
-        indexes = [models.Index(fields=["name", "-started_at"], name="portal_jobrun_name")]
+        indexes = [
+            models.Index(fields=["name", "-started_at"], name="portal_jobrun_name"),
+            models.Index(fields=["status", "-started_at"], name="core_jobrun_status"),
+        ]
+
+    def save(self, *args, **kwargs):
+        if self.ok and self.status == self.Status.RUNNING:  # `ok` set alone (older code, tests): the status follows
+            self.status = self.Status.OK
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "status"}
+        super().save(*args, **kwargs)
+
+    @property
+    def shown_status(self):
+        """The status to show: a run still "running" past its deadline was interrupted (killed, lost)."""
+        if self.status == self.Status.RUNNING and self.deadline and self.deadline < timezone.now():
+            return self.Status.INTERRUPTED
+        return self.status
+
+
+class FileDeletion(models.Model):
+    """A stored file to delete, written in the transaction that deleted its row (core.deletions).
+
+    Deleted by an idempotent, retried task after commit, and swept by a job: a worker killed after the
+    commit, or a storage that is down, leaves the row here and the file is deleted later, never stranded.
+    """
+
+    storage = models.CharField(max_length=40, default="default")
+    name = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("fichier à supprimer")
+        verbose_name_plural = _("fichiers à supprimer")
+        indexes = [models.Index(fields=["created_at"], name="core_filedeletion_created")]
+
+    def __str__(self):
+        return self.name

@@ -132,11 +132,12 @@ def _render(template, context, language):
 
 
 def _enqueue(message):
-    from .tasks import deliver_message
+    from .tasks import deliver_message, enqueue
 
-    # robust: a broker that is down must not turn the caller's committed request into an error;
-    # the message stays pending and deliver_pending_messages enqueues it again.
-    transaction.on_commit(lambda: deliver_message.delay(message.pk), robust=True)
+    # A broker that is down must not turn the caller's committed request into an error nor keep it
+    # waiting: enqueue() gives up within about a second; the message stays pending and
+    # deliver_pending_messages enqueues it again.
+    transaction.on_commit(lambda: enqueue(deliver_message, message.pk), robust=True)
     return message
 
 

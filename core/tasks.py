@@ -2,15 +2,17 @@
 
 import logging
 import random
+import time
 from datetime import timedelta
 
 from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .jobs import timed_job
+from .jobs import out_of_time, report, timed_job
 from .models import OutboundMessage
 from .sms.phone import InvalidPhoneNumber
 
@@ -91,25 +93,47 @@ def _send(message):
         send_sms(message.recipient, message.body)
 
 
-@shared_task(acks_late=True, time_limit=300)
+SWEEP_CHUNK = 1000
+
+
+@shared_task(acks_late=True, time_limit=300, soft_time_limit=270)
 @timed_job("deliver_pending_messages")
 def deliver_pending_messages():
-    """Safety net: enqueues again the messages whose delivery was lost.
+    """Safety net: enqueues again the messages whose delivery was lost, all of them, at full speed.
 
-    Never tried 5 minutes after they were written (the broker was down at commit), or still pending
-    long after every retry should have run (the retry chain was lost). Messages waiting for a
-    scheduled retry are left to it. Idempotent: deliveries are locked and bounded per message.
+    Never tried 5 minutes after they were written or last swept (the broker was down at commit), or
+    still pending long after every retry should have run (the retry chain was lost). Messages waiting
+    for a scheduled retry are left to it. Each message swept is stamped (queued_at), so that a backlog
+    the worker has not drained yet is not enqueued again by the next sweep; the run stops before its
+    time limit and the next one continues. Idempotent: deliveries are locked and bounded per message.
     """
     now = timezone.now()
-    ids = list(
+    last_queued = Coalesce("queued_at", "created_at")
+    candidates = (
         OutboundMessage.objects.filter(status=OutboundMessage.Status.PENDING)
-        .filter(Q(attempts=0, created_at__lt=now - PENDING_GRACE) | Q(created_at__lt=now - RETRY_CHAIN_LOST))
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:500]
+        .annotate(last_queued=last_queued)
+        .filter(Q(attempts=0, last_queued__lt=now - PENDING_GRACE) | Q(last_queued__lt=now - RETRY_CHAIN_LOST))
+        .order_by("pk")
     )
-    for pk in ids:
-        deliver_message.delay(pk)
-    return f"{len(ids)} message(s) relancé(s)"
+    swept = 0
+    after = 0
+    while True:
+        ids = list(candidates.filter(pk__gt=after).values_list("pk", flat=True)[:SWEEP_CHUNK])
+        if not ids:
+            break
+        OutboundMessage.objects.filter(pk__in=ids).update(queued_at=now)
+        for pk in ids:
+            if not enqueue(deliver_message, pk):
+                # The broker is down: the rows are pending still; the next sweep tries again.
+                OutboundMessage.objects.filter(pk__in=ids, queued_at=now).update(queued_at=None)
+                report(f"{swept} message(s) relancé(s), file de tâches indisponible")
+                return f"{swept} message(s) relancé(s), file de tâches indisponible"
+            swept += 1
+        after = ids[-1]
+        report(f"{swept} message(s) relancé(s)")
+        if out_of_time():
+            return f"{swept} message(s) relancé(s), la suite au prochain passage"
+    return f"{swept} message(s) relancé(s)"
 
 
 @shared_task(acks_late=True, time_limit=30)
@@ -117,3 +141,89 @@ def deliver_pending_messages():
 def heartbeat():
     """Proves the scheduler and the worker run: each run is visible on the superuser's dashboard."""
     return "ok"
+
+
+# --- Enqueueing without blocking -----------------------------------------------------------------
+
+PUBLISH_PAUSE_SECONDS = 10  # after a failed publish, this process does not try the broker again for this long
+_broker_down_until = 0.0
+
+
+def enqueue(task, *args):
+    """Publishes a task; never raises a broker error and never blocks for long (short socket timeouts,
+    one retry).
+
+    After a failure, publishing is skipped for PUBLISH_PAUSE_SECONDS in this process, so that a request
+    writing several messages pays the broker's timeout once. What was not published is swept later
+    (the outbox rows, the file deletions stay). Returns True when the task was published. Eager mode
+    (tests): the task runs here and its errors propagate as with `delay`.
+    """
+    global _broker_down_until
+    if task.app.conf.task_always_eager:
+        task.delay(*args)
+        return True
+    if time.monotonic() < _broker_down_until:
+        return False
+    started = time.monotonic()
+    try:
+        task.apply_async(args=args)
+    except Exception as exc:  # noqa: BLE001 - any broker error: the sweep enqueues it later
+        _broker_down_until = time.monotonic() + PUBLISH_PAUSE_SECONDS
+        logger.error(
+            "enqueue %s: broker unavailable after %.2fs (%s: %s); left for the sweep, publishing paused %ss",
+            task.name,
+            time.monotonic() - started,
+            exc.__class__.__name__,
+            exc,
+            PUBLISH_PAUSE_SECONDS,
+        )
+        return False
+    return True
+
+
+# --- Files to delete -------------------------------------------------------------------------------
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5, time_limit=120, soft_time_limit=100)
+def delete_files(self, ids):
+    """Deletes recorded files (core.deletions) after the commit that recorded them; idempotent, retried."""
+    from .deletions import delete_recorded_files
+
+    deleted, failed = delete_recorded_files(ids)
+    if failed:
+        raise self.retry(countdown=retry_countdown(self.request.retries))
+    return deleted
+
+
+@shared_task(acks_late=True, time_limit=300, soft_time_limit=270)
+@timed_job("delete_pending_files")
+def delete_pending_files():
+    """Sweep: deletes the recorded files still there (worker killed after commit, storage down)."""
+    from .deletions import delete_recorded_files
+
+    deleted = failed = 0
+    while True:
+        done, errors = delete_recorded_files(limit=500)
+        deleted += done
+        failed += errors
+        report(f"{deleted} fichier(s) supprimé(s), {failed} en échec")
+        if not done or out_of_time():  # nothing left, only failures left, or no time left
+            break
+    return (
+        f"{deleted} fichier(s) supprimé(s), {failed} en échec (nouvel essai plus tard)"
+        if failed
+        else (f"{deleted} fichier(s) supprimé(s)")
+    )
+
+
+# --- Retention ---------------------------------------------------------------------------------------
+
+
+@shared_task(acks_late=True, time_limit=600, soft_time_limit=540)
+@timed_job("purge_old_records")
+def purge_old_records():
+    """Retention: delivered (or failed) messages, old job runs, history rows of deleted objects; and the
+    runs left "running" past their time limit are marked interrupted."""
+    from .retention import purge_old_records as purge
+
+    return purge()

@@ -21,6 +21,11 @@ app.conf.update(
     task_reject_on_worker_lost=True,
     broker_connection_retry_on_startup=True,
     result_expires=3600,
+    # No task's result is read: none is stored (and no result backend is needed).
+    task_ignore_result=True,
+    # Publishing is tried twice within a fraction of a second, never for long: a request enqueuing on
+    # commit must not hang on a broker that is down; the outbox row stays for the sweep.
+    task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
 )
 
 # Every timed job of SPEC section 7. Each task is idempotent and can also be run by hand
@@ -41,6 +46,14 @@ BEAT_SCHEDULE = {
     "remind-unapproved-benefit-requests": {
         "task": "benefits.tasks.remind_unapproved_benefit_requests",
         "schedule": crontab(minute=20),
+    },
+    "delete-pending-files": {
+        "task": "core.tasks.delete_pending_files",
+        "schedule": crontab(minute="*/10"),
+    },
+    "purge-old-records": {
+        "task": "core.tasks.purge_old_records",
+        "schedule": crontab(hour=3, minute=40),
     },
     "heartbeat": {
         "task": "core.tasks.heartbeat",

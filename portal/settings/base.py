@@ -50,6 +50,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.probes.ProbesMiddleware",  # the probes read no session (and /healthz no database)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -94,6 +95,28 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'd
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL never makes a request wait without end: connecting, each statement (server side) and each
+# wait for an answer (client side: a server or network that swallows packets) are bounded, in seconds.
+DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", default=5)
+DB_STATEMENT_TIMEOUT = env.int("DB_STATEMENT_TIMEOUT", default=20)
+DB_READ_TIMEOUT = env.float("DB_READ_TIMEOUT", default=DB_STATEMENT_TIMEOUT + 5)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "core.db.postgresql"  # Django's backend + the client-side read timeout
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": DB_CONNECT_TIMEOUT,
+            "options": (
+                f"-c statement_timeout={DB_STATEMENT_TIMEOUT * 1000} "
+                f"-c idle_in_transaction_session_timeout={max(60, DB_STATEMENT_TIMEOUT * 3) * 1000}"
+            ),
+            "read_timeout": DB_READ_TIMEOUT,
+            # A dead peer (host down, cable cut) is noticed within seconds, not hours.
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
+        }
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite: wait for a lock rather than fail, one writer at a time.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -101,8 +124,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Redis holds copies and queues only: each call is bounded (seconds), and the cache answers "miss"
+# while Redis is unreachable (sessions then come from the database; see core/cache.py).
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.0)
+REDIS_RETRY_SECONDS = env.int("REDIS_RETRY_SECONDS", default=15)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+                "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+                "retry_seconds": REDIS_RETRY_SECONDS,
+            },
+        }
+    }
 else:
     # Shared between the web process and the embedded worker: a file cache.
     CACHES = {
@@ -261,7 +298,21 @@ if CELERY_BROKER_URL == "filesystem://":
         "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
-CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or None) or None
+else:
+    # Publishing a task never blocks a request for long: short socket timeouts, one connection try.
+    # A message not published stays in the outbox; deliver_pending_messages enqueues it again.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_timeout": REDIS_SOCKET_TIMEOUT,
+        "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.2,
+    }
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_SOCKET_TIMEOUT
+# No result backend unless asked: no task's result is read, and a result backend's retries made
+# each enqueue block for 19 s when Redis was unreachable.
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 
@@ -282,6 +333,11 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Retention of the platform's own records (core.retention, daily job purge_old_records), in days.
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=30)
+JOBRUN_RETENTION_DAYS = env.int("JOBRUN_RETENTION_DAYS", default=90)
+HEARTBEAT_RETENTION_DAYS = env.int("HEARTBEAT_RETENTION_DAYS", default=2)
 
 RATELIMIT_FORGOT_PASSWORD = (5, 15 * 60)  # (requests, seconds) per address and per identifier
 

@@ -269,9 +269,9 @@ def test_the_stack_environment_configures_the_real_components(tmp_path):
     environment = _service_environment("web", dotenv)
     environment["GUICHET_VAR_DIR"] = str(tmp_path)  # /app/var exists only in the image
     loaded = _production_settings(environment)
-    assert loaded["db"] == "django.db.backends.postgresql"
+    assert loaded["db"] == "core.db.postgresql"  # Django's backend with a client-side read timeout
     assert (loaded["db_host"], loaded["db_name"]) == ("postgres", "guichet")
-    assert loaded["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert loaded["cache"] == "core.cache.ResilientRedisCache"  # Redis, degrading to misses when it is down
     assert loaded["broker"] == "redis://redis:6379/0"
     assert loaded["storage"] == "storages.backends.s3.S3Storage"
     assert (loaded["bucket"], loaded["acl"]) == ("guichet-private", "private")
