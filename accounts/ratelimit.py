@@ -7,11 +7,20 @@ proxy appends the address it received the request from); addresses further left 
 client and are not trusted. With no proxy (the default), X-Forwarded-For is ignored.
 
 `hit(scope, key, limit=..., window=...)` counts one request in a fixed window kept in the cache
-(shared by every web process when the cache is Redis) and tells whether it is still allowed.
+(shared by every web process when the cache is Redis) and tells whether it is still allowed;
+`allowed(...)` only looks. The window is fixed: it starts at a multiple of `window` seconds (the
+counter's key names its window), so trying again never pushes its end further away, whatever the
+cache backend does with a counter's expiry (the file cache's incr() rewrites it).
+
+A public form counts what matters, its sends: check `allowed()` before handling the POST and `hit()`
+once the submission was valid (or caught as spam), so that a person correcting mistakes is never
+locked out.
 """
 
 import hashlib
 import ipaddress
+import math
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -39,24 +48,39 @@ def client_address(request, *args):
     return _valid_ip(forwarded[-proxies]) or remote
 
 
-def _cache_key(scope, key):
+def _cache_key(scope, key, window, now):
     digest = hashlib.sha256(str(key).strip().lower().encode()).hexdigest()[:32]
-    return f"ratelimit:{scope}:{digest}"
+    return f"ratelimit:{scope}:{digest}:{window}:{int(now // window)}"
+
+
+def seconds_left(window, now=None):
+    """Seconds until the current fixed window of `window` seconds ends."""
+    now = time.time() if now is None else now
+    return max(1, math.ceil(window - (now % window)))
 
 
 def hit(scope, key, *, limit, window):
-    """Counts one request for (scope, key); True while the count stays within `limit` per `window` seconds."""
+    """Counts one request for (scope, key); True while the count stays within `limit` in the current window."""
     if key in (None, ""):
         return True
-    cache_key = _cache_key(scope, key)
-    if cache.add(cache_key, 1, timeout=window):
-        return True
+    now = time.time()
+    cache_key = _cache_key(scope, key, window, now)
+    ttl = seconds_left(window, now) + 1
+    cache.add(cache_key, 0, timeout=ttl)
     try:
         count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.add(cache_key, 1, timeout=window)
-        return True
+    except ValueError:  # expired between add and incr: the window just ended
+        cache.add(cache_key, 1, timeout=ttl)
+        count = 1
+    cache.touch(cache_key, ttl)  # some backends' incr() resets the expiry: the window's end stays fixed
     return count <= limit
+
+
+def allowed(scope, key, *, limit, window):
+    """True while (scope, key) has fewer than `limit` counted requests in the current window (counts nothing)."""
+    if key in (None, ""):
+        return True
+    return (cache.get(_cache_key(scope, key, window, time.time())) or 0) < limit
 
 
 def forgot_password_allowed(request, identifier):

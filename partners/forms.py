@@ -6,11 +6,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms.passwords import CaptchaInput
+from accounts.models import EMAIL_UNAVAILABLE
+from core.forms import PhoneField, SiretField
+from core.validators import clean_postcode
 
 from . import selectors
 from .enums import ContactReason, StreetIndex, StreetType
 from .models import Address, ConventionType, PartnerType
-from .validators import clean_login, clean_phone, clean_postcode, clean_siret
+from .validators import clean_login
 
 CAPTCHA_ERRORS = {"invalid": _("Vous n'avez pas saisi correctement les caractères de l'image. Réessayez.")}
 
@@ -101,33 +104,6 @@ def address_fields():
     }
 
 
-PHONE_HELP = _("Sous la forme « nn nn nn nn nn ».")
-
-
-class PhoneField(forms.CharField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 14)
-        kwargs.setdefault("help_text", PHONE_HELP)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        return clean_phone(value) if value else value
-
-
-class SiretField(forms.CharField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 17)
-        kwargs.setdefault("help_text", _("14 chiffres."))
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric"}))
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        return clean_siret(value) if value else value
-
-
 class LoginField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 30)
@@ -141,6 +117,11 @@ class LoginField(forms.CharField):
 
     def clean(self, value):
         return clean_login(super().clean(value))
+
+
+# The whole name as registered (the organisation's name), never cut: browsers silently drop what goes
+# past an input's maxlength, which at 38 characters cut real names.
+PARTNER_NAME_MAX = 200
 
 
 # --- pre-registration -----------------------------------------------------------------------------
@@ -183,7 +164,7 @@ class PreRegistrationForm(HoneypotMixin, RegimeFundMixin, AddressFieldsMixin, fo
     )
     partner_name = forms.CharField(
         label=_("Nom du partenaire"),
-        max_length=38,
+        max_length=PARTNER_NAME_MAX,
         help_text=_("Tel qu'il figure sur la convention. Il sera aussi l'identité du destinataire de l'adresse."),
         widget=forms.TextInput(attrs={"autocomplete": "organization", "data-recipient-source": "1"}),
     )
@@ -210,18 +191,24 @@ class PreRegistrationForm(HoneypotMixin, RegimeFundMixin, AddressFieldsMixin, fo
         self.setup_regime_fund()
         self.fields["partner_type"].queryset = PartnerType.objects.active()
 
-    def clean_admin_login(self):
-        from .services import login_is_taken
-
-        login = self.cleaned_data["admin_login"]
-        if login_is_taken(login):
-            raise forms.ValidationError(_("Ce login est déjà utilisé : choisissez-en un autre."))
-        return login
-
     def clean(self):
+        """What other people typed (logins of any space, a fund's codes) is only checked once the captcha is
+        right: a robot cannot probe it, and a person is told with a free variant to take."""
         cleaned = super().clean()
-        from .services import convention_code_is_taken
+        if "captcha" in self.errors:
+            return cleaned
+        from .services import convention_code_is_taken, email_is_taken, login_is_taken, suggest_login
 
+        login = cleaned.get("admin_login")
+        if login and login_is_taken(login):
+            self.add_error(
+                "admin_login",
+                _("Ce login est déjà utilisé : choisissez-en un autre, par exemple « %(free)s ».")
+                % {"free": suggest_login(login)},
+            )
+        email = cleaned.get("admin_email")
+        if email and email_is_taken(email):
+            self.add_error("admin_email", EMAIL_UNAVAILABLE)
         fund, code = cleaned.get("fund"), cleaned.get("convention_code")
         if fund and code and "fund" not in self.errors and convention_code_is_taken(code, fund):
             self.add_error("convention_code", _("Ce code convention est déjà enregistré pour cette caisse."))
@@ -257,7 +244,7 @@ class InvalidateForm(forms.Form):
 class PartnerForm(forms.Form):
     required_fields_note = True
 
-    name = forms.CharField(label=_("Nom du partenaire"), max_length=38)
+    name = forms.CharField(label=_("Nom du partenaire"), max_length=PARTNER_NAME_MAX)
     siret = SiretField(label=_("SIRET"))
     email = forms.EmailField(label=_("E-mail"), max_length=254)
     phone = PhoneField(label=_("Téléphone"))

@@ -14,12 +14,14 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.enums import OrganisationKind, Role, SecurityEventKind
 from accounts.models import Membership, Organisation
 from accounts.services.credentials import account_create_with_temporary_password, account_disable
+from accounts.services.profile import email_taken
 from accounts.services.security_log import log_event
 from core.history import TransitionNotAllowed, record_event, record_transition, register_action
 from core.notifications import emit
@@ -53,6 +55,22 @@ def login_is_taken(login, *, exclude_preregistration=None):
     if exclude_preregistration is not None:
         pending = pending.exclude(pk=exclude_preregistration.pk)
     return pending.exists()
+
+
+def email_is_taken(email):
+    """An account signs in with this address, or a pending pre-registration will create one with it."""
+    pending = PreRegistration.objects.filter(state=PreRegistrationState.PENDING, admin_email__iexact=email)
+    return email_taken(email) or pending.exists()
+
+
+def suggest_login(login):
+    """A free login close to `login` (digits added), to offer instead of a taken one."""
+    base = (login or "").strip()[:26] or "partenaire"
+    for number in range(2, 1000):
+        candidate = f"{base}{number}"
+        if not login_is_taken(candidate):
+            return candidate
+    return f"{base}{get_random_string(4, '0123456789')}"
 
 
 def convention_code_is_taken(code, fund, *, exclude_convention=None):

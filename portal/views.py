@@ -14,9 +14,10 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Q
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist, loader
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -31,11 +32,32 @@ from .navigation import panels_for
 
 
 @dataclass(frozen=True)
+class SpaceEntry:
+    """A public way into a space from the home page: a route name (with an optional query string)."""
+
+    label: str
+    url_name: str
+    query: str = ""
+
+    def url(self):
+        try:
+            return reverse(self.url_name) + (f"?{self.query}" if self.query else "")
+        except NoReverseMatch:  # the space's public pages do not exist (yet)
+            return None
+
+
+@dataclass(frozen=True)
 class SpaceCard:
     space: str
     title: str
     purpose: str
     audience: str
+    # Public entries, first one the card's main link; a space without public pages leads to sign-in.
+    entries: tuple = ()
+
+    def links(self):
+        links = [(entry.label, url) for entry in self.entries if (url := entry.url())]
+        return links or [(_("Se connecter"), reverse("accounts:login"))]
 
 
 SPACES = [
@@ -47,6 +69,7 @@ SPACES = [
             "sociales à l’Union, qui les instruit et les paie."
         ),
         _("Pour les responsables RH de coopérative, les coopérateurs et les gestionnaires de l’Union."),
+        (SpaceEntry(_("Se connecter à l’espace Prestations"), "accounts:login"),),
     ),
     SpaceCard(
         Space.INTERIM,
@@ -56,6 +79,7 @@ SPACES = [
             "relevés d’heures et demandent des acomptes."
         ),
         _("Pour les intérimaires, le personnel des agences et les entreprises clientes."),
+        (SpaceEntry(_("Accéder à l’espace intérimaire"), "interim:home"),),
     ),
     SpaceCard(
         Space.PARTNERS,
@@ -65,6 +89,10 @@ SPACES = [
             "conventions et transmettent leurs justificatifs."
         ),
         _("Pour les partenaires, les caisses et l’administration nationale."),
+        (
+            SpaceEntry(_("Site public des partenaires"), "partners:home"),
+            SpaceEntry(_("Préinscription d’un partenaire"), "partners:register"),
+        ),
     ),
     SpaceCard(
         Space.HABILITATIONS,
@@ -74,6 +102,7 @@ SPACES = [
             "correspondants locaux et les gestionnaires d’application valident les habilitations."
         ),
         _("Pour le personnel des organismes, les correspondants locaux et l’Ucanss."),
+        (SpaceEntry(_("Accéder à l’Espace Organismes"), "habilitations:home"),),
     ),
 ]
 
@@ -253,6 +282,7 @@ DEMO_BADGES = [
     (_("Refusée"), "red"),
     (_("Validée"), "green"),
     (_("À compléter"), "orange"),
+    (_("Retirée"), "purple"),
 ]
 
 
@@ -264,6 +294,31 @@ def demo_columns():
         Column("parent", _("Rattachée à"), accessor="parent.name", order_by="parent__name"),
         Column("active", _("État"), accessor="is_active", cell_template="portal/cells/active.html"),
     ]
+
+
+@login_not_required
+def captcha_audio(request, key):
+    """django-simple-captcha's audio (flite spells the digits); its temporary file closed with the response."""
+    from captcha import views as captcha_views
+
+    response = captcha_views.captcha_audio(request, key)
+    ranged = getattr(response, "ranged_file", None)
+    if ranged is not None and hasattr(ranged, "f"):
+        response._resource_closers.append(ranged.f.close)
+    return response
+
+
+def dev_outbox(request):
+    """Development only: the e-mails and SMS the portal wrote under var/, newest first (404 without DEBUG)."""
+    if not request.user.has_perm("portal.view_dev_outbox"):
+        raise Http404
+    from .outbox import mail_dir, read_outbox, sms_dir
+
+    return render(
+        request,
+        "portal/dev_outbox.html",
+        {"entries": read_outbox(), "mail_dir": mail_dir(), "sms_dir": sms_dir()},
+    )
 
 
 def components(request):

@@ -4,7 +4,7 @@ new password field, before typing; its errors are shown on that field."""
 from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
 from django.contrib.auth import forms as auth_forms
-from django.utils.html import format_html
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from ..validators import help_texts_for
@@ -79,12 +79,13 @@ class CaptchaInput(CaptchaTextInput):
 
     def render(self, name, value, attrs=None, renderer=None):
         inputs = super().render(name, value, attrs=attrs, renderer=renderer)
-        return format_html(
-            '<img src="{}" alt="{}" class="captcha" width="200" height="60"> {}',
-            self.image_url(),
-            _("Image de vérification : des lettres et chiffres déformés à recopier"),
-            inputs,
-        )
+        context = {
+            "image_url": self.image_url(),
+            "audio_url": self.audio_url(),
+            "refresh_url": self.refresh_url(),
+            "inputs": inputs,
+        }
+        return render_to_string("components/captcha.html", context)
 
 
 class ForgotPartnersForm(forms.Form):

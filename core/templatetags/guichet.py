@@ -15,7 +15,7 @@ from core.formats import file_size
 
 register = template.Library()
 
-BADGE_COLOURS = ("grey", "yellow", "blue", "red", "green", "orange")
+BADGE_COLOURS = ("grey", "yellow", "blue", "red", "green", "orange", "purple")
 
 
 def badge_colour(colour):

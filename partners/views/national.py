@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -63,6 +64,25 @@ class NewsForm(forms.ModelForm):
     class Meta:
         model = NewsArticle
         fields = ["title", "slug", "summary", "body", "published_at", "is_published"]
+        help_texts = {"slug": gettext_lazy("Laissez vide : elle est faite à partir du titre.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+
+    def clean(self):
+        """The address comes from the title when left empty, made unique with a number if needed."""
+        cleaned = super().clean()
+        if not cleaned.get("slug") and cleaned.get("title") and "slug" not in self.errors:
+            base = slugify(cleaned["title"])[:190] or "actualite"
+            taken = NewsArticle.objects.exclude(pk=self.instance.pk).filter(slug__startswith=base)
+            existing = set(taken.values_list("slug", flat=True))
+            slug, number = base, 2
+            while slug in existing:
+                slug, number = f"{base}-{number}", number + 1
+            cleaned["slug"] = slug
+            self.instance.slug = slug
+        return cleaned
 
 
 class DocumentForm(forms.ModelForm):

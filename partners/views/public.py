@@ -11,7 +11,7 @@ from core.files import private_file_response
 from .. import selectors, services
 from ..enums import DocumentTheme
 from ..forms import ContactForm
-from .common import public_form_allowed, rate_limited
+from .common import public_form_allowed, public_form_sent, rate_limited
 
 
 @login_not_required
@@ -60,9 +60,11 @@ def contact(request):
             response = render(request, "partners/contact.html", {"form": form}, status=429)
             return response
         if form.is_spam():
+            public_form_sent(request, "contact")
             return redirect("partners:contact_done")
         if form.is_valid():
             services.contact_message_submit(data=form.service_data())
+            public_form_sent(request, "contact")
             return redirect("partners:contact_done")
     return render(request, "partners/contact.html", {"form": form})
 

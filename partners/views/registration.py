@@ -8,7 +8,7 @@ from django.views.decorators.csrf import csrf_protect
 
 from .. import services
 from ..forms import ConventionKnownForm, PreRegistrationForm, TermsForm
-from .common import public_form_allowed, rate_limited
+from .common import public_form_allowed, public_form_sent, rate_limited
 
 SESSION_TERMS = "partners_terms_accepted"
 SESSION_CODE_KNOWN = "partners_code_known"
@@ -54,6 +54,7 @@ def registration_form(request):
             rate_limited(form)
             status = 429
         elif form.is_spam():
+            public_form_sent(request, "register")
             return _done(request)
         elif form.is_valid():
             try:
@@ -61,6 +62,7 @@ def registration_form(request):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
+                public_form_sent(request, "register")
                 return _done(request)
     return render(request, "partners/register_form.html", {"form": form}, status=status)
 

@@ -5,6 +5,7 @@ files, console e-mail and SMS, and an embedded Celery broker (no server needed).
 """
 
 import contextlib
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -195,6 +196,10 @@ AXES_VERBOSE = False
 CAPTCHA_FONT_SIZE = 30
 CAPTCHA_LENGTH = 5
 CAPTCHA_TIMEOUT = 10
+# Digits, spelled by the audio alternative (portal/captcha.py); flite (apt-get install flite) makes the
+# audio route work: found on PATH unless CAPTCHA_FLITE_PATH says where ("" turns audio off).
+CAPTCHA_CHALLENGE_FUNCT = "portal.captcha.digits_challenge"
+CAPTCHA_FLITE_PATH = env.str("CAPTCHA_FLITE_PATH", default=shutil.which("flite") or "") or None
 
 OTP_TOTP_ISSUER = "Guichet"
 OTP_TOTP_THROTTLE_FACTOR = 1

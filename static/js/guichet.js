@@ -33,6 +33,40 @@ document.addEventListener("DOMContentLoaded", () => {
     select.addEventListener("change", () => select.form.requestSubmit());
   });
 
+  // Captcha: "Afficher une autre image" asks django-simple-captcha for a new challenge (image, audio
+  // file, hidden key) and says so to screen readers. Hidden without JavaScript.
+  document.querySelectorAll("[data-captcha]").forEach((block) => {
+    const button = block.querySelector("[data-captcha-refresh]");
+    if (!button || !window.fetch) return;
+    button.hidden = false;
+    button.addEventListener("click", async () => {
+      let data;
+      try {
+        const response = await fetch(block.dataset.refreshUrl, {
+          headers: { "X-Requested-With": "XMLHttpRequest" },
+          credentials: "same-origin",
+        });
+        if (!response.ok) return;
+        data = await response.json();
+      } catch (error) {
+        return;
+      }
+      const image = block.querySelector("[data-captcha-image]");
+      if (image) image.src = data.image_url;
+      const audio = block.querySelector("[data-captcha-audio]");
+      if (audio && data.audio_url) audio.href = data.audio_url;
+      const key = block.querySelector('input[type="hidden"][name$="_0"]');
+      if (key) key.value = data.key;
+      const answer = block.querySelector('input[name$="_1"]');
+      if (answer) {
+        answer.value = "";
+        answer.focus();
+      }
+      const status = block.querySelector("[data-captcha-status]");
+      if (status) status.textContent = block.dataset.refreshedMessage || "";
+    });
+  });
+
   // Confirmation dialog: a form with data-confirm="dialog-id" opens that <dialog> before submitting.
   // Without JavaScript (or without <dialog>), the form submits directly: the view then answers with
   // a confirmation page (the server-side pattern), so nothing depends on this script.
@@ -50,6 +84,10 @@ document.addEventListener("DOMContentLoaded", () => {
     dialog.querySelector("[data-confirm-no]")?.addEventListener("click", () => {
       dialog.pendingForm = null;
       dialog.close();
+    });
+    // Escape: the browser fires "cancel" then closes the dialog; nothing is submitted.
+    dialog.addEventListener("cancel", () => {
+      dialog.pendingForm = null;
     });
     dialog.addEventListener("close", () => {
       dialog.returnFocus?.focus();

@@ -12,7 +12,7 @@ from partners.enums import ConventionState
 from partners.models import ContactMessage, Convention
 from partners.reference import load_reference_data
 from tests.accounts.factories import DEFAULT_PASSWORD, MembershipFactory, UserFactory
-from tests.partners.factories import ConventionFactory, PartnerFactory, partner_member
+from tests.partners.factories import ConventionFactory, PartnerFactory, PreRegistrationFactory, partner_member
 
 from .helpers import assert_accessible, login
 
@@ -25,17 +25,21 @@ def _fund(code="CARSAT-HDF"):
 
 
 def _login_fund_admin(page, fund):
-    user = UserFactory(identifier="caisse01", email="caisse01@example.test")
-    MembershipFactory(user=user, organisation=fund, role=Role.FUND_ADMIN, is_admin=True)
+    return _login_privileged(page, "caisse01", fund, Role.FUND_ADMIN, "/partenaires/caisse/")
+
+
+def _login_privileged(page, identifier, organisation, role, home):
+    user = UserFactory(identifier=identifier, email=f"{identifier}@example.test")
+    MembershipFactory(user=user, organisation=organisation, role=role, is_admin=True)
     device = TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
     login(page, user.identifier, DEFAULT_PASSWORD)
-    page.goto("/partenaires/caisse/")
+    page.goto(home)
     if "/verification/" in page.url:
         page.get_by_label("Code de vérification").fill(f"{totp(device.bin_key):06d}")
         with page.expect_navigation():
             page.get_by_role("button", name="Vérifier").click()
-        page.goto("/partenaires/caisse/")
-    assert page.url.endswith("/partenaires/caisse/"), page.url
+        page.goto(home)
+    assert page.url.endswith(home), page.url
     return user
 
 
@@ -192,6 +196,56 @@ def test_convention_added_then_invalidated_by_the_fund(page):
     mail = OutboundMessage.objects.get(recipient="alex@example.test")
     assert mail.subject == "Mail de confirmation : invalidation de convention"
     assert "CL19720812" in mail.body and fund.name in mail.body
+
+
+def test_a_fund_without_administrator_is_supervised_by_the_national_admins(page):
+    fund = _fund()  # CARSAT Hauts-de-France (Nord-Picardie): the manual's example, no administrator
+    prereg = PreRegistrationFactory(fund=fund, partner_name="Association Nord")
+    national = Organisation.objects.create(kind="national_admin", name="Opérateur national")
+    _login_privileged(page, "national01", national, Role.NATIONAL_ADMIN, "/partenaires/supervision/")
+    assert page.get_by_role("link", name="Association Nord").is_visible()
+    assert page.get_by_role("link", name=f"Nommer un administrateur {fund.name}").first.is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Association Nord").click()
+    assert_accessible(page)
+    page.get_by_label("Motif de l'invalidation").fill("Caisse sans convention avec ce partenaire")
+    page.get_by_role("button", name="Invalider").click()
+    dialog = page.get_by_role("dialog")
+    assert dialog.is_visible()
+    assert_accessible(page)
+    with page.expect_navigation():
+        dialog.get_by_role("button", name="Invalider").click()
+    assert page.url.endswith("/partenaires/supervision/")
+    assert page.get_by_text("est invalidée").is_visible()
+    prereg.refresh_from_db()
+    assert prereg.state == "invalidated"
+
+
+def test_partner_corrects_then_withdraws_a_pending_convention(page):
+    fund = _fund("CNRACL")
+    partner = PartnerFactory(organisation__name="Association Ciel")
+    ConventionFactory(partner=partner, state=ConventionState.INVALIDATED, code="REFUS1", decision_reason="Code inconnu")
+    pending = ConventionFactory(partner=partner, fund=fund, code="ERREUR1")
+    partner_member(partner, is_admin=True, identifier="Alex7", email="alex@example.test")
+    login(page, "Alex7", DEFAULT_PASSWORD)
+    page.goto("/partenaires/administration/conventions/")
+    assert page.get_by_text("Code inconnu").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Corriger la convention ERREUR1").click()
+    assert_accessible(page)
+    page.get_by_label("Code convention").fill("BON1")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enregistrer la correction").click()
+    assert page.get_by_text("est corrigée").is_visible()
+    page.get_by_role("button", name="Retirer la convention BON1").click()
+    dialog = page.get_by_role("dialog")
+    assert dialog.is_visible()
+    with page.expect_navigation():
+        dialog.get_by_role("button", name="Retirer").click()
+    assert page.get_by_text("est retirée").is_visible()
+    pending.refresh_from_db()
+    assert pending.code == "BON1" and pending.state == ConventionState.WITHDRAWN
+    assert_accessible(page)
 
 
 def test_contact_form(page):

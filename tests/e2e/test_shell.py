@@ -85,8 +85,16 @@ def test_components_page_is_accessible(page, cooperator, settings):
     dialog = page.get_by_role("dialog", name="Supprimer le brouillon ?")
     assert dialog.is_visible()
     assert_accessible(page)
+    # Focus goes to the safe choice; Escape closes without acting and gives focus back to the trigger.
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Annuler"
+    assert dialog.get_attribute("aria-describedby")
+    page.keyboard.press("Escape")
+    assert not dialog.is_visible()
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Supprimer le brouillon"
+    page.get_by_role("button", name="Supprimer le brouillon").click()
     dialog.get_by_role("button", name="Annuler").click()
     assert not dialog.is_visible()
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Supprimer le brouillon"
     page.get_by_role("button", name="Supprimer le brouillon").click()
     with page.expect_navigation():
         dialog.get_by_role("button", name="Oui, supprimer").click()
@@ -154,3 +162,41 @@ def test_language_switcher_to_english_and_back(page):
         page.get_by_role("button", name="Change language").click()
     assert page.evaluate("document.documentElement.lang") == "fr"
     assert page.get_by_role("link", name="Se connecter").first.is_visible()
+
+
+def test_home_cards_lead_anonymous_visitors_to_each_space(page):
+    page.goto("/")
+    card = page.locator(".card", has_text="Partenaires Action Sociale")
+    card.get_by_role("link", name=re.compile("Préinscription")).click()
+    page.wait_for_url(re.compile(r"/partenaires/inscription/"))
+    assert_accessible(page)
+    page.goto("/")
+    page.locator(".card", has_text="Partenaires Action Sociale").get_by_role(
+        "link", name=re.compile("Site public des partenaires")
+    ).click()
+    page.wait_for_url(re.compile(r"/partenaires/$"))
+    assert_accessible(page)
+
+
+def test_captcha_offers_audio_and_another_image(page, settings):
+    import shutil
+
+    from playwright.sync_api import expect
+
+    settings.CAPTCHA_FLITE_PATH = shutil.which("flite") or "/usr/bin/flite"
+    page.goto("/partenaires/contact/")
+    key = page.locator('input[type="hidden"][name="captcha_0"]')
+    first_key = key.input_value()
+    audio = page.get_by_role("link", name=re.compile("Écouter les chiffres"))
+    assert first_key in audio.get_attribute("href")
+    refresh = page.get_by_role("button", name="Afficher une autre image")
+    assert refresh.is_visible()
+    assert_accessible(page)
+    refresh.click()
+    expect(key).not_to_have_value(first_key)  # polled from Python: the page's CSP forbids eval
+    new_key = key.input_value()
+    assert new_key in audio.get_attribute("href") and new_key in page.locator("img.captcha").get_attribute("src")
+    assert "nouvelle image" in page.locator("[data-captcha-status]").inner_text().lower()
+    if shutil.which("flite"):
+        response = page.request.get(audio.get_attribute("href"))
+        assert response.status == 200 and response.body()[:4] == b"RIFF"

@@ -1,7 +1,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from partners.validators import clean_login, clean_phone, clean_postcode, clean_siret
+from core.validators import clean_phone, clean_postcode, clean_siret
+from partners.validators import clean_login
 
 
 def test_siret():

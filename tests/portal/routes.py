@@ -13,6 +13,8 @@ ROUTES = {
     "portal:readyz": TECHNICAL,
     "portal:baseline": TECHNICAL,
     "portal:dashboard": PERSONAL,
+    # Development only (404 without DEBUG): tests/portal/test_dev_outbox.py.
+    "portal:dev_outbox": TECHNICAL,
     # The component demo page: staff only (or DEBUG), whatever the role.
     "portal:components": Restricted(frozenset()),
     # django-simple-captcha's images (no namespace): public, no object of any organisation.

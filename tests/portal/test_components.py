@@ -24,7 +24,7 @@ def test_badge_has_colour_class_and_text(colour):
 
 
 def test_badge_unknown_colour_falls_back_to_grey():
-    assert badge_colour("purple") == "grey"
+    assert badge_colour("pink") == "grey"
     assert badge_colour(None) == "grey"
     assert badge_colour("BLUE") == "blue"
     html = render("components/badge.html", {"label": "Brouillon", "colour": ""})
@@ -136,3 +136,13 @@ def test_timeline_renders_entries_when_available():
     )
     html = render("components/timeline.html", {"entries": [entry]})
     assert "Envoyé" in html
+
+
+def test_every_badge_colour_has_its_style_and_withdrawn_differs_from_refused():
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[2] / "static" / "css" / "guichet.css").read_text(encoding="utf-8")
+    for colour in BADGE_COLOURS:
+        assert f".badge-{colour} {{" in css, colour
+    assert "purple" in BADGE_COLOURS  # "Retirée" (benefits' withdrawn state) is purple and dashed, "Refusée" red
+    assert "border-style: dashed" in css.split(".badge-purple {", 1)[1].split("}", 1)[0]

@@ -230,3 +230,18 @@ def test_signed_in_pages_are_not_stored_public_ones_keep_their_headers(client):
         assert response.status_code == 200, url
         directives = {d.strip() for d in response["Cache-Control"].split(",")}
         assert {"no-store", "private"} <= directives, (url, response["Cache-Control"])
+
+
+@pytest.mark.django_db
+def test_home_gives_each_space_card_its_public_entry(client):
+    """An anonymous visitor reaches the partners' public site and pre-registration from the home page."""
+    import re
+
+    html = client.get(reverse("portal:home")).content.decode()
+    cards = re.findall(r'<li class="card">(.*?)</ul>\s*</li>', html, flags=re.S)
+    assert len(cards) == 4
+    partners = next(card for card in cards if "Partenaires Action Sociale" in card)
+    assert f'href="{reverse("partners:home")}"' in partners
+    assert f'href="{reverse("partners:register")}"' in partners
+    for card in cards:
+        assert re.search(r'<a[^>]* href="/[^"]*"', card), card  # every card leads somewhere
