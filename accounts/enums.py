@@ -90,6 +90,7 @@ class SecurityEventKind(models.TextChoices):
     ROLE_CHANGED = "role_changed", _("Rôle modifié")
     ADMIN_RIGHT_CHANGED = "admin_right_changed", _("Droits d'administration modifiés")
     CONSENT_ACCEPTED = "consent_accepted", _("Consentement accepté")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consentement retiré")
     OTP_ENROLLED = "otp_enrolled", _("Double authentification activée")
     OTP_FAILED = "otp_failed", _("Code de vérification erroné")
     CONTACT_CHANGED = "contact_changed", _("Coordonnées modifiées")

@@ -265,6 +265,8 @@ class ConsentAcceptance(models.Model):
     accepted_at = models.DateTimeField(default=timezone.now)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     health_data = models.BooleanField(_("consentement aux données de santé"), default=False)
+    # Withdrawn by the user (accounts:consent_withdraw): the space asks for it again before use.
+    withdrawn_at = models.DateTimeField(_("retiré le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("acceptation")

@@ -97,6 +97,18 @@ def can_view_security_events(user, organisation):
     return organisation is not None and is_org_admin(user, organisation)
 
 
+@rule("accounts.publish_consent")
+def can_publish_consent(user, space):
+    """Admins holding one of the roles the space declares (core.spaces consent_publishers)."""
+    from core import spaces as space_registry
+
+    if isinstance(space, Acting) or space is None:
+        return False
+    declaration = space_registry.find(space)
+    roles = set(declaration.consent_publishers) if declaration else set()
+    return any(m.is_admin and m.role in roles for m in active_memberships(user))  # roles belong to one space
+
+
 def admin_organisation_ids(user):
     return {m.organisation_id for m in active_memberships(user) if m.is_admin}
 

@@ -112,6 +112,7 @@ register(
         forgot_by=ForgotBy.LOGIN,
         erasure_scope=ErasureScope.SPACE,
         erasure_organisations=union_of,
+        consent_publishers=("union_officer",),
         export=export,
         anonymise=anonymise,
         kept=KEPT,

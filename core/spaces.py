@@ -33,6 +33,8 @@ registry is read (every installed app's `space` module is looked for):
 Fields (all but `key`, `slug` and `identifier_label` have defaults):
 - `password_validators`: a callable returning validator instances (Django's password validator
   protocol). The portal adds its own common-password check to every rule.
+- `consent_publishers`: the roles (accounts.enums.Role values) whose organisation admins may publish
+  a new version of the space's consent text (accounts:consent_publish).
 - `consent_extras`: `ConsentExtra`s, boxes added to the consent page for the users `applies_to`
   selects; `field` names the boolean of `accounts.ConsentAcceptance` that records it.
 - `erasure_organisations(user) -> iterable of organisation ids`: organisations whose admins, besides
@@ -127,6 +129,7 @@ class SpaceDeclaration:
     forgot_by: ForgotBy = ForgotBy.EMAIL
     consent_extras: tuple[ConsentExtra, ...] = ()
     erasure_scope: ErasureScope = ErasureScope.SPACE
+    consent_publishers: tuple[str, ...] = ()  # roles whose admins publish the space's consent text
     erasure_organisations: Callable[[object], Iterable[int]] = _no_organisations
     export: Callable[[object], dict] = _nothing
     anonymise: Callable[[object], list] = _keep_nothing

@@ -49,6 +49,7 @@ register(
         forgot_password=ForgotPassword.LINK,
         forgot_by=ForgotBy.EMAIL,
         consent_extras=(HEALTH_DATA,),
+        consent_publishers=("ucanss_admin",),
         erasure_scope=ErasureScope.SPACE,
         order=40,
     )

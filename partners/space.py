@@ -88,6 +88,7 @@ register(
         forgot_password=ForgotPassword.TEMPORARY,
         forgot_by=ForgotBy.LOGIN_AND_EMAIL,
         erasure_scope=ErasureScope.SPACE,
+        consent_publishers=("national_admin",),
         export=export,
         anonymise=anonymise,
         kept=KEPT,

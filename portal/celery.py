@@ -35,6 +35,10 @@ BEAT_SCHEDULE = {
         "task": "accounts.tasks.expire_temporary_passwords",
         "schedule": crontab(minute="*/15"),
     },
+    "purge-security-log": {
+        "task": "accounts.tasks.purge_security_log",
+        "schedule": crontab(hour=3, minute=40),
+    },
     "deliver-pending-messages": {
         "task": "core.tasks.deliver_pending_messages",
         "schedule": crontab(minute="*/5"),

@@ -8,7 +8,7 @@ consent_extras_for(user, texts)               -> the extra boxes the texts' spac
 """
 
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from core import spaces as space_registry
@@ -52,7 +52,8 @@ def consent_pending(user, memberships=None):
     spaces = user_spaces(memberships)
     if not spaces:
         return []
-    return list(current_texts(spaces).exclude(acceptances__user=user).order_by("space"))
+    accepted = ConsentAcceptance.objects.filter(text=OuterRef("pk"), user=user, withdrawn_at__isnull=True)
+    return list(current_texts(spaces).exclude(Exists(accepted)).order_by("space"))
 
 
 def consent_extras_for(user, texts):
@@ -84,6 +85,11 @@ def consent_accept(*, user, texts, extras=(), request=None):
             text=text,
             defaults={"accepted_at": now, "ip_address": address, **ticked},
         )
+        if not created and acceptance.withdrawn_at is not None:  # accepted again after a withdrawal
+            for field, value in {"accepted_at": now, "ip_address": address, "withdrawn_at": None, **ticked}.items():
+                setattr(acceptance, field, value)
+            acceptance.save()
+            created = True
         if created:
             log_event(
                 SecurityEventKind.CONSENT_ACCEPTED,
@@ -95,3 +101,35 @@ def consent_accept(*, user, texts, extras=(), request=None):
             )
         accepted.append(acceptance)
     return accepted
+
+
+def consents_in_force(user):
+    """The user's acceptances not withdrawn, newest first."""
+    return (
+        ConsentAcceptance.objects.filter(user=user, withdrawn_at__isnull=True)
+        .select_related("text")
+        .order_by("-accepted_at", "-pk")
+    )
+
+
+@transaction.atomic
+def consent_withdraw(*, user, acceptance, request=None):
+    """Withdraws a consent: the space asks for it again before the user can use it (data are not erased
+    by this: that is an erasure request)."""
+    acceptance = ConsentAcceptance.objects.select_for_update().get(pk=acceptance.pk, user=user)
+    if acceptance.withdrawn_at is None:
+        acceptance.withdrawn_at = timezone.now()
+        acceptance.save(update_fields=["withdrawn_at"])
+        log_event(
+            SecurityEventKind.CONSENT_WITHDRAWN,
+            user=user,
+            request=request,
+            space=acceptance.text.space,
+            version=acceptance.text.version,
+        )
+    return acceptance
+
+
+def publishable_spaces(user):
+    """The spaces whose consent text `user` may publish (rule accounts.publish_consent)."""
+    return [d.key for d in space_registry.all_spaces() if user.has_perm("accounts.publish_consent", d.key)]

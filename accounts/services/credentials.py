@@ -329,6 +329,47 @@ def forgot_password_send_link(*, user, space, request=None):
     return True
 
 
+class RequestOrigin:
+    """What a background task needs of the web request that asked for it: the client's address and
+    browser (security log) and the site's address (links in e-mails). Serialisable as a dict."""
+
+    def __init__(self, *, ip_address="", user_agent="", base_url=""):
+        self.META = {"REMOTE_ADDR": ip_address or "", "HTTP_USER_AGENT": user_agent or ""}
+        self.base_url = base_url
+        self.POST = {}
+
+    @classmethod
+    def of(cls, request):
+        from .security_log import client_ip
+
+        return {
+            "ip_address": client_ip(request) or "",
+            "user_agent": request.META.get("HTTP_USER_AGENT", "")[:255],
+            "base_url": request.build_absolute_uri("/"),
+        }
+
+    @classmethod
+    def rebuild(cls, origin):
+        return cls(**origin) if origin else None
+
+    def build_absolute_uri(self, location):
+        from urllib.parse import urljoin
+
+        return urljoin(self.base_url, location) if self.base_url else location
+
+
+def forgot_password_request_later(*, space, request, login="", email=""):
+    """Enqueues the request (accounts.tasks.serve_forgotten_password) once the web request commits: the
+    page does the same little work whether or not an account matches."""
+    from ..tasks import serve_forgotten_password
+
+    origin = RequestOrigin.of(request)
+    transaction.on_commit(
+        lambda: serve_forgotten_password.delay(space=str(space), login=login, email=email, origin=origin),
+        robust=True,
+    )
+
+
 def forgot_password_request(*, space, request=None, login="", email=""):
     """Serves one forgotten-password request for `space`; says nothing about whether an account matched."""
     users = forgot_password_find(space=space, login=login, email=email)

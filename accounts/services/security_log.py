@@ -12,6 +12,20 @@ def client_ip(request):
     return get_client_ip_address(request) or None
 
 
+SECURITY_LOG_RETENTION_DAYS = 365  # the privacy page says: one year
+
+
+def security_log_purge(*, now=None) -> int:
+    """Deletes the security events older than one year (idempotent); returns how many."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    limit = (now or timezone.now()) - timedelta(days=SECURITY_LOG_RETENTION_DAYS)
+    deleted, _by_model = SecurityEvent.objects.filter(created_at__lt=limit).delete()
+    return deleted
+
+
 def log_event(kind, *, user=None, request=None, organisation=None, actor=None, identifier="", **detail):
     user_agent = request.META.get("HTTP_USER_AGENT", "")[:255] if request is not None else ""
     if organisation is None and request is not None and user is not None and getattr(request, "user", None) == user:

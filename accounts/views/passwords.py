@@ -130,7 +130,7 @@ class ForgotPasswordView(FormView):
             response = self.form_invalid(form)
             response.status_code = 429
             return response
-        credentials.forgot_password_request(space=self.space, request=self.request, **form.request_kwargs())
+        credentials.forgot_password_request_later(space=self.space, request=self.request, **form.request_kwargs())
         return redirect(f"accounts:password_forgot_{self.slug}_done")
 
 

@@ -19,7 +19,7 @@ from ..forms.profile import ContactForm, NotificationPreferencesForm, ProfileFor
 from ..services import otp as otp_service
 from ..services import profile as profile_service
 from ..services import security_mail
-from ..services.consent import user_spaces
+from ..services.consent import publishable_spaces, user_spaces
 from .auth import set_language_cookie
 from .security import reauth_required
 
@@ -61,6 +61,7 @@ def profile(request):
         "has_second_factor": otp_service.has_second_factor(user),
         "otp_required": otp_service.otp_required_for(user, request.memberships),
         "erasure_admin": user.has_perm("accounts.process_erasure"),
+        "consent_publisher": bool(publishable_spaces(user)),
     }
     return render(request, "accounts/profile.html", context)
 

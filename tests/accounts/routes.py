@@ -45,6 +45,7 @@ ROUTES = {
             "otp_remove",
             "reauth",
             "consent",
+            "consent_withdraw",
             "profile",
             "profile_contact",
             "profile_notifications",
@@ -55,6 +56,10 @@ ROUTES = {
         )
     },
     "accounts:security_organisation": Restricted(frozenset(), admin_only=True),
+    # The admins of the roles each space names (core.spaces consent_publishers).
+    "accounts:consent_publish": Restricted(
+        frozenset({"union_officer", "national_admin", "ucanss_admin"}), admin_only=True
+    ),
     # Any organisation's admins, for the requests of their own organisations' people.
     "accounts:erasure_list": Restricted(frozenset(), admin_only=True),
     "accounts:erasure_process": Owned("agency_staff", make=erasure_request),
