@@ -2,7 +2,8 @@
 """Guichet's two commands, standard library only.
 
     python3 dev.py run     # virtual environment, requirements, migrate, demo data, web + embedded worker
-    python3 dev.py test    # virtual environment, dev requirements, the whole pytest suite (extra args passed on)
+    python3 dev.py test    # virtual environment, dev requirements, the whole pytest suite in parallel and in
+                           # random order (seed printed; extra args passed on)
     python3 dev.py setup [--dev]   # only the virtual environment and the requirements (used by make, CI, bench)
 
 Needs Python 3.12 or newer. When this file is run by an older interpreter, it looks for one
@@ -331,6 +332,32 @@ def pytest_arguments(args, browser_available, require_browser):
     return [*args[:index], "-m", f"({expression}) and not e2e", *args[index + consumed :]]
 
 
+def _has_option(args, *names):
+    """Whether one of the long or short options `names` is among the arguments (--name, --name=x, -nX)."""
+    for arg in args:
+        for name in names:
+            if arg == name or arg.startswith(name + "=") or (len(name) == 2 and arg.startswith(name)):
+                return True
+    return False
+
+
+def parallel_and_random(args, seed=None):
+    """pytest-xdist (one worker per core: -n auto) and pytest-randomly (a seed printed, to replay an
+    order) unless the arguments choose otherwise: -n/--numprocesses, -p no:xdist, --randomly-seed,
+    -p no:randomly. Returns (arguments, seed or None)."""
+    args = list(args)
+    extra = []
+    if not _has_option(args, "-n", "--numprocesses", "--dist") and "no:xdist" not in args:
+        extra += ["-n", "auto"]
+    if "no:randomly" in args or _has_option(args, "--randomly-seed"):
+        return [*extra, *args], None
+    if seed is None:
+        import random
+
+        seed = random.SystemRandom().randrange(1, 2**31)
+    return [*extra, f"--randomly-seed={seed}", *args], seed
+
+
 def command_test(args):
     ensure_requirements(dev=True)
     env = dict(os.environ)
@@ -347,9 +374,15 @@ def command_test(args):
                 "(apt-get install chromium) to run them, or set GUICHET_REQUIRE_BROWSER=1 to make this an error."
             )
             env["GUICHET_SKIP_BROWSER"] = "1"
-    command = [VENV_PYTHON, "-m", "pytest", *pytest_arguments(args, browser_available, require_browser)]
+    args, seed = parallel_and_random(pytest_arguments(args, browser_available, require_browser))
+    command = [VENV_PYTHON, "-m", "pytest", *args]
     say(" ".join(command[1:]))
-    return subprocess.call(command, cwd=ROOT, env=env)
+    if seed is not None:
+        say(f"random order, seed {seed}: replay this order with  python3 dev.py test --randomly-seed={seed}")
+    code = subprocess.call(command, cwd=ROOT, env=env)
+    if seed is not None and code not in (0, 5):
+        say(f"tests failed in the random order of seed {seed}: python3 dev.py test --randomly-seed={seed} ...")
+    return code
 
 
 # --- setup -----------------------------------------------------------------------------------

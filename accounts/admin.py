@@ -165,10 +165,10 @@ class ConsentTextAdmin(admin.ModelAdmin):
 class ErasureRequestAdmin(admin.ModelAdmin):
     """Read-only: requests are processed by the space's admins in the portal (with history)."""
 
-    list_display = ("user_label", "space", "status", "requested_at", "processed_at", "processed_by")
+    list_display = ("user_label", "space", "status", "requested_at", "decided_at", "decided_by")
     list_filter = ("space", "status")
     search_fields = ("user_label",)
-    list_select_related = ("processed_by",)
+    list_select_related = ("decided_by",)
 
     def has_add_permission(self, request):
         return False

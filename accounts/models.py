@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import CooldownMixin, SideChannelDevice, ThrottlingMixin
 
+from core.models import Decided
+
 from .enums import KIND_PARENT, KIND_ROLES, KIND_SPACE, ROLE_SPACE, OrganisationKind, Role, SecurityEventKind, Space
 
 EMAIL_UNAVAILABLE = _(
@@ -301,7 +303,7 @@ class SecurityEvent(models.Model):
         ]
 
 
-class ErasureRequest(models.Model):
+class ErasureRequest(Decided):
     class Status(models.TextChoices):
         PENDING = "pending", _("En attente")
         DONE = "done", _("Effectuée")
@@ -314,11 +316,6 @@ class ErasureRequest(models.Model):
     space = models.CharField(_("espace"), max_length=20, choices=Space.choices)
     status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.PENDING)
     requested_at = models.DateTimeField(_("demandée le"), default=timezone.now)
-    processed_at = models.DateTimeField(_("traitée le"), null=True, blank=True)
-    processed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    reason = models.TextField(_("motif"), blank=True)
     # The organisations whose admins process it: the person's own in the space, and those the space
     # declares (core.spaces erasure_organisations), fixed when the request is made.
     organisations = models.ManyToManyField(
@@ -382,6 +379,9 @@ class UserSession(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sessions")
     session_key = models.CharField(max_length=40, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Shown on the user's list of their sessions (accounts:sessions).
+    ip_address = models.GenericIPAddressField(_("adresse"), null=True, blank=True)
+    user_agent = models.CharField(_("navigateur"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("session")

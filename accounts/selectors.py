@@ -38,7 +38,7 @@ def erasure_requests_for(user, *, status=ErasureRequest.Status.PENDING):
     addressed = ErasureRequest.organisations.through.objects.filter(
         erasurerequest_id=OuterRef("pk"), organisation_id__in=admin_organisation_ids(user)
     )
-    queryset = ErasureRequest.objects.filter(Exists(addressed)).select_related("user", "processed_by")
+    queryset = ErasureRequest.objects.filter(Exists(addressed)).select_related("user", "decided_by")
     if status:
         queryset = queryset.filter(status=status)
     return queryset.order_by("requested_at", "pk")

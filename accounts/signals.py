@@ -36,7 +36,7 @@ def on_logged_in(sender, request, user, **kwargs):
             request.session.pop(SESSION_TEMPORARY_LOGIN, None)
         if request.session.session_key is None:
             request.session.save()
-        session_record(user=user, session_key=request.session.session_key)
+        session_record(user=user, session_key=request.session.session_key, request=request)
     if temporary:
         log_event(SecurityEventKind.TEMPORARY_PASSWORD_USED, user=user, request=request)
     device = _device_of(request, user)

@@ -82,7 +82,7 @@ def table_counts(database_path):
 
 def referenced_files(database_path):
     """Names stored in every FileField of every model, read from the snapshot."""
-    names = set()
+    names: set[str] = set()
     with sqlite3.connect(database_path) as db:
         existing = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         for model in apps.get_models():

@@ -20,10 +20,10 @@ from redis.exceptions import RedisError
 logger = logging.getLogger("core.cache")
 
 _lock = threading.Lock()
-_down_until = {}  # location -> time.monotonic() until which Redis is not tried
+_down_until: dict[str, float] = {}  # location -> time.monotonic() until which Redis is not tried
 
 
-_stale = set()  # (key, version) written or deleted while Redis was unreachable: deleted when it is back
+_stale: set[tuple] = set()  # (key, version) written or deleted while Redis was unreachable: deleted when it is back
 STALE_MAX = 10_000
 
 

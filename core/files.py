@@ -28,13 +28,14 @@ import io
 import unicodedata
 import uuid
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import lazy
@@ -169,7 +170,7 @@ def _check_pdf(data):
         # Every object the reader knows: reachable from the trailer, listed in the cross-reference
         # tables, or stored in object streams (an unreferenced object is checked too).
         dictionaries = []
-        pending = [reader.trailer]
+        pending: list[Any] = [reader.trailer]
         for generation, numbers in reader.xref.items():
             pending.extend(IndirectObject(number, generation, reader) for number in numbers)
         pending.extend(IndirectObject(number, 0, reader) for number in reader.xref_objStm)
@@ -243,7 +244,7 @@ class PrivateFileField(forms.FileField):
         return settings.UPLOAD_MAX_BYTES if self.max_bytes is None else self.max_bytes
 
     def to_python(self, data):
-        uploaded = super().to_python(data)
+        uploaded: Any = super().to_python(data)  # an UploadedFile, given the attributes below
         if uploaded is None:
             return None
         info = validate_upload(uploaded, max_bytes=self._max_bytes)
@@ -367,6 +368,7 @@ def private_file_response(request, field_file, *, label, as_attachment=True):
     content_type = CONTENT_TYPES.get(extension, "application/octet-stream")
     disposition = content_disposition(download_filename(label, extension), as_attachment=as_attachment)
     mode = settings.PRIVATE_FILES_SERVE
+    response: HttpResponseBase
     if mode == "stream":
         response = FileResponse(field_file.storage.open(name, "rb"), content_type=content_type)
     elif mode == "accel":

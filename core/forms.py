@@ -8,7 +8,9 @@ amount = AmountField(maximum=Decimal("500"))
 scans = MultiplePrivateFileField()    # several PDF/JPEG/PNG checked by content (core.files)
 """
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -19,9 +21,9 @@ from .files import PrivateFileField
 
 
 class _CleanedCharField(forms.CharField):
-    cleaner = None
-    default_max_length = None
-    default_help_text = None
+    cleaner: Callable[[Any], Any]  # each field's validators.clean_* (a staticmethod)
+    default_max_length: int | None = None
+    default_help_text: Any = None  # a lazy translation
     default_attrs: dict = {}
 
     def __init__(self, **kwargs):
@@ -131,7 +133,8 @@ class MultiplePrivateFileField(PrivateFileField):
             if self.required:
                 raise ValidationError(self.error_messages["required"], code="required")
             return []
-        cleaned, errors = [], []
+        cleaned: list = []
+        errors: list[ValidationError] = []
         for item in files:
             try:
                 cleaned.append(super().clean(item, initial))

@@ -48,7 +48,7 @@ class _Run:
         self.progress = ""
 
 
-_current = contextvars.ContextVar("core_jobs_current_run", default=None)
+_current: contextvars.ContextVar["_Run | None"] = contextvars.ContextVar("core_jobs_current_run", default=None)
 
 
 def out_of_time():
@@ -164,7 +164,7 @@ def timed_job(name, *, time_limit=None, soft_time_limit=None):
                 logger.info("job %s: %s", name, record.summary)
                 return summary
 
-        run.job_name = name
+        run.job_name = name  # type: ignore[attr-defined]
         return run
 
     return decorate

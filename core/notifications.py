@@ -124,6 +124,7 @@ def _render(template, context, language):
     with translation.override(language):
         subject = " ".join(_render_text(f"{template}_subject.txt", context).split())
         body = _render_text(f"{template}_body.txt", context)
+        html: str
         try:
             html = render_to_string(f"{template}_body.html", context)
         except TemplateDoesNotExist:
@@ -218,6 +219,6 @@ def emit(key, obj, *, actor=None, reason="", context=None):
             sent.append(
                 send_email(to=recipient.email, template=event.template, context=base, user=recipient, event=key)
             )
-        if event.sms is not None and getattr(recipient, "phone", ""):
+        if event.sms is not None and getattr(recipient, "phone", None):
             sent.append(send_sms_message(to=recipient.phone, body=event.sms(obj), user=recipient, event=key))
     return sent

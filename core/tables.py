@@ -39,6 +39,7 @@ from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 SORT_PARAM = "tri"
@@ -119,7 +120,7 @@ class HeaderCell:
     column: Column
     sort_value: str | None  # the `tri` value the header's link sets
     aria_sort: str | None  # "ascending" / "descending" on the sorted column
-    direction_label: str
+    direction_label: str | Promise  # lazy translation
 
 
 class DataTable:

@@ -86,6 +86,7 @@ def validate_phone(value):
 def phone_e164(value):
     """'06 92 12 34 56' -> '+262692123456' (for an SMS gateway); None when not a valid number."""
     digits = PHONE_SEPARATORS.sub("", str(value or ""))
+    number: phonenumbers.PhoneNumber | None
     if digits.startswith("+"):
         try:
             number = phonenumbers.parse(digits, None)
@@ -95,7 +96,9 @@ def phone_e164(value):
     else:
         number = _parse_french(digits) if digits.isdigit() else None
         valid = number is not None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) if valid else None
+    if not valid or number is None:
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 # --- SIRET, NIR, IBAN -----------------------------------------------------------------------------
@@ -272,7 +275,10 @@ def clean_amount(value, *, minimum=Decimal("0.01"), maximum=None):
         amount = Decimal(str(value).replace(",", ".").replace(" ", "").replace("\u202f", ""))
     except InvalidOperation:
         raise ValidationError(_("Saisissez un montant en euros, par exemple 120,50."), code="amount_format") from None
-    if amount.as_tuple().exponent < -2:
+    exponent = amount.as_tuple().exponent
+    if not isinstance(exponent, int):  # "NaN", "Infinity"
+        raise ValidationError(_("Saisissez un montant en euros, par exemple 120,50."), code="amount_format")
+    if exponent < -2:
         raise ValidationError(_("Un montant a au plus deux décimales."), code="amount_decimals")
     if minimum is not None and amount < minimum:
         if amount <= 0:

@@ -54,7 +54,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import history
+from . import history, jobs
 from .history import TransitionNotAllowed
 
 logger = logging.getLogger("core.workflows")
@@ -133,7 +133,7 @@ class Workflow:
         self._steps = {step.name: step for step in self.steps}
         if len(self._steps) != len(self.steps):
             raise ValueError(f"duplicate step names in the workflow of {self.model.__name__}")
-        field_obj = self.model._meta.get_field(self.field)
+        field_obj: Any = self.model._meta.get_field(self.field)  # a concrete field, not a relation
         self.states = dict(field_obj.flatchoices) if field_obj.choices else {}
         for step in self.steps:
             unknown = [s for s in (*step.sources, step.target) if s != DELETE and self.states and s not in self.states]
@@ -195,7 +195,7 @@ class Workflow:
         with transaction.atomic():
             try:
                 obj = queryset.select_for_update(of=("self",)).get(pk=pk)
-            except self.model.DoesNotExist as exc:
+            except self.model.DoesNotExist as exc:  # type: ignore[attr-defined]
                 raise gone(self.model) from exc
             if check_perm and actor is not None and step.perm and not actor.has_perm(step.perm, obj):
                 raise PermissionDenied
@@ -270,6 +270,7 @@ class Workflow:
                 for obj in batch:
                     self._apply(step, obj, actor=None, reason="", updates=None, context=None, now=now)
             done += len(batch)
+            jobs.report(f"{step.name} : {done} traité(s)")  # what has committed, kept if the job run dies
             if len(batch) < size:
                 break
         return done

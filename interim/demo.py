@@ -141,7 +141,32 @@ def _contract(worker, mission, reference, state, created_at, *, sign_days=3):
     set_document(contract, pdf.contract_pdf(contract), save=False)
     contract.save()
     record_transition(contract, actor=None, from_state="", to_state=state)
+    if state == ContractState.SIGNED:
+        _demo_signature(contract)
     return contract
+
+
+def _demo_signature(contract):
+    """The demo's signed contract carries a real certificate page, seal and evidence file."""
+    from .enums import AuditEvent
+    from .signature import _seal, audit_append
+
+    audit_append(contract, AuditEvent.SENT, at=contract.created_at)
+    contract.signed_at = contract.created_at + datetime.timedelta(hours=2)
+    contract.save(update_fields=["signed_at"])
+    signed = audit_append(
+        contract,
+        AuditEvent.SIGNED,
+        actor=contract.worker.user,
+        at=contract.signed_at,
+        data={
+            "document_sha256": contract.document_sha256,
+            "consent": "J'ai lu le contrat de mission et je l'accepte. (données de démonstration)",
+            "method": "sms_otp",
+            "phone_end": "56",
+        },
+    )
+    _seal(contract, signed)
 
 
 def _seed_worker(worker, client, today):

@@ -139,6 +139,9 @@ class ContractFilters(FilterForm):
     on = forms.DateField(label=_("À la date du"), required=False, widget=DATE_INPUT)
     state = forms.ChoiceField(label=_("État"), required=False, choices=[("", _("Tous")), *ContractState.choices])
 
+    def active_values(self):
+        return {name: value for name, value in super().active_values().items() if value is not False}
+
     def filter_queryset(self, queryset):
         values = self.active_values()
         if values.get("current"):

@@ -12,64 +12,49 @@ from . import panels
 WORKER = "interim.use_worker_space"
 
 
-def _built(items):
-    """The entries whose page exists (the space is landed page by page)."""
-    from .urls import urlpatterns
-
-    names = {f"interim:{pattern.name}" for pattern in urlpatterns}
-    return [item for item in items if item.url_name in names]
-
-
 def register():
     register_menu(
         Role.TEMP_WORKER,
-        _built(
-            [
-                # Votre compte
-                MenuItem(
-                    _("Mes demandes d'acompte"),
-                    "interim:advances",
-                    perm=WORKER,
-                    also_current=("interim:advance_create", "interim:advance_edit"),
-                ),
-                MenuItem(_("Fiche perso"), "interim:profile", perm=WORKER, also_current=("interim:profile_edit",)),
-                MenuItem(
-                    _("Diplômes / Certificats"),
-                    "interim:diplomas",
-                    perm=WORKER,
-                    also_current=("interim:diploma_create",),
-                ),
-                MenuItem(_("Paramètres"), "interim:settings", perm=WORKER),
-                # Mes missions
-                MenuItem(
-                    _("Mes contrats"),
-                    "interim:contracts",
-                    perm=WORKER,
-                    also_current=("interim:contract_detail", "interim:contract_sign"),
-                ),
-                MenuItem(_("Mes plannings"), "interim:planning", perm=WORKER),
-                MenuItem(_("Mes disponibilités"), "interim:availabilities", perm=WORKER),
-                # Documents
-                MenuItem(_("Bulletins de salaire"), "interim:payslips", perm=WORKER),
-                MenuItem(_("Attestations employeur (ex-ASSEDIC)"), "interim:attestations", perm=WORKER),
-                MenuItem(_("Certificats de travail"), "interim:certificates", perm=WORKER),
-            ]
-        ),
+        [
+            # Votre compte
+            MenuItem(
+                _("Mes demandes d'acompte"),
+                "interim:advances",
+                perm=WORKER,
+                also_current=("interim:advance_create", "interim:advance_edit"),
+            ),
+            MenuItem(_("Fiche perso"), "interim:profile", perm=WORKER, also_current=("interim:profile_edit",)),
+            MenuItem(
+                _("Diplômes / Certificats"), "interim:diplomas", perm=WORKER, also_current=("interim:diploma_create",)
+            ),
+            MenuItem(_("Paramètres"), "interim:settings", perm=WORKER),
+            # Mes missions
+            MenuItem(
+                _("Mes contrats"),
+                "interim:contracts",
+                perm=WORKER,
+                also_current=("interim:contract_detail", "interim:contract_sign"),
+            ),
+            MenuItem(_("Mes plannings"), "interim:planning", perm=WORKER),
+            MenuItem(_("Mes disponibilités"), "interim:availabilities", perm=WORKER),
+            # Documents
+            MenuItem(_("Bulletins de salaire"), "interim:payslips", perm=WORKER),
+            MenuItem(_("Attestations employeur (ex-ASSEDIC)"), "interim:attestations", perm=WORKER),
+            MenuItem(_("Certificats de travail"), "interim:certificates", perm=WORKER),
+        ],
     )
     register_menu(
         Role.AGENCY_STAFF,
-        _built(
-            [
-                MenuItem(
-                    _("À valider"),
-                    "interim:agency_validations",
-                    perm="interim.validate_worker",
-                    also_current=("interim:agency_change", "interim:agency_diploma"),
-                ),
-                MenuItem(_("Acomptes"), "interim:agency_advances", perm="interim.process_advance"),
-                MenuItem(_("Contrats"), "interim:agency_contracts", perm="interim.manage_contracts"),
-            ]
-        ),
+        [
+            MenuItem(
+                _("À valider"),
+                "interim:agency_validations",
+                perm="interim.validate_worker",
+                also_current=("interim:agency_change", "interim:agency_diploma"),
+            ),
+            MenuItem(_("Acomptes"), "interim:agency_advances", perm="interim.process_advance"),
+            MenuItem(_("Contrats"), "interim:agency_contracts", perm="interim.manage_contracts"),
+        ],
     )
     register_panel(Role.TEMP_WORKER, "interim/panels/bureau.html", context=panels.bureau)
     register_panel(Role.AGENCY_STAFF, "interim/panels/agency.html", context=panels.agency_summary)

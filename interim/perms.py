@@ -24,7 +24,9 @@ def _is_staff_of(user, obj):
 def _worker_rule(perm):
     @rule(perm)
     def check(user, obj=None):
-        if obj is None or isinstance(obj, Acting):
+        if obj is None:  # the menus ask without an object: the role, in any organisation
+            return has_role(user, Role.TEMP_WORKER)
+        if isinstance(obj, Acting):
             return acting_as(obj, Role.TEMP_WORKER)
         return _is_owner(user, obj)
 
@@ -34,7 +36,9 @@ def _worker_rule(perm):
 def _staff_rule(perm):
     @rule(perm)
     def check(user, obj=None):
-        if obj is None or isinstance(obj, Acting):
+        if obj is None:
+            return has_role(user, Role.AGENCY_STAFF)
+        if isinstance(obj, Acting):
             return acting_as(obj, Role.AGENCY_STAFF)
         return _is_staff_of(user, obj)
 

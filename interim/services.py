@@ -220,3 +220,16 @@ def notification_switches_set(*, user, enabled_keys, keys):
 
     for key in keys:
         NotificationPreference.objects.update_or_create(user=user, event=key, defaults={"enabled": key in enabled_keys})
+
+
+@transaction.atomic
+def document_add(*, worker, kind, number, period, file, actor=None):
+    """Publishes a payroll document on the worker's space and tells them (if their switch is on)."""
+    from .models import Document
+
+    document = Document(worker=worker, kind=kind, number=number, period=period)
+    document.file.save(f"{number}.pdf", file, save=False)
+    document.full_clean(exclude=["file"])
+    document.save()
+    emit(events.DOCUMENT_EVENTS[kind], document, actor=actor)
+    return document

@@ -17,7 +17,13 @@ def fund_summary(request):
 
 
 def national_summary(request):
-    return {"messages": selectors.open_contact_messages_for(request.membership).count()}
+    """Open messages, and what waits at funds without an administrator (theirs to decide)."""
+    membership = request.membership
+    return {
+        "messages": selectors.open_contact_messages_for(membership).count(),
+        "orphans": selectors.pending_preregistrations_for(membership).count()
+        + selectors.awaiting_conventions_for(membership).count(),
+    }
 
 
 def partner_summary(request):

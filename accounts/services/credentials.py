@@ -183,10 +183,24 @@ def messages_with_secrets_redact() -> int:
 # --- Sessions -------------------------------------------------------------------------------------
 
 
-def session_record(*, user, session_key):
-    """Remembers that `session_key` belongs to `user` (called at login and when the key is cycled)."""
+def session_record(*, user, session_key, request=None):
+    """Remembers that `session_key` belongs to `user` (called at login and when the key is cycled), with
+    the address and browser shown on the user's list of sessions."""
     if session_key:
-        UserSession.objects.update_or_create(session_key=session_key, defaults={"user": user})
+        from .security_log import client_ip
+
+        defaults = {"user": user}
+        if request is not None:
+            defaults.update(ip_address=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")[:255])
+        UserSession.objects.update_or_create(session_key=session_key, defaults=defaults)
+
+
+def sessions_open(user):
+    """The user's sessions still open (not expired), newest first."""
+    from django.contrib.sessions.models import Session
+
+    alive = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+    return UserSession.objects.filter(user=user, session_key__in=alive).order_by("-created_at", "-pk")
 
 
 def session_forget(*, session_key):

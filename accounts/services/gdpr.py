@@ -102,7 +102,7 @@ def _erasure_requests(user):
     return list(
         ErasureRequest.objects.filter(user=user)
         .order_by("requested_at")
-        .values("space", "status", "requested_at", "processed_at", "reason")
+        .values("space", "status", "requested_at", "decided_at", "decision_reason")
     )
 
 
@@ -227,15 +227,6 @@ def erasure_request_create(*, user, space, request=None):
     return erasure
 
 
-def _record_transition(erasure, *, actor, from_state, to_state, reason):
-    try:
-        from core.history import record_transition
-    except ImportError:  # pragma: no cover - core.history not there yet: the security log holds it
-        return False
-    record_transition(erasure, actor=actor, from_state=from_state, to_state=to_state, reason=reason)
-    return True
-
-
 def user_anonymise(*, user):
     """Erases what identifies the user; keeps the rows others need (history, consents) under a neutral name."""
     from django_otp.plugins.otp_static.models import StaticDevice
@@ -301,7 +292,7 @@ def _email_decision(erasure, *, email, accept, whole, kept, language):
             "space_label": str(erasure.get_space_display()),
             "whole_account": whole,
             "kept": kept,
-            "reason": erasure.reason,
+            "reason": erasure.decision_reason,
         },
         event=EVENT_ERASURE_DECISION,
         language=language,
@@ -310,18 +301,13 @@ def _email_decision(erasure, *, email, accept, whole, kept, language):
 
 @transaction.atomic
 def erasure_request_process(*, erasure, actor, accept, reason="", request=None):
-    """Done (the space's data, or the whole account, anonymised) or refused with a reason; concurrent
-    processing cannot both win. The person is told by e-mail, at the address they had."""
-    erasure = ErasureRequest.objects.select_for_update(of=("self",)).get(pk=erasure.pk)
-    if erasure.status != ErasureRequest.Status.PENDING:
-        raise ValidationError(_("Cette demande a déjà été traitée."), code="already_processed")
-    if not accept and not reason.strip():
-        raise ValidationError(_("Indiquez le motif du refus."), code="reason_required")
+    """Done (the space's data, or the whole account, anonymised) or refused with a reason: a step of
+    the declared workflow (accounts.workflows), so concurrent processing cannot both win. The person
+    is told by e-mail, at the address they had."""
+    from ..workflows import ERASURE_REQUEST
+
+    erasure = ERASURE_REQUEST.run("accept" if accept else "refuse", erasure.pk, actor=actor, reason=reason)
     user = erasure.user
-    to_state = ErasureRequest.Status.DONE if accept else ErasureRequest.Status.REFUSED
-    recorded = _record_transition(
-        erasure, actor=actor, from_state=erasure.status, to_state=to_state, reason=reason.strip()
-    )
     email, language = (user.email, user.language) if user is not None else ("", None)
     whole, kept = erasure.whole_account, []
     if accept and user is not None:
@@ -335,19 +321,13 @@ def erasure_request_process(*, erasure, actor, accept, reason="", request=None):
         actor=actor,
         organisation=getattr(request, "organisation", None),
         space=erasure.space,
-        status=to_state,
+        status=erasure.status,
         erasure=erasure.pk,
         whole_account=whole,
-        history="core.history" if recorded else "security_log",
+        history="core.history",
     )
-    erasure.status = to_state
-    erasure.processed_at = timezone.now()
-    erasure.processed_by = actor
-    erasure.reason = reason.strip()
     erasure.whole_account = whole
     erasure.kept = "\n".join(kept)
-    erasure.save(
-        update_fields=["status", "processed_at", "processed_by", "reason", "user_label", "whole_account", "kept"]
-    )
+    erasure.save(update_fields=["user_label", "whole_account", "kept"])
     _email_decision(erasure, email=email, accept=accept, whole=whole, kept=kept, language=language)
     return erasure

@@ -56,7 +56,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         update_session_auth_hash(self.request, user)
         self.request.session.pop(SESSION_TEMPORARY_LOGIN, None)
         credentials.session_forget(session_key=old_key)
-        credentials.session_record(user=user, session_key=self.request.session.session_key)
+        credentials.session_record(user=user, session_key=self.request.session.session_key, request=self.request)
         messages.success(self.request, _("Votre mot de passe a été modifié."))
         return redirect(self.get_success_url())
 

@@ -4,6 +4,7 @@ import time
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -16,6 +17,7 @@ from ..enums import SecurityEventKind
 from ..forms.otp import ReauthForm
 from ..selectors import describe_event, security_events_for_organisation, security_events_for_user
 from ..services import otp as otp_service
+from ..services.security_log import log_event
 from ..services.security_mail import lockout_minutes
 
 REAUTH_SESSION_KEY = "guichet_reauth_at"
@@ -134,7 +136,26 @@ def organisation_security_log(request):
     )
 
 
+def sessions(request):
+    """The user's open sessions (where and since when), and "sign out everywhere else"."""
+    from ..services import credentials
+
+    current = request.session.session_key
+    if request.method == "POST":
+        ended = credentials.sessions_end(user=request.user, keep_session_key=current)
+        log_event(SecurityEventKind.LOGOUT, user=request.user, request=request, scope="everywhere", ended=ended)
+        messages.success(
+            request,
+            ngettext("%(count)s autre session a été fermée.", "%(count)s autres sessions ont été fermées.", ended)
+            % {"count": ended},
+        )
+        return redirect("accounts:sessions")
+    rows = list(credentials.sessions_open(request.user))
+    return render(request, "accounts/sessions.html", {"rows": rows, "current": current})
+
+
 urlpatterns = [
+    path("securite/sessions/", sessions, name="sessions"),
     path("reauthentification/", reauth, name="reauth"),
     path("securite/", security_log, name="security"),
     path("securite/organisation/", organisation_security_log, name="security_organisation"),

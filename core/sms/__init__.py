@@ -7,7 +7,7 @@
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-outbox = []
+outbox: list = []
 
 
 def get_backend(backend=None, **kwargs):

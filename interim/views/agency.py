@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.access import form_errors, require
 from core.files import private_file_response
+from core.params import parse_ids
 
 from .. import selectors, services
 from ..enums import DiplomaState, DocumentRequestState
@@ -73,7 +74,7 @@ def diploma_decide(request, pk):
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         accept = request.POST.get("decision") == "accept"
-        chosen = list(qualifications.filter(pk__in=request.POST.getlist("qualifications")))
+        chosen = list(qualifications.filter(pk__in=parse_ids(request.POST.getlist("qualifications"))))
         try:
             if accept:
                 services.diploma_validate(diploma_id=diploma.pk, actor=request.user, scope=scope, qualifications=chosen)

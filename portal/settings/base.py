@@ -100,7 +100,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # wait for an answer (client side: a server or network that swallows packets) are bounded, in seconds.
 DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", default=5)
 DB_STATEMENT_TIMEOUT = env.int("DB_STATEMENT_TIMEOUT", default=20)
-DB_READ_TIMEOUT = env.float("DB_READ_TIMEOUT", default=DB_STATEMENT_TIMEOUT + 5)
+# 0 turns a bound off (a long migration: DB_STATEMENT_TIMEOUT=0 turns both the statement and read bounds off).
+DB_READ_TIMEOUT = env.float("DB_READ_TIMEOUT", default=DB_STATEMENT_TIMEOUT + 5 if DB_STATEMENT_TIMEOUT else 0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "core.db.postgresql"  # Django's backend + the client-side read timeout
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -292,6 +293,17 @@ SMS_FILE_PATH = str(VAR_DIR / "sms")
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
 SMS_SENDER = env.str("SMS_SENDER", default="GUICHET")
+
+# Espace intérimaire: the agency's seal on signed contracts (PAdES, pyHanko). Without a key and a
+# certificate, a self-signed development certificate is generated on first use in var/signing/.
+INTERIM_SEAL_KEY_FILE = env.str("INTERIM_SEAL_KEY_FILE", default="")
+INTERIM_SEAL_CERT_FILE = env.str("INTERIM_SEAL_CERT_FILE", default="")
+INTERIM_SEAL_KEY_PASSPHRASE = env.str("INTERIM_SEAL_KEY_PASSPHRASE", default="")
+INTERIM_SEAL_CHAIN_FILES = env.list("INTERIM_SEAL_CHAIN_FILES", default=[])
+INTERIM_SEAL_TSA_URL = env.str("INTERIM_SEAL_TSA_URL", default="")  # RFC 3161 timestamps (PAdES B-T)
+INTERIM_PUBLIC_URL = env.str("INTERIM_PUBLIC_URL", default="")  # printed on certificate pages
+INTERIM_SIGNATURE_MAX_PER_HOUR = env.int("INTERIM_SIGNATURE_MAX_PER_HOUR", default=5)
+INTERIM_SIGNATURE_MAX_PER_DAY = env.int("INTERIM_SIGNATURE_MAX_PER_DAY", default=10)
 
 # Celery: Redis when REDIS_URL is set, else an embedded broker on local files (no server).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")

@@ -50,6 +50,7 @@ ROUTES = {
             "profile_contact",
             "profile_notifications",
             "security",
+            "sessions",
             "my_data",
             "data_download",
             "erasure_request",

@@ -144,7 +144,7 @@ class TestProcessing:
         assert other.get(reverse("portal:dashboard")).status_code == 302
 
         erasure.refresh_from_db()
-        assert erasure.status == "done" and erasure.processed_by == hr_admin and erasure.processed_at
+        assert erasure.status == "done" and erasure.decided_by == hr_admin and erasure.decided_at
         assert erasure.user_label == f"supprime-{user_id}"
         transition = Transition.objects.get(object_id=str(erasure.pk))
         assert (transition.from_state, transition.to_state, transition.actor) == ("pending", "done", hr_admin)
@@ -156,7 +156,7 @@ class TestProcessing:
         assert "reason" in missing.context["form"].errors
         client.post(url, {"decision": "refused", "reason": "Dossier de prestation en cours"})
         erasure.refresh_from_db()
-        assert erasure.status == "refused" and erasure.reason == "Dossier de prestation en cours"
+        assert erasure.status == "refused" and erasure.decision_reason == "Dossier de prestation en cours"
         assert erasure.user.is_active
         assert Transition.objects.get(object_id=str(erasure.pk)).reason == "Dossier de prestation en cours"
 
@@ -166,7 +166,7 @@ class TestProcessing:
     def test_a_processed_request_cannot_be_processed_again(self, hr_admin, coop):
         erasure = pending_request(organisation=coop)
         gdpr.erasure_request_process(erasure=erasure, actor=hr_admin, accept=False, reason="Non")
-        with pytest.raises(ValidationError, match="déjà été traitée"):
+        with pytest.raises(ValidationError, match="Rechargez la page"):
             gdpr.erasure_request_process(erasure=erasure, actor=hr_admin, accept=True)
         assert Transition.objects.filter(object_id=str(erasure.pk)).count() == 1
 

@@ -70,12 +70,12 @@ def test_transition_changes_the_state_and_records_it():
         to=DONE,
         actor=actor,
         reason="Effacement effectué",
-        extra_updates={"processed_by": actor, "processed_at": now},
+        extra_updates={"decided_by": actor, "decided_at": now},
     )
     subject.refresh_from_db()
     assert result.status == subject.status == DONE
-    assert subject.processed_by == actor
-    assert subject.processed_at == now
+    assert subject.decided_by == actor
+    assert subject.decided_at == now
     (entry,) = timeline_for(subject)
     assert (entry.actor, entry.from_state, entry.to_state, entry.reason) == (
         actor,

@@ -314,3 +314,31 @@ def test_the_dashboard_keeps_failures_apart_from_the_heartbeat():
     assert {run.pk for run in overview["problem_jobs"]} == {failed.pk, killed.pk}
     assert all(run.name != "heartbeat" for run in overview["recent_jobs"])
     assert overview["last_heartbeat"].name == "heartbeat"
+
+
+@pytest.mark.django_db
+def test_a_timed_step_that_fails_half_way_records_what_committed(monkeypatch):
+    """A purge on the workflow layer losing its database after two batches: the run says how many were done."""
+    from partners.enums import ContactState
+    from partners.models import ContactMessage
+    from tests.core.test_workflows import PRIVATE
+    from tests.partners.factories import ContactMessageFactory
+
+    ContactMessageFactory.create_batch(5, state=ContactState.OPEN)
+    batches = []
+
+    def should_stop():
+        batches.append(1)
+        if len(batches) > 2:
+            raise RuntimeError("database lost")
+        return False
+
+    @timed_job("tests_close_late")
+    def close_late():
+        return PRIVATE.run_due("close_late", ContactMessage.objects.all(), batch_size=2, should_stop=should_stop)
+
+    with pytest.raises(RuntimeError):
+        close_late()
+    run = JobRun.objects.get(name="tests_close_late")
+    assert run.status == JobRun.Status.FAILED
+    assert run.summary == "erreur : RuntimeError ; fait : close_late : 4 traité(s)"

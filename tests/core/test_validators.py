@@ -74,6 +74,8 @@ def test_amounts():
         ("-5", "amount_positive"),
         ("1,234", "amount_decimals"),
         ("x", "amount_format"),
+        ("NaN", "amount_format"),  # a Decimal, but not a number: was a TypeError (found by mypy)
+        ("Infinity", "amount_format"),
     ]:
         with pytest.raises(ValidationError) as error:
             v.clean_amount(bad)

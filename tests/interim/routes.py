@@ -3,9 +3,18 @@
 tests/interim/test_views.py has the per-role matrix (worker of this agency and of another, staff
 of this agency and of another, client user)."""
 
-from tests.isolation import Owned, Restricted
+from tests.isolation import PUBLIC, TECHNICAL, Owned, Restricted
 
-from .factories import ChangeFactory, DiplomaFactory, agency_of, worker_of
+from .factories import (
+    AdvanceFactory,
+    ChangeFactory,
+    ContractFactory,
+    DiplomaFactory,
+    DocumentFactory,
+    WorkerFactory,
+    agency_of,
+    worker_of,
+)
 
 WORKER = frozenset({"temp_worker"})
 STAFF = frozenset({"agency_staff"})
@@ -17,6 +26,42 @@ def own_change(membership):
 
 def own_diploma(membership):
     return {"pk": DiplomaFactory(worker=worker_of(membership)).pk}
+
+
+def own_contract(membership):
+    return {"pk": ContractFactory(worker=worker_of(membership)).pk}
+
+
+def agency_contract(membership):
+    return {"pk": ContractFactory(worker=WorkerFactory(agency=agency_of(membership))).pk}
+
+
+def own_advance(membership):
+    return {"pk": AdvanceFactory(worker=worker_of(membership)).pk}
+
+
+def agency_advance(membership):
+    return {"pk": AdvanceFactory(worker=WorkerFactory(agency=agency_of(membership))).pk, "step": "accept"}
+
+
+def own_document(membership):
+    return {"pk": DocumentFactory(worker=worker_of(membership)).pk}
+
+
+def own_availability(membership):
+    from interim.models import Availability
+
+    worker = worker_of(membership)
+    return {
+        "pk": Availability.objects.create(
+            worker=worker, kind="available", start_date="2026-01-01", end_date="2026-01-02"
+        ).pk
+    }
+
+
+def document_kind(membership):
+    worker_of(membership)
+    return {"slug": "attestations"}
 
 
 def profile_group(membership):
@@ -46,6 +91,32 @@ ROUTES = {
     "interim:diploma_create": Restricted(WORKER),
     "interim:diploma_file": Owned("temp_worker", make=own_diploma, methods=("get",)),
     "interim:settings": Restricted(WORKER),
+    "interim:contracts": Restricted(WORKER),
+    "interim:advances": Restricted(WORKER),
+    "interim:advance_create": Restricted(WORKER),
+    "interim:advance_edit": Owned("temp_worker", make=own_advance),
+    "interim:advance_cancel": Owned("temp_worker", make=own_advance, methods=("post",)),
+    "interim:planning": Restricted(WORKER),
+    "interim:calendar_renew": Restricted(WORKER),
+    "interim:calendar_feed": TECHNICAL,  # the secret URL is the credential: tests/interim/test_planning.py
+    "interim:availabilities": Restricted(WORKER),
+    "interim:availability_delete": Owned("temp_worker", make=own_availability, methods=("post",)),
+    "interim:payslips": Restricted(WORKER),
+    "interim:attestations": Restricted(WORKER),
+    "interim:certificates": Restricted(WORKER),
+    "interim:documents_zip": Owned("temp_worker", make=document_kind, methods=("get",)),
+    "interim:document_request": Owned("temp_worker", make=document_kind, methods=("post",)),
+    "interim:document_download": Owned("temp_worker", make=own_document, methods=("get",)),
+    "interim:agency_advances": Restricted(STAFF),
+    "interim:agency_advance_act": Owned("agency_staff", make=agency_advance, methods=("post",)),
+    "interim:contract_detail": Owned("temp_worker", make=own_contract, methods=("get",)),
+    "interim:contract_pdf": Owned("temp_worker", make=own_contract, methods=("get",)),
+    "interim:contract_signed_pdf": Owned("temp_worker", make=own_contract, methods=("get",)),
+    "interim:contract_sign": Owned("temp_worker", make=own_contract),
+    "interim:contract_send_code": Owned("temp_worker", make=own_contract, methods=("post",)),
+    "interim:verify": PUBLIC,
+    "interim:agency_contracts": Restricted(STAFF),
+    "interim:agency_evidence": Owned("agency_staff", make=agency_contract, methods=("get",)),
     # Agency staff.
     "interim:agency_validations": Restricted(STAFF),
     "interim:agency_change": Owned("agency_staff", make=agency_change),

@@ -178,3 +178,22 @@ def test_bureau_virtuel_on_the_dashboard_comes_from_the_agency_data(world):
     assert "Votre bureau virtuel" in page and "06 99 88 77 66" in page
     other = world.client_for("worker", acting=world.worker_elsewhere.membership).get(reverse("portal:dashboard"))
     assert "06 99 88 77 66" not in other.content.decode()
+
+
+def test_the_menus_of_the_manual(world):
+    page = world.client_for("worker").get(reverse("portal:dashboard")).content.decode()
+    for label in (
+        "Mes demandes d&#x27;acompte",
+        "Fiche perso",
+        "Diplômes / Certificats",
+        "Paramètres",
+        "Mes contrats",
+        "Mes plannings",
+        "Mes disponibilités",
+        "Bulletins de salaire",
+        "Attestations employeur (ex-ASSEDIC)",
+        "Certificats de travail",
+    ):
+        assert label in page, label
+    staff = world.client_for("staff").get(reverse("portal:dashboard")).content.decode()
+    assert "À valider" in staff and "Fiche perso" not in staff

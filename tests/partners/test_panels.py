@@ -67,3 +67,19 @@ def test_fund_panel_queries_do_not_grow(client):
         reverse("portal:dashboard"),
         make_rows=lambda n: PreRegistrationFactory.create_batch(n, fund=admin.organisation),
     )
+
+
+def test_national_admin_sees_what_waits_at_funds_without_administrator(client):
+    from accounts.enums import Role
+    from tests.accounts.factories import MembershipFactory
+
+    national = MembershipFactory(role=Role.NATIONAL_ADMIN)
+    PreRegistrationFactory.create_batch(2)  # funds without an administrator
+    ConventionFactory()
+    PreRegistrationFactory(fund=fund_admin().organisation)  # its fund's admin answers for it
+    sign_in(client, national.user)
+    response = client.get(reverse("portal:dashboard"))
+    assert _panel(response, "partners/panels/national.html")["orphans"] == 3
+    html = response.content.decode()
+    assert "3 demandes attendent une caisse sans administrateur" in html
+    assert reverse("partners:supervision") in html

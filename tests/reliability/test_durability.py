@@ -126,3 +126,25 @@ def test_a_transition_on_a_vanished_object_says_so_in_french():
     assert isinstance(caught.value, OutboundMessage.DoesNotExist)  # views mapping DoesNotExist to 404 still do
     assert isinstance(caught.value, ValidationError)  # views showing refusals show it
     assert "n’existe plus" in " ".join(caught.value.messages)
+
+
+def test_postgresql_settings_bound_every_wait(monkeypatch):
+    """Connect, statement (server side) and read (client side) timeouts from the environment."""
+    import importlib
+
+    import portal.settings.base as base
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@db.example:5432/guichet")
+    monkeypatch.setenv("DB_STATEMENT_TIMEOUT", "7")
+    loaded = importlib.reload(base)
+    options = loaded.DATABASES["default"]["OPTIONS"]
+    assert loaded.DATABASES["default"]["ENGINE"] == "core.db.postgresql"
+    assert options["connect_timeout"] == 5
+    assert "statement_timeout=7000" in options["options"]
+    assert options["read_timeout"] == 12
+    monkeypatch.setenv("DB_STATEMENT_TIMEOUT", "0")  # a long migration: no bound at all
+    loaded = importlib.reload(base)
+    assert "statement_timeout=0" in loaded.DATABASES["default"]["OPTIONS"]["options"]
+    assert loaded.DATABASES["default"]["OPTIONS"]["read_timeout"] == 0
+    monkeypatch.undo()
+    importlib.reload(base)

@@ -43,5 +43,5 @@ class DatabaseWrapper(base.DatabaseWrapper):
         read_timeout = getattr(self, "_read_timeout", None)
         if read_timeout and isinstance(connection, psycopg.Connection) and type(connection) is psycopg.Connection:
             connection.__class__ = BoundedConnection
-            connection.read_timeout = float(read_timeout)
+            connection.read_timeout = float(read_timeout)  # type: ignore[attr-defined]
         return connection

@@ -1,0 +1,42 @@
+"""Technical administration of the interim reference data (the agency's own pages come with the back
+office: issue 12). Workflow states are not editable here: they change through their declared steps."""
+
+from django.contrib import admin
+
+from .models import Agency, ClientCompany, NewsItem, Qualification, Sector, SectorContact
+
+
+class SectorContactInline(admin.TabularInline):
+    model = SectorContact
+    extra = 0
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ("organisation", "phone", "oncall_phone", "advance_share")
+    list_select_related = ("organisation",)
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ("name", "agency", "position")
+    list_select_related = ("agency__organisation",)
+    inlines = [SectorContactInline]
+
+
+@admin.register(NewsItem)
+class NewsItemAdmin(admin.ModelAdmin):
+    list_display = ("title", "agency", "published_at")
+    list_select_related = ("agency__organisation",)
+
+
+@admin.register(Qualification)
+class QualificationAdmin(admin.ModelAdmin):
+    list_display = ("label", "code", "agency")
+    list_select_related = ("agency__organisation",)
+
+
+@admin.register(ClientCompany)
+class ClientCompanyAdmin(admin.ModelAdmin):
+    list_display = ("organisation", "phone")
+    list_select_related = ("organisation",)

@@ -1,0 +1,136 @@
+"""Mes demandes d'acompte (the worker) and the agency's minimal processing page (accept, refuse, pay)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from core.access import form_errors, require, run_action
+from core.tables import Column, DataTable
+
+from .. import payroll, selectors, services
+from ..enums import AdvanceState
+from ..forms import AdvanceForm, ReasonForm
+from ..workflows import ADVANCE
+from .common import worker_page
+
+
+def _none(row):
+    return None
+
+
+@worker_page
+def advance_list(request, worker):
+    table = DataTable(
+        request,
+        selectors.advances_for(request.membership),
+        columns=[
+            Column(
+                "amount",
+                gettext_lazy("Montant"),
+                order_by="amount",
+                numeric=True,
+                cell_template="interim/cells/amount.html",
+            ),
+            Column(
+                "created_at",
+                gettext_lazy("Ajouté le"),
+                order_by="created_at",
+                cell_template="interim/cells/advance_created.html",
+            ),
+            Column("state", gettext_lazy("État"), order_by="state", cell_template="interim/cells/advance_state.html"),
+            Column("action", gettext_lazy("Action"), accessor=_none, cell_template="interim/cells/advance_action.html"),
+        ],
+        default_sort="-created_at",
+        page_sizes=(15, 30, 50, 100),
+        default_page_size=15,
+        caption=_("Vos demandes d'acompte"),
+        empty_message=_("Aucune demande d'acompte."),
+    )
+    return render(request, "interim/advances.html", {"table": table})
+
+
+def _form_page(request, worker, advance=None):
+    payment = payroll.payment_date_for()
+    available = payroll.available_amount(worker, exclude=advance)
+    initial = {"amount": advance.amount} if advance else None
+    form = AdvanceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if advance is None:
+                services.advance_request(worker=worker, amount=form.cleaned_data["amount"], actor=request.user)
+            else:
+                services.advance_update(
+                    advance_id=advance.pk,
+                    scope=selectors.advances_for(request.membership),
+                    amount=form.cleaned_data["amount"],
+                    actor=request.user,
+                )
+        except ValidationError as error:
+            form_errors(form, error)
+        else:
+            messages.success(
+                request, _("Votre demande d'acompte est enregistrée. %(when)s") % {"when": payment.explanation}
+            )
+            return redirect("interim:advances")
+    context = {"form": form, "payment": payment, "available": available, "advance": advance}
+    return render(request, "interim/advance_form.html", context)
+
+
+@worker_page
+def advance_create(request, worker):
+    return _form_page(request, worker)
+
+
+@worker_page
+def advance_edit(request, worker, pk):
+    advance = get_object_or_404(selectors.advances_for(request.membership), pk=pk)
+    require(request, "interim.change_own_advance", advance)
+    if advance.state != AdvanceState.PENDING:
+        messages.error(request, _("Cette demande n’est plus en attente : elle ne peut plus être modifiée."))
+        return redirect("interim:advances")
+    return _form_page(request, worker, advance)
+
+
+@require_POST
+@worker_page
+def advance_cancel(request, worker, pk):
+    scope = selectors.advances_for(request.membership)
+    advance = get_object_or_404(scope, pk=pk)
+    return run_action(
+        request,
+        lambda: services.advance_cancel(advance_id=advance.pk, scope=scope, actor=request.user),
+        success=_("Votre demande d'acompte est annulée."),
+        redirect_to="interim:advances",
+    )
+
+
+def agency_advances(request):
+    require(request, "interim.process_advance")
+    advances = (
+        selectors.advances_for(request.membership)
+        .filter(state__in=[AdvanceState.PENDING, AdvanceState.ACCEPTED])
+        .select_related("worker__user", "worker__agency")
+        .order_by("payment_date", "created_at")
+    )
+    rows = [{"advance": a, "available": payroll.available_amount(a.worker, exclude=a)} for a in advances[:100]]
+    return render(request, "interim/agency/advances.html", {"rows": rows, "form": ReasonForm()})
+
+
+@require_POST
+def agency_advance_act(request, pk, step):
+    require(request, "interim.process_advance")
+    scope = selectors.advances_for(request.membership)
+    advance = get_object_or_404(scope, pk=pk)
+    if step not in ("accept", "refuse", "pay"):
+        return redirect("interim:agency_advances")
+    return run_action(
+        request,
+        lambda: ADVANCE.run(step, advance.pk, actor=request.user, scope=scope, reason=request.POST.get("reason", "")),
+        success={"accept": _("Acompte accepté."), "refuse": _("Acompte refusé."), "pay": _("Acompte marqué versé.")}[
+            step
+        ],
+        redirect_to="interim:agency_advances",
+    )
