@@ -19,6 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import ROLE_SPACE
+from accounts.perms import Acting
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,8 @@ def menu_for(membership, user=None):
     items = registry.menus.get(membership.role, [])
     if user is None:
         return list(items)
-    return [item for item in items if item.perm is None or user.has_perm(item.perm)]
+    acting = Acting.of(membership)  # a permission without an object: in the organisation acted for
+    return [item for item in items if item.perm is None or user.has_perm(item.perm, acting)]
 
 
 def panels_for(membership):

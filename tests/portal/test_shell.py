@@ -245,3 +245,18 @@ def test_home_gives_each_space_card_its_public_entry(client):
     assert f'href="{reverse("partners:register")}"' in partners
     for card in cards:
         assert re.search(r'<a[^>]* href="/[^"]*"', card), card  # every card leads somewhere
+
+
+@pytest.mark.django_db
+def test_the_menu_asks_for_the_organisation_acted_for():
+    """An admin of one partner who is a plain user of another gets no admin entry while acting for it."""
+    from tests.partners.factories import PartnerFactory
+
+    admin_of_one = MembershipFactory(role=Role.PARTNER_USER, is_admin=True, organisation=PartnerFactory().organisation)
+    plain_in_other = MembershipFactory(
+        role=Role.PARTNER_USER, is_admin=False, user=admin_of_one.user, organisation=PartnerFactory().organisation
+    )
+    perms_in = {item.perm for item in menu_for(admin_of_one, admin_of_one.user)}
+    perms_out = {item.perm for item in menu_for(plain_in_other, admin_of_one.user)}
+    assert "partners.manage_partner" in perms_in
+    assert "partners.manage_partner" not in perms_out
