@@ -31,6 +31,8 @@ REQUEST = Workflow(
     # The manual's colours: grey entered, yellow processing, blue paid, red refused. A withdrawn request
     # is ended by its requester, not refused: neutral grey, so that it does not look like a refusal.
     colours={AWAITING: "grey", ENTERED: "grey", PROCESSING: "yellow", PAID: "blue", REFUSED: "red", WITHDRAWN: "grey"},
+    # The badge's short text (the page says the rest): fits a phone's width.
+    labels={AWAITING: _("En attente d'accord")},
     steps=[
         Step("approve", [AWAITING], ENTERED, perm="benefits.approve_request", stamps=("approved_at",),
              label=_("Donner l'accord")),

@@ -479,3 +479,15 @@ def seal_pdf(data: bytes, *, reason="") -> bytes:
 
 def seal_certificate_pem() -> bytes:
     return Path(seal_files()[1]).read_bytes()
+
+
+def contract_send(*, contract_id, scope, actor, request=None) -> Contract:
+    """The agency sends a contract to sign: the step (the worker is told, per their switch) and its trail."""
+    from .workflows import CONTRACT
+
+    with transaction.atomic():
+        contract = CONTRACT.run("send", contract_id, actor=actor, scope=scope)
+        audit_append(
+            contract, AuditEvent.SENT, actor=actor, request=request, data={"document_sha256": contract.document_sha256}
+        )
+    return contract

@@ -47,5 +47,6 @@ urlpatterns = [
     path("agence/acomptes/", advances.agency_advances, name="agency_advances"),
     path("agence/acomptes/<int:pk>/<str:step>/", advances.agency_advance_act, name="agency_advance_act"),
     path("agence/contrats/", contracts.agency_contracts, name="agency_contracts"),
+    path("agence/contrats/<int:pk>/envoyer/", contracts.agency_contract_send, name="agency_contract_send"),
     path("agence/contrats/<int:pk>/preuves/", contracts.evidence_zip, name="agency_evidence"),
 ]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.access import error_messages, form_errors, require
+from core.access import error_messages, form_errors, require, run_action
 from core.files import private_file_response
 from core.tables import Column, DataTable
 
@@ -193,6 +193,19 @@ def evidence_zip(request, pk):
     response["Content-Disposition"] = f'attachment; filename="preuves-contrat-{contract.reference}.zip"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_POST
+def agency_contract_send(request, pk):
+    require(request, "interim.manage_contracts")
+    scope = selectors.contracts_for(request.membership)
+    contract = get_object_or_404(scope, pk=pk)
+    return run_action(
+        request,
+        lambda: signature.contract_send(contract_id=contract.pk, scope=scope, actor=request.user, request=request),
+        success=_("Contrat %(ref)s envoyé pour signature.") % {"ref": contract.reference},
+        redirect_to="interim:agency_contracts",
+    )
 
 
 def agency_contracts(request):

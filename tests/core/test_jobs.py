@@ -319,10 +319,17 @@ def test_the_dashboard_keeps_failures_apart_from_the_heartbeat():
 @pytest.mark.django_db
 def test_a_timed_step_that_fails_half_way_records_what_committed(monkeypatch):
     """A purge on the workflow layer losing its database after two batches: the run says how many were done."""
+    from core.workflows import Step, Workflow
     from partners.enums import ContactState
     from partners.models import ContactMessage
-    from tests.core.test_workflows import PRIVATE
     from tests.partners.factories import ContactMessageFactory
+
+    # A private declaration (register=False) with one timed step; tests import no other test module.
+    PRIVATE = Workflow(
+        ContactMessage,
+        register=False,
+        steps=[Step("close_late", [ContactState.OPEN], ContactState.CLOSED, timed=True)],
+    )
 
     ContactMessageFactory.create_batch(5, state=ContactState.OPEN)
     batches = []

@@ -10,6 +10,7 @@ import re
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.enums import Role, Space
 from accounts.services.consent import consent_text_publish
@@ -168,8 +169,15 @@ def test_the_benefits_journey(page, setup):
     submit(page, "Prendre en charge")
     assert "Montant selon les tarifs" in page.inner_text("main")
     assert_accessible(page)
-    page.fill("#id_payment_date", "2026-03-04")
-    submit(page, "Payer la demande")
+    today = timezone.localdate()
+    page.fill("#id_payment_date", today.isoformat())  # not before the request was entered (issue 9)
+    # Irreversible: the accessible dialog asks first.
+    page.get_by_role("button", name="Payer la demande", exact=True).click()
+    dialog = page.get_by_role("dialog")
+    assert dialog.is_visible() and "ne pourront plus être changés" in dialog.inner_text()
+    assert_accessible(page)
+    with page.expect_navigation():
+        dialog.get_by_role("button", name="Payer la demande", exact=True).click()
     assert "est payée" in page.inner_text("main")
     assert_accessible(page)
     request.refresh_from_db()
@@ -184,7 +192,7 @@ def test_the_benefits_journey(page, setup):
     with page.expect_navigation():
         page.get_by_role("link", name=request.reference).click()
     main = page.inner_text("main")
-    assert "120,00 €" in main and "04/03/2026" in main
+    assert "120,00 €" in main and today.strftime("%d/%m/%Y") in main
     assert page.get_by_role("link", name="Modifier la demande").count() == 0
     assert_accessible(page)
     sign_out(page)

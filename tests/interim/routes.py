@@ -116,6 +116,7 @@ ROUTES = {
     "interim:contract_send_code": Owned("temp_worker", make=own_contract, methods=("post",)),
     "interim:verify": PUBLIC,
     "interim:agency_contracts": Restricted(STAFF),
+    "interim:agency_contract_send": Owned("agency_staff", make=agency_contract, methods=("post",)),
     "interim:agency_evidence": Owned("agency_staff", make=agency_contract, methods=("get",)),
     # Agency staff.
     "interim:agency_validations": Restricted(STAFF),

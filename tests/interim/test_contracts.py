@@ -255,3 +255,21 @@ def test_contract_state_is_unchanged_for_another_workers_code(world):
     response = world.client_for("worker").post(reverse("interim:contract_send_code", args=[contract.pk]))
     assert response.status_code == 404
     assert Contract.objects.get(pk=contract.pk).state == ContractState.TO_SIGN
+
+
+def test_the_agency_sends_a_contract_to_sign(world):
+    contract = ContractFactory(worker=world.worker, state=ContractState.AWAITING)
+    assert (
+        world.client_for("foreign_staff").post(reverse("interim:agency_contract_send", args=[contract.pk])).status_code
+        == 404
+    )
+    assert (
+        world.client_for("worker").post(reverse("interim:agency_contract_send", args=[contract.pk])).status_code == 403
+    )
+    staff = world.client_for("staff")
+    assert "Envoyer pour signature" in staff.get(reverse("interim:agency_contracts")).content.decode()
+    staff.post(reverse("interim:agency_contract_send", args=[contract.pk]))
+    contract.refresh_from_db()
+    assert contract.state == ContractState.TO_SIGN
+    assert list(contract.audit.values_list("event", flat=True)) == ["sent"]
+    assert OutboundMessage.objects.filter(event="interim.contract_added", recipient=world.worker.user.email).exists()
