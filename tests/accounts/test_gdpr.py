@@ -265,11 +265,12 @@ class TestProcessing:
     reason="Row locks exist on PostgreSQL only; SQLite serialises whole write transactions.",
 )
 def test_two_admins_processing_at_once_cannot_both_win():
-    officer = member("union_officer")
-    erasure = pending_request()
+    coop = OrganisationFactory(kind="cooperative")
+    admins = [MembershipFactory(role="coop_manager", organisation=coop, is_admin=True).user for _ in range(2)]
+    erasure = pending_request(organisation=coop)
     results = race(
-        lambda: gdpr.erasure_request_process(erasure=erasure, actor=officer, accept=False, reason="Non"),
-        lambda: gdpr.erasure_request_process(erasure=erasure, actor=officer, accept=True),
+        lambda: gdpr.erasure_request_process(erasure=erasure, actor=admins[0], accept=False, reason="Non"),
+        lambda: gdpr.erasure_request_process(erasure=erasure, actor=admins[1], accept=True),
     )
     assert results["first"] == "won"
     assert isinstance(results["second"], ValidationError)
