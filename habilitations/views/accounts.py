@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -97,7 +96,8 @@ def account_requests(request):
                 "created_at",
                 gettext_lazy("Reçue le"),
                 order_by="created_at",
-                accessor=lambda r: timezone.localtime(r.created_at).strftime("%d/%m/%Y"),
+                accessor="created_at",
+                date_only=True,
             ),
         ],
         default_sort="created_at",
