@@ -67,6 +67,17 @@ def account_request_validators(organisation):
     return organisme_validators(organisation) or list(ucanss_admins())
 
 
+def account_request_informed(account_request):
+    """The second organisme's validators, told of a request naming it (they see it, the first decides)."""
+    if (
+        account_request.second_organisme_id is None
+        or account_request.second_organisme_id == account_request.organisme_id
+    ):
+        return []
+    decide = {u.pk for u in account_request_validators(account_request.organisme)}
+    return [u for u in organisme_validators(account_request.second_organisme) if u.pk not in decide]
+
+
 def application_managers(application):
     return User.objects.filter(
         is_active=True,
@@ -104,16 +115,35 @@ def access_request_validators(access_request):
 # --- account requests ------------------------------------------------------------------------------
 
 
+def with_correspondent():
+    """An Exists on an organisation (OuterRef "pk") having an active correspondent today."""
+    return Exists(
+        Membership.objects.active().filter(
+            organisation_id=OuterRef("pk"), role=Role.CORRESPONDENT, user__is_active=True
+        )
+    )
+
+
+def has_correspondent(organisation_id):
+    return Membership.objects.active().filter(organisation_id=organisation_id, role=Role.CORRESPONDENT).exists()
+
+
 def account_requests_for(membership):
-    """Central admins: every account request; correspondents (or delegates): their organisme's."""
+    """Who sees account requests (003): central admins those of the organismes without a correspondent
+    (whose requests they decide), and those they decided; correspondents (or today's delegate) those of
+    their organisme, and, for information, those naming it as the second organisme (decided by the first
+    organisme's validators)."""
     queryset = AccountRequest.objects.select_related("organisme", "second_organisme", "decided_by")
     if _role(membership, Role.UCANSS_ADMIN):
-        return queryset
+        without = Organisation.objects.filter(pk=OuterRef("organisme_id")).filter(~with_correspondent())
+        return queryset.filter(Q(Exists(without)) | Q(decided_by_id=membership.user_id))
     if _role(membership, Role.CORRESPONDENT) or (
         _role(membership, Role.ORGANISME_USER)
         and membership.organisation_id in delegated_organisations(membership.user)
     ):
-        return queryset.filter(organisme_id=membership.organisation_id)
+        return queryset.filter(
+            Q(organisme_id=membership.organisation_id) | Q(second_organisme_id=membership.organisation_id)
+        )
     return AccountRequest.objects.none()
 
 

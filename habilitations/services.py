@@ -102,6 +102,8 @@ def account_request_submit(
     record_transition(account_request, actor=None, from_state="", to_state=AccountRequestState.PENDING)
     emit(notifications.ACCOUNT_RECEIVED, account_request)
     emit(notifications.ACCOUNT_TO_DECIDE, account_request)
+    if account_request.second_organisme_id:
+        emit(notifications.ACCOUNT_SECOND_ORGANISME, account_request)
     return account_request
 
 
@@ -200,6 +202,52 @@ def right_from_request(*, access_request, actor, now=None):
     return right
 
 
+def rights_from_requests(*, access_requests, now):
+    """The rights of a batch of requests accepted tacitly (the timed step's batch), in bulk inserts. A
+    request that has its right already, or whose user holds that right otherwise (given directly
+    meanwhile), gets no second one; grants already there are kept. Returns the rights written."""
+    requests = list(access_requests)
+    have_request = set(
+        Right.objects.filter(request_id__in=[r.pk for r in requests]).order_by().values_list("request_id", flat=True)
+    )
+    held = set(
+        Right.objects.filter(user_id__in={r.user_id for r in requests}, state=RightState.ACTIVE)
+        .order_by()
+        .values_list("user_id", "application_id", "organisme_id")
+    )
+    new = []
+    for r in requests:
+        key = (r.user_id, r.application_id, r.organisme_id)
+        if r.pk not in have_request and key not in held:
+            held.add(key)
+            new.append(r)
+    Right.objects.bulk_create(
+        [
+            Right(
+                user_id=r.user_id,
+                application_id=r.application_id,
+                organisme_id=r.organisme_id,
+                request=r,
+                granted_at=now,
+                granted_by=None,
+                tacit=True,
+            )
+            for r in new
+        ],
+        batch_size=1000,
+    )
+    permission = _permission("use_application")
+    ApplicationUserPermission.objects.bulk_create(
+        [
+            ApplicationUserPermission(user_id=r.user_id, content_object_id=r.application_id, permission=permission)
+            for r in requests
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    return len(new)
+
+
 def right_withdrawn(*, right):
     """After a revocation (inside its transaction): the grant goes when no other right remains, and the
     application's tokens of the user are revoked at once."""
@@ -239,7 +287,7 @@ def tacit_acceptance_run(*, now=None, dry_run=False, batch_size=500, limit=None,
     now = now or timezone.now()
     return ACCESS_REQUEST.run_due(
         "accept_tacitly",
-        selectors.due_for_tacit_acceptance(now),
+        selectors.due_for_tacit_acceptance(now).select_related("user", "application", "organisme"),
         batch_size=batch_size,
         limit=limit,
         dry_run=dry_run,
