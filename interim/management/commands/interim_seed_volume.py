@@ -51,7 +51,6 @@ from interim.models import (
     Mission,
     PlanningSlot,
     ProfileChange,
-    Qualification,
     Worker,
     WorkerQualification,
 )
@@ -185,7 +184,7 @@ class Command(BaseCommand):
                     user_id=user_id,
                     number=volume_number(i),
                     sector=sectors[i % len(sectors)] if sectors else None,
-                    nir=f"{rng.choice('12')}{rng.randrange(60, 99)}{rng.randrange(1, 13):02d}69{rng.randrange(10**8):08d}",
+                    nir=f"{rng.choice('12')}{rng.randrange(60, 99)}{rng.randrange(1, 13):02d}69{i:08d}",
                     mobility_km=rng.choice([10, 20, 30, 50, None]),
                     work_period=rng.choice(WorkPeriod.values),
                     street=f"{rng.randrange(1, 150)} rue du Volume",
