@@ -1,5 +1,7 @@
 """Scoped reads of the Espace Organismes: every list a view shows comes from here."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -102,14 +104,37 @@ def held_application_ids(user):
     )
 
 
+# Inside validators_memo(): who validates, looked up once per organisme or application (a job's batch).
+_MEMO: ContextVar[dict | None] = ContextVar("habilitations_validators_memo", default=None)
+
+
+@contextmanager
+def validators_memo():
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def _memo(key, compute):
+    memo = _MEMO.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 def access_request_validators(access_request):
     """Local application: the organisme's validators; central one: its managers; else the central admins."""
     application = access_request.application
     if application.management == Management.CENTRAL:
-        validators = list(application_managers(application))
+        validators = _memo(("app", application.pk), lambda: list(application_managers(application)))
     else:
-        validators = organisme_validators(access_request.organisme)
-    return [u for u in validators if u.pk != access_request.user_id] or list(ucanss_admins())
+        validators = _memo(("org", access_request.organisme_id), lambda: organisme_validators(access_request.organisme))
+    others = [u for u in validators if u.pk != access_request.user_id]
+    return others or _memo("admins", lambda: list(ucanss_admins()))
 
 
 # --- account requests ------------------------------------------------------------------------------

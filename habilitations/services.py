@@ -18,6 +18,7 @@ from accounts.enums import OrganisationKind, Role, SecurityEventKind, Space
 from accounts.models import Membership, Organisation
 from accounts.services.security_log import log_event
 from core.history import record_transition
+from core.notifications import batched as notifications_batched
 from core.notifications import emit, send_email
 
 from . import notifications, selectors
@@ -205,22 +206,9 @@ def right_from_request(*, access_request, actor, now=None):
 def rights_from_requests(*, access_requests, now):
     """The rights of a batch of requests accepted tacitly (the timed step's batch), in bulk inserts. A
     request that has its right already, or whose user holds that right otherwise (given directly
-    meanwhile), gets no second one; grants already there are kept. Returns the rights written."""
+    meanwhile), gets no second one: the unique indexes (one right per request, one active right per
+    user, application and organisme) make the insert skip it; grants already there are kept."""
     requests = list(access_requests)
-    have_request = set(
-        Right.objects.filter(request_id__in=[r.pk for r in requests]).order_by().values_list("request_id", flat=True)
-    )
-    held = set(
-        Right.objects.filter(user_id__in={r.user_id for r in requests}, state=RightState.ACTIVE)
-        .order_by()
-        .values_list("user_id", "application_id", "organisme_id")
-    )
-    new = []
-    for r in requests:
-        key = (r.user_id, r.application_id, r.organisme_id)
-        if r.pk not in have_request and key not in held:
-            held.add(key)
-            new.append(r)
     Right.objects.bulk_create(
         [
             Right(
@@ -232,9 +220,10 @@ def rights_from_requests(*, access_requests, now):
                 granted_by=None,
                 tacit=True,
             )
-            for r in new
+            for r in requests
         ],
         batch_size=1000,
+        ignore_conflicts=True,
     )
     permission = _permission("use_application")
     ApplicationUserPermission.objects.bulk_create(
@@ -245,7 +234,6 @@ def rights_from_requests(*, access_requests, now):
         batch_size=1000,
         ignore_conflicts=True,
     )
-    return len(new)
 
 
 def right_withdrawn(*, right):
@@ -281,13 +269,16 @@ def right_grant_directly(*, user, application, organisme, actor=None):
 # --- the timed job: tacit acceptance and reminders -------------------------------------------------
 
 
-def tacit_acceptance_run(*, now=None, dry_run=False, batch_size=500, limit=None, should_stop=None):
+TACIT_BATCH_SIZE = 1000
+
+
+def tacit_acceptance_run(*, now=None, dry_run=False, batch_size=TACIT_BATCH_SIZE, limit=None, should_stop=None):
     """Accepts the requests neither granted nor refused 10 days after they were made (the "acceptée
     tacitement" step, a system decision), in batches with SKIP LOCKED: idempotent, safe with two workers."""
     now = now or timezone.now()
     return ACCESS_REQUEST.run_due(
         "accept_tacitly",
-        selectors.due_for_tacit_acceptance(now).select_related("user", "application", "organisme"),
+        selectors.due_for_tacit_acceptance(now).select_related("user").prefetch_related("application", "organisme"),
         batch_size=batch_size,
         limit=limit,
         dry_run=dry_run,
@@ -296,8 +287,9 @@ def tacit_acceptance_run(*, now=None, dry_run=False, batch_size=500, limit=None,
     )
 
 
-def reminders_send(*, now=None, dry_run=False, batch_size=500):
-    """Reminds the validators of a request pending for 3 days, then 7 days (once each)."""
+def reminders_send(*, now=None, dry_run=False, batch_size=TACIT_BATCH_SIZE):
+    """Reminds the validators of a request pending for 3 days, then 7 days (once each). A batch's
+    validators are looked up once per organisme (or application) and its messages inserted together."""
     now = now or timezone.now()
     sent = 0
     for number, days in enumerate(REMINDER_DAYS, start=1):
@@ -308,7 +300,7 @@ def reminders_send(*, now=None, dry_run=False, batch_size=500):
             sent += due.count()
             continue
         while True:
-            with transaction.atomic():
+            with transaction.atomic(), notifications_batched(), selectors.validators_memo():
                 batch = list(
                     due.select_for_update(skip_locked=True, of=("self",))
                     .select_related("application", "organisme", "user")

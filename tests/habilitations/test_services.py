@@ -286,6 +286,20 @@ def test_reminders_at_day_3_and_day_7_once_each():
     assert OutboundMessage.objects.filter(event="habilitations.access_request_reminder").count() == 3
 
 
+def test_reminders_look_up_each_organisme_s_validators_once_per_batch():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (1, 6):
+        validator = correspondent()
+        AccessRequestFactory.create_batch(size, organisme=validator.organisation, days_ago=4)
+        with CaptureQueriesContext(connection) as queries:
+            assert services.reminders_send() == size
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1], counts
+
+
 def test_subscriptions_become_exactly_the_chosen_newsletters():
     user = organisme_user().user
     services.subscriptions_set(user=user, newsletters=["rh", "rso"])
