@@ -38,8 +38,12 @@ class ClientChoice(forms.ModelChoiceField):
 class MissionForm(forms.Form):
     """The mission, and (optionally) its contract for one worker."""
 
-    client = ClientChoice(label=_("Entreprise cliente"), queryset=ClientCompany.objects.none())
-    qualification = forms.ModelChoiceField(label=_("Qualification"), queryset=Qualification.objects.none())
+    client = ClientChoice(
+        label=_("Entreprise cliente"), queryset=ClientCompany.objects.none(), empty_label=_("Choisissez l'entreprise")
+    )
+    qualification = forms.ModelChoiceField(
+        label=_("Qualification"), queryset=Qualification.objects.none(), empty_label=_("Choisissez la qualification")
+    )
     place_name = forms.CharField(label=_("Lieu de mission"), max_length=200, required=False)
     street = forms.CharField(label=_("Adresse"), max_length=200)
     postcode = PostcodeField(label=_("Code postal"))
@@ -134,9 +138,11 @@ class AgencyContractFilters(ContractFilters):
     q = forms.CharField(label=_("Référence ou n° d'intérimaire"), max_length=40, required=False)
     to_sign = forms.BooleanField(label=_("À signer"), required=False)
     signed_this_week = forms.BooleanField(label=_("Signés cette semaine"), required=False)
-    client = ClientChoice(label=_("Entreprise"), queryset=ClientCompany.objects.none(), required=False)
+    client = ClientChoice(
+        label=_("Entreprise"), queryset=ClientCompany.objects.none(), required=False, empty_label=_("Toutes")
+    )
     qualification = forms.ModelChoiceField(
-        label=_("Qualification"), queryset=Qualification.objects.none(), required=False
+        label=_("Qualification"), queryset=Qualification.objects.none(), required=False, empty_label=_("Toutes")
     )
 
     def __init__(self, *args, agency_id=None, **kwargs):

@@ -42,6 +42,11 @@ SHOTS = [
     ("partners-admin-users", "aidadom01", "/partenaires/administration/utilisateurs/"),
     ("partners-fund-queue", "caisse@carsat.demo", "/partenaires/caisse/"),
     ("interim-dashboard", "interimaire@exemple.demo", "/tableau-de-bord/"),
+    ("interim-offers", "interimaire@exemple.demo", "/interimaires/offres/"),
+    ("interim-agency-contracts", "agence@coop-emploi.demo", "/interimaires/agence/contrats/"),
+    ("interim-agency-missions", "agence@coop-emploi.demo", "/interimaires/agence/missions/"),
+    ("interim-agency-new-mission", "agence@coop-emploi.demo", "/interimaires/agence/missions/nouvelle/"),
+    ("interim-agency-bulk-documents", "agence@coop-emploi.demo", "/interimaires/agence/documents/"),
     ("habilitations-dashboard", "agent@cpam.demo", "/tableau-de-bord/"),
     ("account-profile", "F004217MD", "/compte/profil/"),
 ]

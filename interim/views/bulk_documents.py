@@ -38,7 +38,10 @@ def batch_list(request):
         except ValidationError as error:
             form_errors(form, error)
         else:
-            messages.success(request, _("Fichiers reçus : l'analyse est en cours."))
+            messages.success(
+                request,
+                _("Fichiers reçus : voici le rapport de leur analyse (rien n'est publié avant votre confirmation)."),
+            )
             return redirect("interim:agency_batch", batch.pk)
     table = DataTable(
         request,
