@@ -289,8 +289,9 @@ def contract_dates_change(
     if was_signed:
         contract.signed_document = ""
         contract.signed_at = None
+        contract.signed_sha256 = ""  # the earlier signed PDF is still verified, through its amendment
         contract.evidence = ""
-        fields += ["signed_document", "signed_at", "evidence"]
+        fields += ["signed_document", "signed_at", "signed_sha256", "evidence"]
     contract.save(update_fields=fields)
     signature.audit_append(
         contract,

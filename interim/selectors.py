@@ -138,8 +138,27 @@ def contract_by_code(code):
 
 
 def contract_by_signed_hash(sha256):
-    return (
+    """The signed contract whose sealed PDF has this hash; or, for a contract signed again after an
+    amendment, what its earlier signed PDF was (reference, signer, when, hash)."""
+    found = (
         Contract.objects.filter(signed_sha256=sha256).exclude(signed_sha256="").select_related("worker__user").first()
+    )
+    if found is not None or not sha256:
+        return found
+    from types import SimpleNamespace
+
+    from .models import ContractAmendment
+
+    amendment = (
+        ContractAmendment.objects.filter(previous_signed_sha256=sha256).select_related("contract__worker__user").first()
+    )
+    if amendment is None:
+        return None
+    return SimpleNamespace(
+        reference=amendment.contract.reference,
+        worker=amendment.contract.worker,
+        signed_at=amendment.previous_signed_at,
+        signed_sha256=amendment.previous_signed_sha256,
     )
 
 

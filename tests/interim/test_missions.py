@@ -199,6 +199,10 @@ def test_changing_the_dates_of_a_signed_contract_needs_a_new_signature(world):
     worker.post(reverse("interim:contract_sign", args=[contract.pk]), {"code": code.group(1), "consent": "on"})
     contract.refresh_from_db()
     assert contract.state == ContractState.SIGNED
+    # The PDF signed before the amendment is still verified on the public page.
+    found = selectors.contract_by_signed_hash("a" * 64)
+    assert found.reference == contract.reference and found.signed_sha256 == "a" * 64
+    assert selectors.contract_by_signed_hash(contract.signed_sha256).pk == contract.pk
     # Its PDF before the amendment stays downloadable by the agency.
     response = world.client_for("staff").get(reverse("interim:agency_amendment_pdf", args=[contract.pk, 1]))
     assert response.status_code == 200
