@@ -137,45 +137,51 @@ def payslips_zip(count):
 
 
 def bench_bulk(client, count):
+    """The upload through the agency's page (the request), then the two tasks run here one after the
+    other, as a Celery worker would; e-mails are left in the outbox (their delivery is other tasks)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from interim import batches
     from interim.enums import BatchItemState
     from interim.models import Document, DocumentBatch
+    from portal.celery import app
 
+    app.conf.task_always_eager = False  # enqueue() publishes to the (file) broker: nothing runs inline
     data, workers = payslips_zip(count)
     Document.objects.filter(number__endswith="_20261031").delete()  # a second bench run starts afresh
     print(f"[bench] bulk: a ZIP of {workers + 1} payslips, {len(data) / 1e6:.1f} MB", flush=True)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     tracemalloc.start()
-    from django.db import connection
-
-    with CaptureQueriesContext(connection) as upload_queries:
+    phases = []
+    with CaptureQueriesContext(connection) as queries:
         start = time.perf_counter()
         response = client.post(
             "/interimaires/agence/documents/",
             {"kind": "payslip", "files": SimpleUploadedFile("bulletins.zip", data, content_type="application/zip")},
         )
-        analysed = time.perf_counter() - start
-    assert response.status_code == 302, response.status_code
+        assert response.status_code == 302, response.status_code
+        phases.append(("upload (request)", time.perf_counter() - start, len(queries)))
     batch = DocumentBatch.objects.latest("pk")
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        batches.batch_analyse(batch.pk)
+        phases.append(("analysis (task)", time.perf_counter() - start, len(queries)))
     matched = batch.items.filter(state=BatchItemState.MATCHED).count()
     unmatched = batch.items.filter(state=BatchItemState.UNMATCHED).count()
-    with CaptureQueriesContext(connection) as publish_queries:
+    with CaptureQueriesContext(connection) as queries:
         start = time.perf_counter()
         response = client.post(f"/interimaires/agence/documents/{batch.pk}/publish/")
-        published_in = time.perf_counter() - start
+        batches.batch_publish(batch.pk)
+        phases.append(("publication (request + task)", time.perf_counter() - start, len(queries)))
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     batch.refresh_from_db()
-    print(
-        f"bulk upload + analysis: {analysed:6.1f} s, {len(upload_queries)} queries "
-        f"({matched} matched, {unmatched} unmatched, state {batch.state})"
-    )
-    print(
-        f"publication:            {published_in:6.1f} s, {len(publish_queries)} queries ({batch.published} published)"
-    )
+    for label, seconds, count_ in phases:
+        print(f"bulk {label:32} {seconds:7.1f} s {count_:8d} queries")
+    print(f"bulk result: {matched} matched, {unmatched} unmatched, {batch.published} published, state {batch.state}")
     print(
         f"peak Python memory (tracemalloc): {peak / 1e6:.1f} MB; process max RSS {rss_after / 1024:.0f} MB "
         f"(before the upload {rss_before / 1024:.0f} MB); the ZIP itself: {len(data) / 1e6:.1f} MB"

@@ -40,6 +40,7 @@ logger = logging.getLogger(__name__)
 NAME_PATTERN = re.compile(r"^(?P<number>[A-Za-z0-9-]{1,20})_(?P<date>\d{8})$")
 MAX_FILES = 5000
 CHUNK = 100  # files analysed per transaction (progress written after each)
+PUBLISH_CHUNK = 500  # documents written per statement while publishing (all in one transaction)
 ZIP_MAGIC = b"PK\x03\x04"
 
 
@@ -154,7 +155,7 @@ def _extract(batch):
             item.save()
 
 
-def _analyse_item(item, *, batch, workers, seen):
+def _analyse_item(item, *, batch, workers, seen, published):
     """Sets the item's state and message: matched (worker, number, period) or why not."""
     try:
         number, period, stem = parse_name(item.filename)
@@ -177,7 +178,7 @@ def _analyse_item(item, *, batch, workers, seen):
         del data
     item.worker_id, item.number, item.period = worker_id, stem, period
     key = (worker_id, stem)
-    if key in seen or Document.objects.filter(worker_id=worker_id, kind=batch.kind, number=stem).exists():
+    if key in seen or key in published:
         item.state = BatchItemState.DUPLICATE
         item.message = (
             _("Ce fichier est deux fois dans le dépôt.") if key in seen else _("Ce document est déjà publié.")
@@ -187,6 +188,23 @@ def _analyse_item(item, *, batch, workers, seen):
     item.state = BatchItemState.MATCHED
     item.message = ""
     return item
+
+
+def _published_keys(batch, filenames):
+    """(worker id, number) of the documents already published for these file names: one query."""
+    stems = []
+    for filename in filenames:
+        try:
+            stems.append(parse_name(filename)[2])
+        except ValidationError:
+            continue
+    if not stems:
+        return set()
+    return set(
+        Document.objects.filter(worker__agency_id=batch.agency_id, kind=batch.kind, number__in=stems).values_list(
+            "worker_id", "number"
+        )
+    )
 
 
 def _unmatched(item, message):
@@ -217,8 +235,9 @@ def batch_analyse(batch_id) -> DocumentBatch | None:
                 chunk = list(pending.select_for_update(skip_locked=True)[:CHUNK])
                 if not chunk:
                     break
+                published = _published_keys(batch, [item.filename for item in chunk])
                 for item in chunk:
-                    _analyse_item(item, batch=batch, workers=workers, seen=seen)
+                    _analyse_item(item, batch=batch, workers=workers, seen=seen, published=published)
                 DocumentBatchItem.objects.bulk_update(chunk, ["state", "message", "worker", "number", "period"])
                 processed = batch.items.exclude(state=BatchItemState.PENDING).count()
                 DocumentBatch.objects.filter(pk=batch.pk).update(processed=processed)
@@ -259,26 +278,40 @@ def batch_publish(batch_id) -> DocumentBatch | None:
                 return batch  # published already, or not asked: nothing twice
             event = events.DOCUMENT_EVENTS[batch.kind]
             published = 0
-            items = batch.items.filter(state=BatchItemState.MATCHED).select_related("worker__user", "worker__agency")
-            for item in items.order_by("position").iterator(chunk_size=500):
-                if Document.objects.filter(worker_id=item.worker_id, kind=batch.kind, number=item.number).exists():
-                    item.state = BatchItemState.DUPLICATE
-                    item.message = _("Ce document est déjà publié.")
-                    item.save(update_fields=["state", "message"])
-                    continue
-                document = Document(
-                    worker=item.worker,
-                    kind=batch.kind,
-                    number=item.number,
-                    period=item.period,
-                    file=item.file.name,
+            items = batch.items.filter(state=BatchItemState.MATCHED).select_related(
+                "worker__user", "worker__agency__organisation"
+            )
+            matched = list(items.order_by("position"))
+            for start in range(0, len(matched), PUBLISH_CHUNK):
+                chunk = matched[start : start + PUBLISH_CHUNK]
+                there = set(
+                    Document.objects.filter(
+                        worker_id__in={item.worker_id for item in chunk},
+                        kind=batch.kind,
+                        number__in=[item.number for item in chunk],
+                    ).values_list("worker_id", "number")
                 )
-                document.save()
-                item.document = document
-                item.state = BatchItemState.PUBLISHED
-                item.save(update_fields=["document", "state"])
-                emit(event, document)
-                published += 1
+                fresh, doubles = [], []
+                for item in chunk:
+                    if (item.worker_id, item.number) in there:
+                        item.state = BatchItemState.DUPLICATE
+                        item.message = _("Ce document est déjà publié.")
+                        doubles.append(item)
+                    else:
+                        fresh.append(item)
+                documents = Document.objects.bulk_create(
+                    Document(
+                        worker=item.worker, kind=batch.kind, number=item.number, period=item.period, file=item.file.name
+                    )
+                    for item in fresh
+                )
+                for item, document in zip(fresh, documents, strict=True):
+                    item.document = document
+                    item.state = BatchItemState.PUBLISHED
+                    emit(event, document)
+                DocumentBatchItem.objects.bulk_update(fresh, ["document", "state"])
+                DocumentBatchItem.objects.bulk_update(doubles, ["state", "message"])
+                published += len(fresh)
             DocumentBatch.objects.filter(pk=batch.pk).update(published=published, error="")
             return DOCUMENT_BATCH.run("published", batch.pk)
     except Exception as error:  # any failure: nothing was published; the batch says why
