@@ -3,7 +3,7 @@ office: issue 12). Workflow states are not editable here: they change through th
 
 from django.contrib import admin
 
-from .models import Agency, ClientCompany, NewsItem, Qualification, Sector, SectorContact
+from .models import Agency, ClientCompany, NewsItem, ProfileChange, Qualification, Sector, SectorContact, Worker
 
 
 class SectorContactInline(admin.TabularInline):
@@ -40,3 +40,24 @@ class QualificationAdmin(admin.ModelAdmin):
 class ClientCompanyAdmin(admin.ModelAdmin):
     list_display = ("organisation", "phone")
     list_select_related = ("organisation",)
+
+
+@admin.register(Worker)
+class WorkerAdmin(admin.ModelAdmin):
+    """Technical view of the worker files (the agency works in its own pages); the bench compares them."""
+
+    list_display = ("number", "user", "agency", "sector", "town", "created_at")
+    list_select_related = ("user", "agency__organisation", "sector")
+    list_filter = ("agency", "sector")
+    search_fields = ("number", "user__last_name", "user__first_name", "nir")
+    raw_id_fields = ("membership", "user", "sector")
+    readonly_fields = ("calendar_token",)
+
+
+@admin.register(ProfileChange)
+class ProfileChangeAdmin(admin.ModelAdmin):
+    list_display = ("worker", "group", "state", "created_at")
+    list_select_related = ("worker__user",)
+    list_filter = ("state", "group")
+    readonly_fields = ("state", "decided_by", "decided_at", "decision_reason")
+    raw_id_fields = ("worker",)

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import account, advances, agency, contracts, documents, planning, public
+from .views import (
+    account,
+    advances,
+    agency_advances,
+    agency_content,
+    agency_validations,
+    agency_workers,
+    contracts,
+    documents,
+    planning,
+    public,
+)
 
 app_name = "interim"
 
@@ -39,13 +50,31 @@ urlpatterns = [
     path("documents/<int:pk>/", documents.document_download, name="document_download"),
     # Public
     path("verifier/", public.verify, name="verify"),
-    # Agency (minimal pages the worker's journeys depend on)
-    path("agence/a-valider/", agency.validations, name="agency_validations"),
-    path("agence/modifications/<int:pk>/", agency.change_decide, name="agency_change"),
-    path("agence/diplomes/<int:pk>/", agency.diploma_decide, name="agency_diploma"),
-    path("agence/diplomes/<int:pk>/fichier/", agency.diploma_file, name="agency_diploma_file"),
-    path("agence/acomptes/", advances.agency_advances, name="agency_advances"),
-    path("agence/acomptes/<int:pk>/<str:step>/", advances.agency_advance_act, name="agency_advance_act"),
+    # Agency staff: workers, validations, advances, bureau virtuel content
+    path("agence/interimaires/", agency_workers.worker_list, name="agency_workers"),
+    path("agence/interimaires/inscrire/", agency_workers.worker_invite, name="agency_worker_invite"),
+    path("agence/interimaires/<int:pk>/", agency_workers.worker_detail, name="agency_worker"),
+    path("agence/interimaires/<int:pk>/secteur/", agency_workers.worker_sector, name="agency_worker_sector"),
+    path("agence/a-valider/", agency_validations.validations, name="agency_validations"),
+    path("agence/modifications/<int:pk>/", agency_validations.change_decide, name="agency_change"),
+    path("agence/diplomes/<int:pk>/", agency_validations.diploma_decide, name="agency_diploma"),
+    path("agence/diplomes/<int:pk>/fichier/", agency_validations.diploma_file, name="agency_diploma_file"),
+    path("agence/demandes/<int:pk>/", agency_validations.request_decide, name="agency_request"),
+    path("agence/acomptes/", agency_advances.advance_queue, name="agency_advances"),
+    path("agence/acomptes/<int:pk>/<str:step>/", agency_advances.advance_act, name="agency_advance_act"),
+    path("agence/acomptes/lot/verse/", agency_advances.batch_pay, name="agency_advance_batch_pay"),
+    path("agence/acomptes/lot.xlsx", agency_advances.batch_xlsx, name="agency_advance_batch_xlsx"),
+    path("agence/acomptes/lot-sepa.xml", agency_advances.batch_sepa, name="agency_advance_batch_sepa"),
+    path("agence/bureau-virtuel/", agency_content.content, name="agency_content"),
+    path("agence/bureau-virtuel/informations/", agency_content.info_edit, name="agency_info"),
+    path("agence/bureau-virtuel/actualites/nouvelle/", agency_content.news_edit, name="agency_news_create"),
+    path("agence/bureau-virtuel/actualites/<int:pk>/", agency_content.news_edit, name="agency_news"),
+    path("agence/bureau-virtuel/actualites/<int:pk>/supprimer/", agency_content.news_delete, name="agency_news_delete"),
+    path("agence/bureau-virtuel/secteurs/nouveau/", agency_content.sector_edit, name="agency_sector_create"),
+    path("agence/bureau-virtuel/secteurs/<int:pk>/", agency_content.sector_edit, name="agency_sector"),
+    path(
+        "agence/bureau-virtuel/secteurs/<int:pk>/supprimer/", agency_content.sector_delete, name="agency_sector_delete"
+    ),
     path("agence/contrats/", contracts.agency_contracts, name="agency_contracts"),
     path("agence/contrats/<int:pk>/envoyer/", contracts.agency_contract_send, name="agency_contract_send"),
     path("agence/contrats/<int:pk>/preuves/", contracts.evidence_zip, name="agency_evidence"),
