@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -119,7 +120,7 @@ def advance_queue(request):
         default_sort="created_at",
         page_sizes=(50, 100, 200),
         default_page_size=50,
-        caption=_("Acomptes à verser le %(date)s") % {"date": day.strftime("%d/%m/%Y")},
+        caption=_("Acomptes à verser le %(date)s") % {"date": date_format(day, "d/m/Y")},
         empty_message=_("Aucune demande d'acompte pour cette date."),
     )
     rows = list(table.page.object_list)
@@ -184,7 +185,7 @@ def batch_pay(request):
         messages.success(
             request,
             _("%(count)s acompte(s) du %(date)s marqué(s) versé(s) ; les intérimaires sont prévenus.")
-            % {"count": count, "date": day.strftime("%d/%m/%Y")},
+            % {"count": count, "date": date_format(day, "d/m/Y")},
         )
     return redirect(_back(day))
 

@@ -103,7 +103,7 @@ def _history(worker, limit=30):
     }
     entries = list(Transition.objects.filter(parts).select_related("actor").order_by("-created_at", "-pk")[:limit])
     for entry in entries:
-        entry.subject = labels.get(entry.content_type_id, "")
+        entry.about = labels.get(entry.content_type_id, "")
     return entries
 
 

@@ -4,6 +4,7 @@ change and the diploma with a qualification; the demo worker asks an advance, th
 and marks the batch paid, the worker sees "Acompte versé le". The content pages and the worker's
 page too. axe-core and the 390 px check on every page."""
 
+import datetime
 import io
 import re
 
@@ -120,7 +121,8 @@ def test_invite_then_validate_the_change_and_the_diploma(page, demo, browser, li
     other.fill("#id_obtained_on", "2019-06-30")
     other.set_input_files("#id_file", str(diploma_file))
     with other.expect_navigation():
-        other.locator("form button[type=submit]").last.click()
+        other.get_by_role("button", name="Enregistrer", exact=True).click()
+    assert_accessible(other)
     assert worker.changes.filter(state=ChangeState.PENDING).exists()
     assert worker.diplomas.filter(state=DiplomaState.PENDING).exists()
 
@@ -149,6 +151,20 @@ def test_invite_then_validate_the_change_and_the_diploma(page, demo, browser, li
 
 
 def test_an_advance_accepted_and_paid(page, demo, browser, live_server):
+    # Validated hours in the month of the coming payment date (the demo's are this month's).
+    from interim.models import PlanningSlot
+    from interim.payroll import payment_date_for
+
+    demo_file = Worker.objects.get(user__identifier=DEMO_WORKER, number="1691")
+    wednesday = payment_date_for().wednesday
+    PlanningSlot.objects.create(
+        worker=demo_file,
+        contract=demo_file.contracts.filter(state="signed").first(),
+        date=wednesday.replace(day=1),
+        start=datetime.time(8),
+        minutes=6000,  # 100 h: more than the demo's advances already asked for that month
+        state="validated",
+    )
     context = browser.new_context(base_url=live_server.url, locale="fr-FR", timezone_id="Europe/Paris")
     worker_page = context.new_page()
     worker_login(worker_page, DEMO_WORKER, demo)
@@ -156,6 +172,7 @@ def test_an_advance_accepted_and_paid(page, demo, browser, live_server):
     worker_page.fill("#id_amount", "40")
     with worker_page.expect_navigation():
         worker_page.get_by_role("button", name="Faire la demande", exact=True).click()
+    assert "Votre demande d'acompte est enregistrée" in worker_page.content(), worker_page.content()[-3000:]
     advance = Advance.objects.filter(worker__number="1691", amount=40).latest("pk")
 
     staff_login(page, demo)

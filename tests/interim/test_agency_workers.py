@@ -105,7 +105,9 @@ def test_the_workers_page_and_foreign_ids(world):
     DiplomaFactory(worker=world.worker, name="CAP Cuisine")
     ContractFactory(worker=world.worker, reference="REF-42")
     client = world.client_for("staff")
+    client.post(reverse("interim:agency_worker_sector", args=[world.worker.pk]), {"sector": ""})  # a history entry
     page = client.get(reverse("interim:agency_worker", args=[world.worker.pk])).content.decode()
+    assert "Changement de secteur" in page
     assert "CAP Cuisine" in page and "REF-42" in page and "Coordonnées bancaires" in page
     assert "Historique" in page
     for foreign in (world.foreign_worker, world.worker_elsewhere):
