@@ -1,5 +1,6 @@
-"""Technical administration of the interim reference data (the agency's own pages come with the back
-office: issue 12). Workflow states are not editable here: they change through their declared steps."""
+"""Technical administration of the interim reference data, and read views of worker files and profile
+changes (the agency works in its own back office, interim/views/agency_*.py; the bench compares the two).
+Workflow states are not editable here: they change through their declared steps."""
 
 from django.contrib import admin
 

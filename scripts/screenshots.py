@@ -42,6 +42,10 @@ SHOTS = [
     ("partners-admin-users", "aidadom01", "/partenaires/administration/utilisateurs/"),
     ("partners-fund-queue", "caisse@carsat.demo", "/partenaires/caisse/"),
     ("interim-dashboard", "interimaire@exemple.demo", "/tableau-de-bord/"),
+    ("interim-agency-workers", "agence@coop-emploi.demo", "/interimaires/agence/interimaires/"),
+    ("interim-agency-validations", "agence@coop-emploi.demo", "/interimaires/agence/a-valider/"),
+    ("interim-agency-advances", "agence@coop-emploi.demo", "/interimaires/agence/acomptes/"),
+    ("interim-agency-content", "agence@coop-emploi.demo", "/interimaires/agence/bureau-virtuel/"),
     ("habilitations-dashboard", "agent@cpam.demo", "/tableau-de-bord/"),
     ("account-profile", "F004217MD", "/compte/profil/"),
 ]

@@ -96,7 +96,9 @@ def _columns():
             cell_template="interim/agency/cells/advance_available.html",
         ),
         Column("created_at", gettext_lazy("Demandé le"), order_by="created_at"),
-        Column("state", gettext_lazy("État"), order_by="state", cell_template="interim/cells/advance_state.html"),
+        Column(
+            "state", gettext_lazy("État"), order_by="state", cell_template="interim/agency/cells/advance_state.html"
+        ),
         Column(
             "action",
             gettext_lazy("Action"),
