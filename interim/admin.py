@@ -4,7 +4,17 @@ Workflow states are not editable here: they change through their declared steps.
 
 from django.contrib import admin
 
-from .models import Agency, ClientCompany, NewsItem, ProfileChange, Qualification, Sector, SectorContact, Worker
+from .models import (
+    Agency,
+    ClientCompany,
+    Contract,
+    NewsItem,
+    ProfileChange,
+    Qualification,
+    Sector,
+    SectorContact,
+    Worker,
+)
 
 
 class SectorContactInline(admin.TabularInline):
@@ -62,3 +72,23 @@ class ProfileChangeAdmin(admin.ModelAdmin):
     list_filter = ("state", "group")
     readonly_fields = ("state", "decided_by", "decided_at", "decision_reason")
     raw_id_fields = ("worker",)
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    """Read only: contracts change through their declared steps and services (the bench compares the
+    agency's Contrats list with this changelist of the same rows)."""
+
+    list_display = ("reference", "worker", "state", "created_at")
+    list_filter = ("state",)
+    search_fields = ("reference",)
+    list_select_related = ("worker__user",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

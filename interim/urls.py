@@ -5,12 +5,16 @@ from .views import (
     advances,
     agency_advances,
     agency_content,
+    agency_contracts,
+    agency_missions,
     agency_validations,
     agency_workers,
+    bulk_documents,
     contracts,
     documents,
     planning,
     public,
+    targeting,
 )
 
 app_name = "interim"
@@ -49,6 +53,8 @@ urlpatterns = [
     path("documents/<slug:slug>/demande/", documents.document_request, name="document_request"),
     path("documents/<int:pk>/", documents.document_download, name="document_download"),
     # Public
+    path("offres/", targeting.offer_list, name="offers"),
+    path("offres/<int:pk>/<str:step>/", targeting.offer_answer, name="offer_answer"),
     path("verifier/", public.verify, name="verify"),
     # Agency staff: workers, validations, advances, bureau virtuel content
     path("agence/interimaires/", agency_workers.worker_list, name="agency_workers"),
@@ -75,7 +81,31 @@ urlpatterns = [
     path(
         "agence/bureau-virtuel/secteurs/<int:pk>/supprimer/", agency_content.sector_delete, name="agency_sector_delete"
     ),
-    path("agence/contrats/", contracts.agency_contracts, name="agency_contracts"),
+    path("agence/contrats/", agency_contracts.contract_list, name="agency_contracts"),
+    path("agence/contrats/<int:pk>/", agency_contracts.contract_detail, name="agency_contract"),
+    path("agence/contrats/<int:pk>/pdf/", agency_contracts.contract_pdf, name="agency_contract_pdf"),
+    path(
+        "agence/contrats/<int:pk>/avenants/<int:number>/",
+        agency_contracts.amendment_pdf,
+        name="agency_amendment_pdf",
+    ),
     path("agence/contrats/<int:pk>/envoyer/", contracts.agency_contract_send, name="agency_contract_send"),
     path("agence/contrats/<int:pk>/preuves/", contracts.evidence_zip, name="agency_evidence"),
+    # Agency: missions, targeting, documents in bulk
+    path("agence/missions/", agency_missions.mission_list, name="agency_missions"),
+    path("agence/missions/nouvelle/", agency_missions.mission_create, name="agency_mission_create"),
+    path("agence/missions/<int:pk>/", agency_missions.mission_detail, name="agency_mission"),
+    path("agence/missions/<int:pk>/ciblage/", targeting.targeting_new, name="agency_targeting_new"),
+    path("agence/ciblages/<int:pk>/", targeting.targeting_detail, name="agency_targeting"),
+    path("agence/ciblages/<int:pk>/fermer/", targeting.targeting_close, name="agency_targeting_close"),
+    path("agence/ciblages/offres/<int:pk>/attribuer/", targeting.offer_assign, name="agency_offer_assign"),
+    path("agence/documents/", bulk_documents.batch_list, name="agency_batches"),
+    path("agence/documents/<int:pk>/", bulk_documents.batch_detail, name="agency_batch"),
+    path("agence/documents/<int:pk>/progression/", bulk_documents.batch_progress, name="agency_batch_progress"),
+    path("agence/documents/<int:pk>/<str:step>/", bulk_documents.batch_act, name="agency_batch_act"),
+    path(
+        "agence/documents/fichiers/<int:pk>/<str:step>/",
+        bulk_documents.item_act,
+        name="agency_batch_item_act",
+    ),
 ]
