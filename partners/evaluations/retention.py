@@ -26,11 +26,11 @@ ANONYMOUS = "ANONYME"
 
 
 def retention_days():
-    return getattr(settings, "PARTNERS_EVALUATION_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)
+    return settings.PARTNERS_EVALUATION_RETENTION_DAYS
 
 
 def anonymise_for_real():
-    return bool(getattr(settings, "PARTNERS_EVALUATION_ANONYMISE", False))
+    return settings.PARTNERS_EVALUATION_ANONYMISE
 
 
 def due(now=None):
