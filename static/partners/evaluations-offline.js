@@ -185,7 +185,39 @@
     render();
   }
 
+  /* --- the GIR, previewed while the grid is filled (the server's tables, given by the page) ------- */
+  function setUpGir(fieldset) {
+    const tables = JSON.parse(fieldset.dataset.aggirTables);
+    const output = document.getElementById("gir-result");
+    function value(key) {
+      const checked = fieldset.querySelector(`input[name="aggir_${key}"]:checked`);
+      return checked ? checked.value : "";
+    }
+    function compute() {
+      const answers = Object.fromEntries(tables.all.map((key) => [key, value(key)]));
+      if (tables.all.some((key) => !answers[key])) return null;
+      for (const group of tables.groups) {
+        const score = tables.keys.reduce((sum, key, i) => {
+          const [c, b] = group.weights[i];
+          return sum + (answers[key] === "C" ? c : answers[key] === "B" ? b : 0);
+        }, 0);
+        for (const [minimum, rank] of group.thresholds) {
+          if (minimum === null || score >= minimum) return tables.gir[rank];
+        }
+      }
+      return null;
+    }
+    fieldset.addEventListener("change", () => {
+      const gir = compute();
+      output.textContent = gir
+        ? `${fieldset.dataset.msgPreview.replace("%s", gir)} — ${tables.labels[gir]}`
+        : fieldset.dataset.msgIncomplete;
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    const grid = document.querySelector("fieldset[data-aggir-tables]");
+    if (grid && grid.dataset.aggirTables) setUpGir(grid);
     const manage = document.getElementById("offline-manage");
     if (manage && "caches" in window) setUpManage(manage);
     const form = document.querySelector("form.evaluation-form");

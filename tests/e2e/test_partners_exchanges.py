@@ -122,6 +122,7 @@ def test_order_evaluate_send_back_correct_accept_and_pay(page, live_server):
     assert_accessible(page)
     page.get_by_label("Date de la visite").fill(timezone.localdate().isoformat())
     _fill_grid(page)
+    assert page.locator("#gir-result").inner_text().startswith("GIR 4 (calculé sur cette page")  # live preview
     page.get_by_role("button", name="Enregistrer le brouillon").click()
     page.wait_for_load_state()
     assert "Brouillon enregistré." in page.content()

@@ -102,11 +102,11 @@ def sync_submit(request):
 @require_POST
 def settle(request, pk):
     """Keeps the device's version ("device") or the portal's ("server") of a conflicting draft."""
-    require(request, HANDLE)
     submissions = SyncSubmission.objects.filter(
         evaluation__in=selectors.structure_evaluations_for(request.membership).values("pk")
-    )
+    ).select_related("evaluation__partner")
     submission = get_object_or_404(submissions, pk=pk)
+    require(request, HANDLE, submission.evaluation)
     choice = request.POST.get("choice", "")
     scope = selectors.structure_evaluations_for(request.membership)
 
