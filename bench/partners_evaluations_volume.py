@@ -107,6 +107,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--no-prepare", action="store_true")
+    parser.add_argument("--only", default="", help="measure only the pages whose label contains this")
     options = parser.parse_args()
     if not options.no_prepare:
         prepare()
@@ -163,6 +164,8 @@ def main():
         ("slip PDF (temporary file, streamed)", "partner", f"/partenaires/bordereaux/{slip.pk}/pdf/"),
     ]
     for label, role, path in pages:
+        if options.only not in label:
+            continue
         tracemalloc.start()
         p50, p95, queries, size = common.measure(by_role[role], path, max(3, options.runs))
         peak = tracemalloc.get_traced_memory()[1]
