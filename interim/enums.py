@@ -53,6 +53,7 @@ class ContractState(models.TextChoices):
     TO_SIGN = "to_sign", _("Incomplet")
     SIGNED = "signed", _("Valide")
     CANCELLED = "cancelled", _("Annulé")
+    EXPIRED = "expired", _("Délai de signature dépassé")
 
 
 class AdvanceState(models.TextChoices):
@@ -102,3 +103,4 @@ class AuditEvent(models.TextChoices):
     SIGNED = "signed", _("Contrat signé")
     SEALED = "sealed", _("Document scellé")
     CANCELLED = "cancelled", _("Contrat annulé")
+    EXPIRED = "expired", _("Délai de signature dépassé")

@@ -81,6 +81,7 @@ CONTRACT = Workflow(
         ContractState.AWAITING: "orange",
         ContractState.TO_SIGN: "red",
         ContractState.CANCELLED: "grey",
+        ContractState.EXPIRED: "grey",
     },
     steps=[
         Step(
@@ -102,9 +103,11 @@ CONTRACT = Workflow(
             stamps=("signed_at",),
             label=_("Signer"),
         ),
+        # The signing deadline (`sign_before`) passed: run by the job expire_unsigned_contracts.
+        Step("expire", [ContractState.TO_SIGN], ContractState.EXPIRED, timed=True, stamp=False),
         Step(
             "cancel",
-            [ContractState.AWAITING, ContractState.TO_SIGN],
+            [ContractState.AWAITING, ContractState.TO_SIGN, ContractState.EXPIRED],
             ContractState.CANCELLED,
             perm="interim.manage_contracts",
             reason=True,
