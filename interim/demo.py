@@ -133,7 +133,11 @@ def _contract(worker, mission, reference, state, created_at, *, sign_days=3):
         reference=reference,
         state=state,
         created_at=created_at,
-        sign_before=created_at + datetime.timedelta(days=sign_days) if state == ContractState.TO_SIGN else None,
+        sign_before=(
+            created_at + datetime.timedelta(days=sign_days)
+            if state in (ContractState.TO_SIGN, ContractState.EXPIRED)
+            else None
+        ),
         notes=mission.place_name,
     )
     from .signature import set_document
@@ -207,6 +211,7 @@ def _seed_worker(worker, client, today):
     _contract(worker, mission, f"{prefix}-002", ContractState.TO_SIGN, now - datetime.timedelta(hours=5))
     _contract(worker, mission, f"{prefix}-003", ContractState.AWAITING, now - datetime.timedelta(days=1))
     _contract(worker, mission, f"{prefix}-004", ContractState.CANCELLED, now - datetime.timedelta(days=40))
+    _contract(worker, mission, f"{prefix}-005", ContractState.EXPIRED, now - datetime.timedelta(days=6))
     # A month of planning: weekdays validated, the last one pending, one absence.
     day = first
     while day.month == first.month:

@@ -69,6 +69,13 @@ class SlotState(models.TextChoices):
     VALIDATED = "validated", _("Validé")
 
 
+class TimesheetState(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    SUBMITTED = "submitted", _("Transmise à l'agence")
+    VALIDATED = "validated", _("Validée")
+    RETURNED = "returned", _("Renvoyée pour correction")
+
+
 class AvailabilityKind(models.TextChoices):
     AVAILABLE = "available", _("Disponible")
     UNAVAILABLE = "unavailable", _("Indisponible")

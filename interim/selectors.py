@@ -23,6 +23,7 @@ from .models import (
     PlanningSlot,
     ProfileChange,
     Sector,
+    Timesheet,
     Worker,
 )
 
@@ -148,3 +149,16 @@ DOCUMENT_KINDS = {
     "attestations": DocumentKind.ATTESTATION,
     "certificats": DocumentKind.CERTIFICATE,
 }
+
+
+def timesheets_for(membership):
+    """A client user: the timesheets of its missions' contracts; agency staff: those of its agency."""
+    role = _role(membership)
+    queryset = Timesheet.objects.select_related(
+        "contract__mission__client__organisation", "contract__worker__user", "contract__agency__organisation"
+    )
+    if role == Role.CLIENT_USER:
+        return queryset.filter(contract__mission__client_id=membership.organisation_id)
+    if role == Role.AGENCY_STAFF:
+        return queryset.filter(contract__agency_id=membership.organisation_id)
+    return Timesheet.objects.none()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, advances, agency, contracts, documents, planning, public
+from .views import account, advances, agency, contracts, documents, planning, public, timesheets
 
 app_name = "interim"
 
@@ -37,6 +37,11 @@ urlpatterns = [
     path("documents/<slug:slug>/selection.zip", documents.documents_zip, name="documents_zip"),
     path("documents/<slug:slug>/demande/", documents.document_request, name="document_request"),
     path("documents/<int:pk>/", documents.document_download, name="document_download"),
+    # Client companies: Saisie des heures; timesheets (client and agency)
+    path("heures/", timesheets.timesheet_entry, name="timesheet_entry"),
+    path("feuilles-heures/", timesheets.timesheet_list, name="timesheets"),
+    path("feuilles-heures/<int:pk>/", timesheets.timesheet_detail, name="timesheet_detail"),
+    path("feuilles-heures/<int:pk>/<str:step>/", timesheets.timesheet_act, name="timesheet_act"),
     # Public
     path("verifier/", public.verify, name="verify"),
     # Agency (minimal pages the worker's journeys depend on)

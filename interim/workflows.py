@@ -5,8 +5,16 @@ from django.utils.translation import gettext_lazy as _
 from core.workflows import Step, Workflow
 
 from . import notifications as events
-from .enums import AdvanceState, ChangeState, ContractState, DiplomaState, DocumentRequestState, SlotState
-from .models import Advance, Contract, Diploma, DocumentRequest, PlanningSlot, ProfileChange
+from .enums import (
+    AdvanceState,
+    ChangeState,
+    ContractState,
+    DiplomaState,
+    DocumentRequestState,
+    SlotState,
+    TimesheetState,
+)
+from .models import Advance, Contract, Diploma, DocumentRequest, PlanningSlot, ProfileChange, Timesheet
 
 PENDING_CHANGE = [ChangeState.PENDING]
 
@@ -199,6 +207,47 @@ DOCUMENT_REQUEST = Workflow(
             perm="interim.process_document_requests",
             reason=True,
             label=_("Refuser"),
+            style="danger",
+        ),
+    ],
+)
+
+# Client timesheets: the client saves drafts and submits; the agency validates (the hours become the
+# planning's validated slots: interim/timesheets.py) or sends them back with a reason.
+TIMESHEET = Workflow(
+    Timesheet,
+    colours={
+        TimesheetState.DRAFT: "grey",
+        TimesheetState.SUBMITTED: "orange",
+        TimesheetState.VALIDATED: "green",
+        TimesheetState.RETURNED: "red",
+    },
+    steps=[
+        Step(
+            "submit",
+            [TimesheetState.DRAFT, TimesheetState.RETURNED],
+            TimesheetState.SUBMITTED,
+            perm="interim.enter_timesheet",
+            stamp=False,
+            stamps=("submitted_at",),
+            label=_("Transmettre à l'agence"),
+        ),
+        Step(
+            "validate",
+            [TimesheetState.SUBMITTED],
+            TimesheetState.VALIDATED,
+            perm="interim.validate_timesheet",
+            event=events.TIMESHEET_DECIDED,
+            label=_("Valider les heures"),
+        ),
+        Step(
+            "return",
+            [TimesheetState.SUBMITTED],
+            TimesheetState.RETURNED,
+            perm="interim.validate_timesheet",
+            reason=True,
+            event=events.TIMESHEET_DECIDED,
+            label=_("Renvoyer au client"),
             style="danger",
         ),
     ],

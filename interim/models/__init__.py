@@ -6,6 +6,7 @@ from .contracts import Contract, ContractAuditEntry, Mission
 from .documents import Document, DocumentRequest
 from .planning import Absence, Advance, Availability, PlanningSlot
 from .signing import ContractSignDevice
+from .timesheets import Timesheet, TimesheetEntry
 from .tokens import new_token, new_verification_code
 from .workers import Diploma, ProfileChange, Worker, WorkerQualification
 
@@ -28,6 +29,8 @@ __all__ = [
     "Qualification",
     "Sector",
     "SectorContact",
+    "Timesheet",
+    "TimesheetEntry",
     "Worker",
     "WorkerQualification",
     "new_token",
