@@ -17,7 +17,7 @@ from ..enums import (
     FamilySituation,
     WorkPeriod,
 )
-from .agency import Agency, Qualification
+from .agency import Agency, Qualification, Sector
 from .tokens import new_token
 
 # --- The worker's file --------------------------------------------------------------------------
@@ -32,6 +32,10 @@ class Worker(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="workers")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="interim_workers")
     number = models.CharField(_("numéro d'intérimaire"), max_length=20)
+    # The agency's pôle the worker is followed by (its recruiters' contacts); set by the agency.
+    sector = models.ForeignKey(
+        Sector, verbose_name=_("secteur"), null=True, blank=True, on_delete=models.SET_NULL, related_name="workers"
+    )
     nir = models.CharField(_("numéro de sécurité sociale"), max_length=15, blank=True)
     mobility_km = models.PositiveSmallIntegerField(
         _("mobilité (km)"), null=True, blank=True, validators=[MaxValueValidator(1000)]
