@@ -173,7 +173,11 @@ def timesheet_detail(request, pk):
     require(request, perm, timesheet)
     entries = {e.date: e for e in timesheet.entries.all()}
     days = [
-        {"date": day, "entry": entries.get(day), "hours": timesheets.format_hours(getattr(entries.get(day), "minutes", 0))}
+        {
+            "date": day,
+            "entry": entries.get(day),
+            "hours": timesheets.format_hours(getattr(entries.get(day), "minutes", 0)),
+        }
         for day in timesheets.week_days(timesheet.week_start)
     ]
     context = {

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from interim import selectors
-from interim.models import Advance, Contract, Diploma, DocumentRequest, PlanningSlot, ProfileChange
+from interim.models import Advance, Contract, Diploma, DocumentRequest, PlanningSlot, ProfileChange, Timesheet
 from tests.utils.workflows import Case
 
 from .factories import (
@@ -12,8 +12,11 @@ from .factories import (
     ContractFactory,
     DiplomaFactory,
     DocumentRequestFactory,
+    ClientFactory,
     SlotFactory,
     WorkerFactory,
+    placed_contract,
+    timesheet_with_hours,
     staff_of,
 )
 
@@ -74,6 +77,28 @@ def document_request(state):
     return _case(DocumentRequestFactory(state=state))
 
 
+def timesheet(state):
+    """The client's user enters and submits; the agency validates or returns: one actor holding both."""
+    from accounts.enums import Role
+    from tests.accounts.factories import member
+
+    client = ClientFactory()
+    sheet = timesheet_with_hours(placed_contract(client), state=state)
+    contract = sheet.contract
+    user = member(Role.CLIENT_USER, organisation=client.organisation)
+    staff = staff_of(contract.agency)
+    own_has_perm = user.has_perm
+    user.has_perm = lambda perm, target=None: own_has_perm(perm, target) or staff.has_perm(perm, target)
+    membership = user.memberships.get(organisation=client.organisation)
+    other = member(Role.CLIENT_USER, organisation=ClientFactory().organisation)
+    return Case(
+        obj=sheet,
+        actor=user,
+        scope=selectors.timesheets_for(membership),
+        foreign_scope=selectors.timesheets_for(other.memberships.get()),
+    )
+
+
 CASES = {
     ProfileChange: change,
     Diploma: diploma,
@@ -81,4 +106,5 @@ CASES = {
     Advance: advance,
     PlanningSlot: slot,
     DocumentRequest: document_request,
+    Timesheet: timesheet,
 }
