@@ -9,15 +9,15 @@ from tests.utils.workflows import Case
 from .factories import (
     AdvanceFactory,
     ChangeFactory,
+    ClientFactory,
     ContractFactory,
     DiplomaFactory,
     DocumentRequestFactory,
-    ClientFactory,
     SlotFactory,
     WorkerFactory,
     placed_contract,
-    timesheet_with_hours,
     staff_of,
+    timesheet_with_hours,
 )
 
 
