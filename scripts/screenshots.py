@@ -42,6 +42,10 @@ SHOTS = [
     ("partners-admin-users", "aidadom01", "/partenaires/administration/utilisateurs/"),
     ("partners-fund-queue", "caisse@carsat.demo", "/partenaires/caisse/"),
     ("interim-dashboard", "interimaire@exemple.demo", "/tableau-de-bord/"),
+    ("interim-contracts", "interimaire@exemple.demo", "/interimaires/contrats/"),
+    ("interim-planning", "interimaire@exemple.demo", "/interimaires/plannings/"),
+    ("interim-client-hours", "client@menuiseries.demo", "/interimaires/heures/"),
+    ("interim-agency-timesheets", "agence@coop-emploi.demo", "/interimaires/feuilles-heures/"),
     ("habilitations-dashboard", "agent@cpam.demo", "/tableau-de-bord/"),
     ("account-profile", "F004217MD", "/compte/profil/"),
 ]
