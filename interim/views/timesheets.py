@@ -117,6 +117,25 @@ class TimesheetFilters(FilterForm):
     lookups = {"state": "state", "reference": "contract__reference__icontains"}
 
 
+class AgencyTimesheetFilters(TimesheetFilters):
+    """The agency's queue: the sheets sent by clients, unless another state (or all) is asked."""
+
+    state = forms.ChoiceField(
+        label=gettext_lazy("État"),
+        required=False,
+        choices=[("", gettext_lazy("À valider (transmises)")), ("all", gettext_lazy("Tous")), *TimesheetState.choices],
+    )
+
+    def filter_queryset(self, queryset):
+        state = self.cleaned_data.get("state") if self.is_bound and self.is_valid() else ""
+        if not state:
+            queryset = queryset.filter(state=TimesheetState.SUBMITTED)
+        elif state != "all":
+            queryset = queryset.filter(state=state)
+        reference = self.active_values().get("reference")
+        return queryset.filter(contract__reference__icontains=reference) if reference else queryset
+
+
 def _hours(row):
     return timesheets.format_hours(row.total or 0) or "0"
 
@@ -124,8 +143,6 @@ def _hours(row):
 def timesheet_list(request):
     perm = _may_list(request)
     queryset = selectors.timesheets_for(request.membership).annotate(total=Sum("entries__minutes"))
-    if perm == VALIDATE and "state" not in request.GET:
-        queryset = queryset.filter(state=TimesheetState.SUBMITTED)  # the agency's queue by default
     table = DataTable(
         request,
         queryset,
@@ -157,7 +174,7 @@ def timesheet_list(request):
                 cell_template="interim/timesheets/cells/state.html",
             ),
         ],
-        filter_form_class=TimesheetFilters,
+        filter_form_class=AgencyTimesheetFilters if perm == VALIDATE else TimesheetFilters,
         default_sort="-week_start",
         page_sizes=(15, 30, 50, 100),
         default_page_size=15,

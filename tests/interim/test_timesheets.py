@@ -267,3 +267,17 @@ def test_the_list_is_constant_in_queries(world):
 
     assert_constant_queries(world.client_for("client"), reverse("interim:timesheets"), make)
     assert_constant_queries(world.client_for("staff"), reverse("interim:timesheets"), make)
+
+
+def test_the_agency_queue_shows_the_sent_sheets_unless_asked(world, contract):
+    timesheet_with_hours(contract, state=TimesheetState.VALIDATED)
+    sent = placed_contract(world.client_company, worker=WorkerFactory(agency=world.agency), reference="ENVOYEE")
+    timesheet_with_hours(sent)
+    staff = world.client_for("staff")
+    page = staff.get(reverse("interim:timesheets")).content.decode()
+    assert "ENVOYEE" in page and "80K6AE1FD" not in page and "À valider (transmises)" in page
+    page = staff.get(reverse("interim:timesheets"), {"state": "all"}).content.decode()
+    assert "ENVOYEE" in page and "80K6AE1FD" in page
+    page = staff.get(reverse("interim:timesheets"), {"state": "validated"}).content.decode()
+    assert "ENVOYEE" not in page and "80K6AE1FD" in page
+    assert "ENVOYEE" not in world.client_for("foreign_staff").get(reverse("interim:timesheets")).content.decode()
