@@ -64,6 +64,7 @@ for _perm in (
     "interim.process_document_requests",
     "interim.manage_content",
     "interim.view_evidence",
+    "interim.publish_documents",
 ):
     _staff_rule(_perm)
 

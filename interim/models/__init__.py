@@ -2,8 +2,10 @@
 rest of the code find them as ``interim.models.<Name>``."""
 
 from .agency import Agency, ClientCompany, NewsItem, Qualification, Sector, SectorContact
+from .batches import DocumentBatch, DocumentBatchItem
 from .contracts import Contract, ContractAuditEntry, Mission
 from .documents import Document, DocumentRequest
+from .missions import ContractAmendment, Targeting, TargetingOffer
 from .planning import Absence, Advance, Availability, PlanningSlot
 from .signing import ContractSignDevice
 from .timesheets import Timesheet, TimesheetEntry
@@ -17,10 +19,13 @@ __all__ = [
     "Availability",
     "ClientCompany",
     "Contract",
+    "ContractAmendment",
     "ContractAuditEntry",
     "ContractSignDevice",
     "Diploma",
     "Document",
+    "DocumentBatch",
+    "DocumentBatchItem",
     "DocumentRequest",
     "Mission",
     "NewsItem",
@@ -29,6 +34,8 @@ __all__ = [
     "Qualification",
     "Sector",
     "SectorContact",
+    "Targeting",
+    "TargetingOffer",
     "Timesheet",
     "TimesheetEntry",
     "Worker",
