@@ -102,3 +102,24 @@ def test_the_organisme_is_found_by_code_suggestion_or_full_name():
     html = field.widget.render("organisme", field.prepare_value(lyon), {"id": "id_organisme"})
     assert 'list="id_organisme-liste"' in html and '<option value="692000 · CAF de Lyon">' in html
     assert 'value="691000 · CPAM de Lyon"' in html
+
+
+def test_central_admins_see_each_organisme_s_correspondents_and_pending_requests_counted_once(client):
+    from .factories import AccountRequestFactory, ucanss_admin
+
+    cpam = OrganismeOrgFactory(name="CPAM de Lille")
+    first = correspondent(cpam, first_name="Anne", last_name="Alpha")
+    correspondent(cpam, first_name="Bruno", last_name="Bravo")
+    organisme_user(cpam)
+    orphan = OrganismeOrgFactory(name="Urssaf de Lille")
+    AccountRequestFactory.create_batch(3, organisme=cpam)
+    AccountRequestFactory(organisme=orphan)
+    admin = ucanss_admin()
+    sign_in(client, admin.user)
+    url = reverse("habilitations:admin_organismes")
+    html = client.get(url).content.decode()
+    row = html.split("CPAM de Lille", 1)[1].split("</tr>", 1)[0]
+    assert "Anne Alpha, Bruno Bravo" in row and "<td>3</td>" in row
+    orphan_row = html.split("Urssaf de Lille", 1)[1].split("</tr>", 1)[0]
+    assert "aucun" in orphan_row and "<td>1</td>" in orphan_row
+    assert first.user.get_full_name() == "Anne Alpha"
