@@ -86,7 +86,7 @@ def test_account_request_acceptance_password_and_two_step_login(page):
     page.get_by_label("Madame").check()
     page.get_by_label("Prénom").fill("Nina")
     page.locator("#id_last_name").fill("Ouvelle")
-    page.locator("#id_organisme").select_option(label="691000 · CPAM de Lyon")
+    page.locator("#id_organisme").fill("691000 · CPAM de Lyon")
     page.get_by_label("Téléphone").fill("0612")
     page.locator("#id_captcha_1").fill("PASSED")
     page.get_by_role("button", name="Envoyer ma demande").click()
