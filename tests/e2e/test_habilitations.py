@@ -160,7 +160,9 @@ def test_ask_pending_grant_then_single_sign_on_in_the_demo_relying_party(page, l
     page.get_by_role("button", name="Accorder").click()
     page.wait_for_url(re.compile(r"/a-valider/$"))
     page.get_by_role("link", name="Grève").click()
-    page.get_by_role("button", name="Refuser").click()
+    page.wait_for_url(re.compile(r"/a-valider/\d+/$"))
+    with page.expect_navigation():  # the refusal without a reason comes back with the message
+        page.get_by_role("button", name="Refuser").click()
     assert page.get_by_text("Indiquez le motif de cette décision.").first.is_visible()
     page.get_by_label("Motif du refus").fill("Réservée au service RH.")
     page.get_by_role("button", name="Refuser").click()
