@@ -117,3 +117,4 @@ def register():
     )
     register_panel(Role.TEMP_WORKER, "interim/panels/bureau.html", context=panels.bureau)
     register_panel(Role.AGENCY_STAFF, "interim/panels/agency.html", context=panels.agency_summary)
+    register_panel(Role.CLIENT_USER, "interim/panels/client.html", context=panels.client_summary)
