@@ -48,10 +48,16 @@ def register():
         Role.AGENCY_STAFF,
         [
             MenuItem(
+                _("Intérimaires"),
+                "interim:agency_workers",
+                perm="interim.validate_worker",
+                also_current=("interim:agency_worker", "interim:agency_worker_invite"),
+            ),
+            MenuItem(
                 _("À valider"),
                 "interim:agency_validations",
                 perm="interim.validate_worker",
-                also_current=("interim:agency_change", "interim:agency_diploma"),
+                also_current=("interim:agency_change", "interim:agency_diploma", "interim:agency_request"),
             ),
             MenuItem(_("Acomptes"), "interim:agency_advances", perm="interim.process_advance"),
             MenuItem(
@@ -76,6 +82,18 @@ def register():
                 "interim:agency_batches",
                 perm="interim.publish_documents",
                 also_current=("interim:agency_batch",),
+            ),
+            MenuItem(
+                _("Bureau virtuel"),
+                "interim:agency_content",
+                perm="interim.manage_content",
+                also_current=(
+                    "interim:agency_info",
+                    "interim:agency_news",
+                    "interim:agency_news_create",
+                    "interim:agency_sector",
+                    "interim:agency_sector_create",
+                ),
             ),
             MenuItem(
                 _("Feuilles d'heures"),
