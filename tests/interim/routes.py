@@ -13,8 +13,11 @@ from .factories import (
     ContractFactory,
     DiplomaFactory,
     DocumentFactory,
+    TimesheetFactory,
     WorkerFactory,
     agency_of,
+    client_of,
+    placed_contract,
     worker_of,
 )
 
@@ -75,6 +78,28 @@ def agency_change(membership):
     from .factories import WorkerFactory
 
     return {"pk": ChangeFactory(worker=WorkerFactory(agency=agency_of(membership))).pk}
+
+
+def agency_worker(membership):
+    return {"pk": WorkerFactory(agency=agency_of(membership)).pk}
+
+
+def agency_request(membership):
+    from .factories import DocumentRequestFactory
+
+    return {"pk": DocumentRequestFactory(worker=WorkerFactory(agency=agency_of(membership))).pk}
+
+
+def agency_news(membership):
+    from interim.models import NewsItem
+
+    return {"pk": NewsItem.objects.create(agency=agency_of(membership), title="Actualité", body="Texte").pk}
+
+
+def agency_sector(membership):
+    from interim.models import Sector
+
+    return {"pk": Sector.objects.create(agency=agency_of(membership), name="Pôle").pk}
 
 
 def agency_diploma(membership):
@@ -151,6 +176,20 @@ def agency_batch_item(membership):
     return {"pk": item.pk, "step": "exclude"}
 
 
+CLIENT = frozenset({"client_user"})
+
+
+def client_timesheet(membership):
+    return {"pk": TimesheetFactory(contract=placed_contract(client_of(membership))).pk}
+
+
+def agency_timesheet(membership):
+    from .factories import ClientFactory
+
+    worker = WorkerFactory(agency=agency_of(membership))
+    return {"pk": TimesheetFactory(contract=placed_contract(ClientFactory(), worker=worker)).pk, "step": "validate"}
+
+
 ROUTES = {
     # The worker's pages: their file with the agency acted for.
     "interim:profile": Restricted(WORKER),
@@ -205,9 +244,31 @@ ROUTES = {
     "interim:agency_batch_item_act": Owned("agency_staff", make=agency_batch_item, methods=("post",)),
     "interim:agency_contract_send": Owned("agency_staff", make=agency_contract, methods=("post",)),
     "interim:agency_evidence": Owned("agency_staff", make=agency_contract, methods=("get",)),
+    # Client companies: Saisie des heures; the timesheets' list and detail serve the client and the agency
+    # (tests/interim/test_timesheets.py checks the agency's side, and 404 across agencies).
+    "interim:timesheet_entry": Restricted(CLIENT),
+    "interim:timesheets": Restricted(CLIENT | STAFF),
+    "interim:timesheet_detail": Owned("client_user", make=client_timesheet, methods=("get",)),
+    "interim:timesheet_act": Owned("agency_staff", make=agency_timesheet, methods=("post",)),
     # Agency staff.
     "interim:agency_validations": Restricted(STAFF),
     "interim:agency_change": Owned("agency_staff", make=agency_change),
     "interim:agency_diploma": Owned("agency_staff", make=agency_diploma),
     "interim:agency_diploma_file": Owned("agency_staff", make=agency_diploma, methods=("get",)),
+    "interim:agency_request": Owned("agency_staff", make=agency_request),
+    "interim:agency_workers": Restricted(STAFF),
+    "interim:agency_worker_invite": Restricted(STAFF),
+    "interim:agency_worker": Owned("agency_staff", make=agency_worker, methods=("get",)),
+    "interim:agency_worker_sector": Owned("agency_staff", make=agency_worker, methods=("post",)),
+    "interim:agency_advance_batch_pay": Restricted(STAFF, method="post"),
+    "interim:agency_advance_batch_xlsx": Restricted(STAFF),
+    "interim:agency_advance_batch_sepa": Restricted(STAFF),
+    "interim:agency_content": Restricted(STAFF),
+    "interim:agency_info": Restricted(STAFF),
+    "interim:agency_news_create": Restricted(STAFF),
+    "interim:agency_news": Owned("agency_staff", make=agency_news),
+    "interim:agency_news_delete": Owned("agency_staff", make=agency_news, methods=("post",)),
+    "interim:agency_sector_create": Restricted(STAFF),
+    "interim:agency_sector": Owned("agency_staff", make=agency_sector),
+    "interim:agency_sector_delete": Owned("agency_staff", make=agency_sector, methods=("post",)),
 }
