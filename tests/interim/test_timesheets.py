@@ -288,4 +288,6 @@ def test_the_client_dashboard_panel_counts_its_week(world, contract):
     page = world.client_for("client").get(reverse("portal:dashboard")).content.decode()
     assert "1 intérimaire en mission chez vous cette semaine" in page
     assert "1 feuille d’heures en brouillon ou renvoyée" in page
-    assert "transmises, en attente de l’agence" in page and reverse("interim:timesheet_entry") in page
+    # French takes the singular for 0 (the French plural catalogue, manage.py french_plurals).
+    assert "0 feuille d’heures transmise, en attente de l’agence" in page
+    assert reverse("interim:timesheet_entry") in page
