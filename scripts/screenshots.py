@@ -44,6 +44,7 @@ SHOTS = [
     ("interim-dashboard", "interimaire@exemple.demo", "/tableau-de-bord/"),
     ("habilitations-dashboard", "agent@cpam.demo", "/tableau-de-bord/"),
     ("account-profile", "F004217MD", "/compte/profil/"),
+    ("account-second-factor", "F004217MD", "/compte/double-authentification/"),
 ]
 
 CHROMIUM_ARGS = [

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "guardian",
     "axes",
     "captcha",
@@ -157,6 +158,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.IdentifierBackend",
     "accounts.backends.TemporaryPasswordBackend",
+    "django_otp_webauthn.backends.WebAuthnBackend",  # passkey sign-in (accounts.views.passkeys)
     "accounts.backends.MembershipPermissionBackend",
     "accounts.backends.GrantBackend",
 ]
@@ -207,6 +209,14 @@ OTP_TOTP_ISSUER = "Guichet"
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Passkeys (django-otp-webauthn, accounts.services.passkeys): the relying party is the portal's domain
+# and the origins it is served from. Empty: the host of each request, which ALLOWED_HOSTS restricts
+# (development, tests); production should set both.
+OTP_WEBAUTHN_RP_ID = env.str("OTP_WEBAUTHN_RP_ID", default="")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list("OTP_WEBAUTHN_ALLOWED_ORIGINS", default=[])
+OTP_WEBAUTHN_HELPER_CLASS = "accounts.services.passkeys.PasskeyHelper"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = True
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "accounts.passkeys"
 
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
