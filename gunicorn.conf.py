@@ -1,6 +1,7 @@
 """gunicorn configuration for Guichet (read by `gunicorn portal.wsgi:application -c gunicorn.conf.py`).
 
 Environment: WEB_CONCURRENCY (worker processes), GUNICORN_THREADS (threads per worker),
+GUNICORN_MAX_REQUESTS (requests before a worker is recycled, 0: never),
 FORWARDED_ALLOW_IPS (addresses of the TLS proxy allowed to set X-Forwarded-*), GUNICORN_BIND.
 """
 
@@ -19,8 +20,9 @@ timeout = 30
 graceful_timeout = 30
 keepalive = 5
 # Recycle workers now and then (memory growth), not all at the same time.
-max_requests = 2000
-max_requests_jitter = 200
+# GUNICORN_MAX_REQUESTS=0 turns it off (the bench: no worker restarts in the middle of a measure).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200 if max_requests else 0
 # A heartbeat file on tmpfs: a container's overlay filesystem can block workers.
 _SHM = "/dev/shm"  # noqa: S108 - gunicorn's documented choice, not a shared temp file
 worker_tmp_dir = _SHM if os.path.isdir(_SHM) else None
