@@ -3,7 +3,7 @@
 The ceremonies are the library's JSON views (accounts.views.passkeys subclasses them); this module
 holds what the portal adds around them:
 
-    PasskeyHelper                           relying party (settings, else the request's host), names
+    relying_party_id(request), PasskeyHelper  relying party (settings, else the request's host), names
     passkeys_for(user)                      the user's confirmed passkeys, newest first
     passkey_registered(*, user, device, request)  -> [recovery codes] when the account had none, else None
     passkey_remove(*, user, pk, request)    deletes one of the user's passkeys (404-like DoesNotExist if not theirs)
@@ -25,19 +25,15 @@ from ..enums import SecurityEventKind
 from .security_log import log_event
 from .security_mail import security_notice
 
-RP_NAME = "Guichet"
+
+def relying_party_id(request) -> str:
+    """OTP_WEBAUTHN_RP_ID, else the host the request came to (Django checked it against ALLOWED_HOSTS)."""
+    return settings.OTP_WEBAUTHN_RP_ID or request.get_host().rsplit(":", 1)[0].strip("[]")
 
 
 class PasskeyHelper(WebAuthnHelper):
     """The relying party is the portal's domain: OTP_WEBAUTHN_RP_ID and OTP_WEBAUTHN_ALLOWED_ORIGINS in
-    production; without them (development, tests), the host the request came to, which Django has
-    already checked against ALLOWED_HOSTS."""
-
-    def get_relying_party_domain(self) -> str:
-        return settings.OTP_WEBAUTHN_RP_ID or self.request.get_host().rsplit(":", 1)[0].strip("[]")
-
-    def get_relying_party_name(self) -> str:
-        return RP_NAME
+    production; without them (development, tests), the host and origin the request came to."""
 
     def get_allowed_origins(self) -> list[str]:
         origins = list(settings.OTP_WEBAUTHN_ALLOWED_ORIGINS)

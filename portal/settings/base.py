@@ -213,6 +213,8 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # and the origins it is served from. Empty: the host of each request, which ALLOWED_HOSTS restricts
 # (development, tests); production should set both.
 OTP_WEBAUTHN_RP_ID = env.str("OTP_WEBAUTHN_RP_ID", default="")
+OTP_WEBAUTHN_RP_ID_CALLABLE = "accounts.services.passkeys.relying_party_id"
+OTP_WEBAUTHN_RP_NAME = "Guichet"
 OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list("OTP_WEBAUTHN_ALLOWED_ORIGINS", default=[])
 OTP_WEBAUTHN_HELPER_CLASS = "accounts.services.passkeys.PasskeyHelper"
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = True
@@ -381,6 +383,9 @@ LOGGING = {
 # django-guardian is asked through accounts.backends.GrantBackend (only for the permissions declared
 # as per-object grants), which its check does not recognise as its own backend.
 SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
+if not OTP_WEBAUTHN_ALLOWED_ORIGINS:
+    # django-otp-webauthn's check wants a list; without one our helper accepts the request's own origin.
+    SILENCED_SYSTEM_CHECKS.append("otp_webauthn.E030")
 
 
 # Espace Organismes: Guichet is the OpenID Connect provider of the catalogue's applications
