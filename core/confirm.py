@@ -31,10 +31,13 @@ def is_confirmed(request) -> bool:
     return request.method == "POST" and request.POST.get(CONFIRMED) == "1"
 
 
-def confirmation(request, step=None, *, message, cancel_url, obj=None, title=None, confirm_label=None, danger=None):
+def confirmation(
+    request, step=None, *, message, cancel_url, obj=None, title=None, confirm_label=None, danger=None, summary=()
+):
     """None when the action may run now (confirmed, or a step declared without `confirm`); otherwise
     the confirmation page. `step` is a core.workflows.Step (None: an action outside a workflow that
-    is always confirmed, e.g. deleting a user). With `obj`, a step its state no longer allows (a stale
+    is always confirmed, e.g. deleting a user). `summary`: (label, value) pairs shown before deciding
+    (the reason typed, which the other party will read). With `obj`, a step its state no longer allows (a stale
     page, a lost race) is not confirmed: it runs at once and gets the workflow's usual refusal."""
     if step is not None and not step.confirm:
         return None
@@ -50,11 +53,12 @@ def confirmation(request, step=None, *, message, cancel_url, obj=None, title=Non
         for value in values
     ]
     context = {
-        "title": title or _("Confirmer : %(action)s ?") % {"action": str(label).lower()},
+        "title": title or _("%(action)s ?") % {"action": label},
         "message": message,
         "confirm_label": label,
         "danger": danger if danger is not None else bool(step is not None and step.style == "danger"),
         "fields": fields,
+        "summary": [(label, value) for label, value in summary if value],
         "action": request.get_full_path(),
         "cancel_url": cancel_url,
     }

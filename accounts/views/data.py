@@ -119,6 +119,7 @@ def erasure_process(request, pk):
             request,
             ERASURE_REQUEST.step("accept" if accept else "refuse"),
             obj=erasure,
+            summary=[(_("Motif"), form.cleaned_data["reason"])],
             message=_erasure_effect_text(erasure) if accept else _("La personne sera informée du refus et du motif."),
             cancel_url=request.path,
         )

@@ -164,7 +164,8 @@ def otp_remove(request):
             return redirect("accounts:otp_enrol")
         messages.success(request, _("La double authentification est désactivée."))
         return redirect("accounts:otp_manage")
-    return render(request, "accounts/otp_remove.html", {"required": required})
+    context = {"required": required, "passkeys": passkey_service.has_passkey(user)}
+    return render(request, "accounts/otp_remove.html", context)
 
 
 urlpatterns = [

@@ -360,6 +360,7 @@ def request_reject(request, pk):
         request,
         REQUEST.step("reject"),
         obj=obj,
+        summary=[(_("Motif"), form.cleaned_data["reason"])],
         title=_("Rejeter la demande %(ref)s ?") % {"ref": obj.reference},
         message=_("La demande %(ref)s sera refusée avec ce motif, et la famille prévenue. Ce rejet est définitif.")
         % {"ref": obj.reference},
@@ -504,6 +505,7 @@ def request_refuse(request, pk):
         request,
         REQUEST.step("refuse"),
         obj=obj,
+        summary=[(_("Motif"), form.cleaned_data["reason"])],
         title=_("Refuser la demande %(ref)s ?") % {"ref": obj.reference},
         message=_("La demande %(ref)s sera refusée avec ce motif, et la famille prévenue. Ce refus est définitif.")
         % {"ref": obj.reference},

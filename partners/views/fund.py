@@ -106,7 +106,9 @@ def _decision(request, obj, *, template, name, run, done, confirm_messages):
             request,
             workflow_for(obj).step(step),
             obj=obj,
+            title=_("Confirmer la validation") if step == "validate" else _("Confirmer l’invalidation"),
             message=confirm_messages[step],
+            summary=[(_("Motif"), form.cleaned_data["reason"] if step == "invalidate" else "")],
             cancel_url=request.path,
         )
         if page:

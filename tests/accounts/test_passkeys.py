@@ -238,3 +238,14 @@ def test_the_ceremony_pages_carry_no_inline_script(client):
     client.logout()
     html = client.get(reverse("accounts:login")).content.decode()
     assert "<script>" not in html and "onclick" not in html
+
+
+def test_the_page_says_a_passkey_alone_is_a_second_factor(client):
+    user, _authenticator = with_passkey()
+    sign_in_with_passkey(client, user)
+    html = client.get(reverse("accounts:otp_manage")).content.decode()
+    assert "Activée" in html and "Désactivée" not in html
+    assert "Ajouter une application d’authentification" in html
+    totp_device(user)
+    html = client.get(reverse("accounts:otp_manage")).content.decode()
+    assert "Supprimer l’application d’authentification" in html and "Désactiver la double" not in html

@@ -199,6 +199,7 @@ def test_the_confirmation_page_escapes_what_it_reposts(client):
     url = reverse("partners:fund_preregistration", args=[obj.pk])
     html = client.post(url, {"action": "invalidate", "reason": '"><script>alert(1)</script>'}).content.decode()
     assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
+    assert "<dt>Motif</dt>" in html  # the reason the partner will read is shown before deciding
     assert PreRegistration.objects.get(pk=obj.pk).state == PreRegistrationState.PENDING
     assert Convention.objects.count() == 0
 
