@@ -204,6 +204,11 @@ CAPTCHA_TIMEOUT = 10
 # audio route work: found on PATH unless CAPTCHA_FLITE_PATH says where ("" turns audio off).
 CAPTCHA_CHALLENGE_FUNCT = "portal.captcha.digits_challenge"
 CAPTCHA_FLITE_PATH = env.str("CAPTCHA_FLITE_PATH", default=shutil.which("flite") or "") or None
+# espeak-ng (apt-get install espeak-ng) speaks the digits in French, and is used first when present.
+CAPTCHA_ESPEAK_PATH = env.str("CAPTCHA_ESPEAK_PATH", default=shutil.which("espeak-ng") or "") or None
+# django-simple-captcha offers the audio link (widget, refresh) only when CAPTCHA_FLITE_PATH is set: with
+# espeak-ng alone, point it there (portal.views.captcha_audio then never hands the challenge to flite).
+CAPTCHA_FLITE_PATH = CAPTCHA_FLITE_PATH or CAPTCHA_ESPEAK_PATH
 
 OTP_TOTP_ISSUER = "Guichet"
 OTP_TOTP_THROTTLE_FACTOR = 1
