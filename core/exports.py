@@ -13,8 +13,12 @@
 - The header row is bold and frozen; columns have widths.
 - `rows` is iterated once (a queryset's `.iterator()`, a generator): the workbook is written in constant
   memory (openpyxl write-only) to a temporary file that the response streams.
+
+The same columns give a CSV (`csv_response`: semicolons, UTF-8 with a BOM for Excel, dates dd/mm/yyyy,
+the same neutralised cells), streamed row by row from the first one.
 """
 
+import csv
 import datetime
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
@@ -22,7 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.http import FileResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
 from .files import content_disposition
@@ -116,6 +120,43 @@ def xlsx_response(rows: Iterable, columns: list[ExportColumn], *, sheet, filenam
     write_xlsx(spool, rows, columns, sheet=sheet)
     spool.seek(0)
     response = FileResponse(spool, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition(filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_text(value):
+    """A CSV cell: the cell's value as text (dates dd/mm/yyyy, datetimes in Europe/Paris), neutralised."""
+    value = cell_value(value)
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, float):
+        return str(value).replace(".", ",")  # French spreadsheets read a decimal comma
+    return str(value)
+
+
+def csv_lines(rows: Iterable, columns: list[ExportColumn]):
+    """The CSV's lines (header first, with a BOM), one at a time."""
+    writer = csv.writer(_Echo(), delimiter=";")
+    yield "\ufeff" + writer.writerow([neutralise(str(column.label)) for column in columns])
+    for row in rows:
+        yield writer.writerow([csv_text(column.read(row)) for column in columns])
+
+
+def csv_response(rows: Iterable, columns: list[ExportColumn], *, filename):
+    """A streamed .csv download of the same columns as xlsx_response (private, not stored by caches)."""
+    response = StreamingHttpResponse(csv_lines(rows, columns), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition(filename)
     response["Cache-Control"] = "private, no-store"
     return response
