@@ -5,7 +5,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +15,7 @@ from core.tables import FilterForm
 
 from .enums import ContractState, DocumentKind
 from .forms import ContractFilters
-from .models import ClientCompany, Qualification
+from .models import ClientCompany, Mission, Qualification
 
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 WEEKDAYS = [
@@ -147,9 +147,9 @@ class AgencyContractFilters(ContractFilters):
 
     def __init__(self, *args, agency_id=None, **kwargs):
         super().__init__(*args, **kwargs)
+        with_missions = Mission.objects.filter(client=OuterRef("pk"), agency_id=agency_id)
         self.fields["client"].queryset = (
-            ClientCompany.objects.filter(missions__agency_id=agency_id)
-            .distinct()
+            ClientCompany.objects.filter(Exists(with_missions))
             .select_related("organisation")
             .order_by("organisation__name")
         )

@@ -67,6 +67,10 @@ BEAT_SCHEDULE = {
         "task": "core.tasks.heartbeat",
         "schedule": 60.0,
     },
+    "anonymise-evaluations": {
+        "task": "partners.evaluations.tasks.anonymise_evaluations",
+        "schedule": crontab(hour=4, minute=10),
+    },
 }
 app.conf.beat_schedule = BEAT_SCHEDULE
 app.autodiscover_tasks()

@@ -76,7 +76,11 @@ class Contract(Decided):
         verbose_name = _("contrat")
         ordering = ["-created_at", "-pk"]
         constraints = [models.UniqueConstraint(fields=["agency", "reference"], name="interim_contract_reference")]
-        indexes = [models.Index(fields=["worker", "-created_at"], name="interim_contract_worker")]
+        indexes = [
+            models.Index(fields=["worker", "-created_at"], name="interim_contract_worker"),
+            # The agency's Contrats list, newest first (its default order): a top-N index scan at 200,000.
+            models.Index(fields=["agency", "-created_at", "-id"], name="interim_contract_agency_recent"),
+        ]
 
     def __str__(self):
         return self.reference

@@ -373,6 +373,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=30)
 JOBRUN_RETENTION_DAYS = env.int("JOBRUN_RETENTION_DAYS", default=90)
 HEARTBEAT_RETENTION_DAYS = env.int("HEARTBEAT_RETENTION_DAYS", default=2)
+# Evaluations (partners/evaluations/retention.py): health data kept this long after the evaluation is
+# paid or cancelled, then anonymised by the daily job anonymise_evaluations (a dry run unless enabled).
+PARTNERS_EVALUATION_RETENTION_DAYS = env.int("PARTNERS_EVALUATION_RETENTION_DAYS", default=5 * 365)
+PARTNERS_EVALUATION_ANONYMISE = env.bool("PARTNERS_EVALUATION_ANONYMISE", default=False)
 
 RATELIMIT_FORGOT_PASSWORD = (5, 15 * 60)  # (requests, seconds) per address and per identifier
 
