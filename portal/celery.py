@@ -63,6 +63,10 @@ BEAT_SCHEDULE = {
         "task": "habilitations.tasks.accept_pending_access_requests",
         "schedule": crontab(minute=10),
     },
+    "expire-unsigned-contracts": {
+        "task": "interim.tasks.expire_unsigned_contracts",
+        "schedule": crontab(minute="*/15"),
+    },
     "heartbeat": {
         "task": "core.tasks.heartbeat",
         "schedule": 60.0,

@@ -322,6 +322,8 @@ INTERIM_SEAL_TSA_URL = env.str("INTERIM_SEAL_TSA_URL", default="")  # RFC 3161 t
 INTERIM_PUBLIC_URL = env.str("INTERIM_PUBLIC_URL", default="")  # printed on certificate pages
 INTERIM_SIGNATURE_MAX_PER_HOUR = env.int("INTERIM_SIGNATURE_MAX_PER_HOUR", default=5)
 INTERIM_SIGNATURE_MAX_PER_DAY = env.int("INTERIM_SIGNATURE_MAX_PER_DAY", default=10)
+INTERIM_SIGNATURE_DEADLINE_HOURS = env.int("INTERIM_SIGNATURE_DEADLINE_HOURS", default=48)
+INTERIM_VERIFY_PER_HOUR = env.int("INTERIM_VERIFY_PER_HOUR", default=30)  # public verification, per address
 
 # Celery: Redis when REDIS_URL is set, else an embedded broker on local files (no server).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
