@@ -354,4 +354,7 @@ def state_cell(row, value):
     from core.workflows import workflow_for
 
     obj = value if value is not None and workflow_for(value) is not None else row
-    return badge_html(*workflow_for(obj).badge(obj))
+    workflow = workflow_for(obj)
+    if workflow is None:
+        raise ValueError(f"no workflow declared for {type(obj).__name__}")
+    return badge_html(*workflow.badge(obj))
