@@ -6,9 +6,16 @@
 
 An OutboundMessage row is written with the rendered content; `transaction.on_commit` enqueues
 `core.tasks.deliver_message(message_id)`, which is idempotent and retried on failure.
+
+    with batched():       # a timed job's batch (core.workflows run_due): the rows are inserted at
+        emit(...)         # the end in one statement, and one task delivers them all after commit
+
+Inside `batched()` the messages returned have no primary key until the block ends.
 Templates: `<template>_subject.txt`, `<template>_body.txt`, `<template>_body.html` (optional).
 """
 
+import contextlib
+import contextvars
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -132,6 +139,41 @@ def _render(template, context, language):
     return subject, body, html
 
 
+_batch: contextvars.ContextVar[list | None] = contextvars.ContextVar("notifications_batch", default=None)
+
+
+@contextlib.contextmanager
+def batched():
+    """Messages written inside are inserted together at the end (one INSERT), and delivered by one
+    task enqueued after commit (core.tasks.deliver_messages). Nested blocks join the outer one."""
+    if _batch.get() is not None:
+        yield
+        return
+    pending: list = []
+    token = _batch.set(pending)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    if pending:
+        messages = OutboundMessage.objects.bulk_create(pending)
+        ids = [message.pk for message in messages]
+
+        from .tasks import deliver_messages, enqueue
+
+        transaction.on_commit(lambda: enqueue(deliver_messages, ids), robust=True)
+
+
+def _write(**fields):
+    """An outbox row: created now (and its delivery enqueued after commit), or kept for the batch."""
+    pending = _batch.get()
+    if pending is not None:
+        message = OutboundMessage(**fields)
+        pending.append(message)
+        return message
+    return _enqueue(OutboundMessage.objects.create(**fields))
+
+
 def _enqueue(message):
     from .tasks import deliver_message, enqueue
 
@@ -145,7 +187,7 @@ def _enqueue(message):
 def send_email(*, to, template, context, user=None, event="", language=None):
     language = language or getattr(user, "language", None) or translation.get_language() or "fr"
     subject, body, html = _render(template, {**context, "user": user}, language)
-    message = OutboundMessage.objects.create(
+    return _write(
         channel=OutboundMessage.Channel.EMAIL,
         event=event,
         user=user,
@@ -154,14 +196,10 @@ def send_email(*, to, template, context, user=None, event="", language=None):
         body=body,
         html_body=html,
     )
-    return _enqueue(message)
 
 
 def send_sms_message(*, to, body, user=None, event=""):
-    message = OutboundMessage.objects.create(
-        channel=OutboundMessage.Channel.SMS, event=event, user=user, recipient=to, body=body
-    )
-    return _enqueue(message)
+    return _write(channel=OutboundMessage.Channel.SMS, event=event, user=user, recipient=to, body=body)
 
 
 def notify(user, event, *, template, context, sms_body=None):

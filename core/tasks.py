@@ -49,6 +49,23 @@ def deliver_message(self, message_id):
     return outcome
 
 
+@shared_task(acks_late=True, time_limit=600, soft_time_limit=570)
+def deliver_messages(message_ids):
+    """Sends a batch of messages (core.notifications.batched), one after the other. A message that
+    failed but may be retried stays pending, as does what is left when time runs out: the sweep
+    (deliver_pending_messages) enqueues them again after its grace delay."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    outcomes: dict[str, int] = {}
+    try:
+        for message_id in message_ids:
+            outcome, _error = deliver(message_id)
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    except SoftTimeLimitExceeded:
+        logger.warning("deliver_messages: out of time, the rest is left for the sweep")
+    return outcomes
+
+
 def deliver(message_id, *, max_attempts=MAX_RETRIES + 1, final=False):
     """One delivery attempt: returns ("sent" | "skipped" | "failed" | "retry", error or None)."""
     with transaction.atomic():

@@ -34,7 +34,10 @@ Running a step (`ADVANCE.run("refuse", obj_or_pk, actor=user, scope=selectors.ad
 
 A timed step runs through the same code in batches: `WORKFLOW.run_due("expire", queryset_of_due)`
 locks up to `batch_size` rows with `SKIP LOCKED`, one transaction per batch, so that two workers
-share the work and a killed run loses at most its open batch.
+share the work and a killed run loses at most its open batch. Per batch, the related rows come with
+the `due` queryset (give it the select_related the events' contexts read), the messages are inserted
+in one statement and delivered by one task (core.notifications.batched), and a deleting step removes
+the batch at once (the model's `delete_many(objs)` classmethod when it has one) with its history.
 
 Templates and rules ask what an object allows: `WORKFLOW.allowed(obj, user)` (steps whose source
 state matches and whose permission the user has), `WORKFLOW.can(obj, user, "pay")`, and the
@@ -201,7 +204,7 @@ class Workflow:
                 raise PermissionDenied
             return self._apply(step, obj, actor=actor, reason=reason, updates=updates, context=context, now=now)
 
-    def _apply(self, step, obj, *, actor, reason, updates, context, now):
+    def _apply(self, step, obj, *, actor, reason, updates, context, now, delete=True):
         current = self.state_of(obj)
         if current not in step.sources:
             raise TransitionNotAllowed(current=current, allowed=step.sources, current_label=self.label(current))
@@ -232,11 +235,22 @@ class Workflow:
             from .notifications import emit
 
             emit(step.event, obj, actor=actor, reason=reason, context=context)
-        if step.target == DELETE:
-            pk = obj.pk
-            obj.delete()
-            history.history_delete(type(obj), [pk])  # nothing personal survives a purge
+        if step.target == DELETE and delete:
+            self._delete_batch([obj])
         return obj
+
+    def _delete_batch(self, objs):
+        """Deletes objects with their history (nothing personal survives a purge): with the model's
+        `delete_many(objs)` when it has one (one statement per relation for the whole batch), else
+        one by one (Model.delete, whatever it overrides)."""
+        pks = [obj.pk for obj in objs]
+        delete_many = getattr(self.model, "delete_many", None)
+        if delete_many is not None:
+            delete_many(objs)
+        else:
+            for obj in objs:
+                obj.delete()
+        history.history_delete(self.model, pks)
 
     def run_due(
         self,
@@ -255,6 +269,8 @@ class Workflow:
         picked up by the next run. Returns how many objects were changed (or would be: dry run).
         `should_stop()` is asked between batches (a job stopping before its time limit).
         """
+        from .notifications import batched as notifications_batched
+
         step = self._steps[name]
         due = due.filter(**{f"{self.field}__in": step.sources})
         if dry_run:
@@ -267,8 +283,11 @@ class Workflow:
             size = batch_size if limit is None else min(batch_size, limit - done)
             with transaction.atomic():
                 batch = list(due.select_for_update(skip_locked=True, of=("self",)).order_by("pk")[:size])
-                for obj in batch:
-                    self._apply(step, obj, actor=None, reason="", updates=None, context=None, now=now)
+                with notifications_batched():  # one INSERT of the batch's messages, one delivery task
+                    for obj in batch:
+                        self._apply(step, obj, actor=None, reason="", updates=None, context=None, now=now, delete=False)
+                if step.target == DELETE and batch:
+                    self._delete_batch(batch)
             done += len(batch)
             jobs.report(f"{step.name} : {done} traité(s)")  # what has committed, kept if the job run dies
             if len(batch) < size:

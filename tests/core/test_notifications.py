@@ -388,3 +388,40 @@ def test_deliver_pending_messages_sends_them_and_records_the_run():
     deliver_pending_messages()  # idempotent: nothing left to do
     assert len(mail.outbox) == 1
     assert JobRun.objects.filter(name="deliver_pending_messages").first().summary == "0 message(s) relancé(s)"
+
+
+# --- Batches (timed jobs) ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_batch_inserts_its_messages_together_and_one_task_delivers_them(django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with (
+        django_capture_on_commit_callbacks(execute=False) as callbacks,
+        CaptureQueriesContext(connection) as queries,
+        notifications.batched(),
+    ):
+        for _ in range(5):
+            sample_email()
+        send_sms_message(to="0612345678", body="Code : 123456")
+        assert OutboundMessage.objects.count() == 0  # written when the batch ends
+    inserts = [q for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "portal_outboundmessage"')]
+    assert len(inserts) == 1 and OutboundMessage.objects.count() == 6
+    assert len(callbacks) == 1  # one delivery task for the batch
+    callbacks[0]()
+    assert len(mail.outbox) == 5 and len(sms.outbox) == 1
+    assert set(OutboundMessage.objects.values_list("status", flat=True)) == {Status.SENT}
+
+
+@pytest.mark.django_db
+def test_a_failed_message_of_a_batch_stays_pending_for_the_sweep(django_capture_on_commit_callbacks):
+    with (
+        mock.patch.object(mail.EmailMultiAlternatives, "send", side_effect=ConnectionRefusedError("refused")),
+        django_capture_on_commit_callbacks(execute=True),
+        notifications.batched(),
+    ):
+        sample_email()
+    message = OutboundMessage.objects.get()
+    assert (message.status, message.attempts) == (Status.PENDING, 1) and "refused" in message.last_error
