@@ -71,6 +71,9 @@ def seed(*, orgs, users):
         NewsArticle.objects.get_or_create(
             slug=slug, defaults={"title": title, "summary": summary, "body": summary, "published_at": timezone.now()}
         )
+    from .evaluations import demo as evaluations_demo
+
+    evaluations_demo.seed(fund=fund, partner=partner, users=users)
     if not ContactMessage.objects.exists():
         ContactMessage.objects.create(
             convention_number="DEMO-0001",

@@ -298,3 +298,13 @@ class Document(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# The exchanges with the funds (evaluations, payment slips) live in their own package.
+from .evaluations.models import (  # noqa: E402, F401
+    Evaluation,
+    EvaluationFee,
+    EvaluationRead,
+    PaymentSlip,
+    SyncSubmission,
+)

@@ -6,6 +6,7 @@ from accounts.enums import Role
 from portal.navigation import MenuItem, register_menu, register_panel
 
 from . import panels
+from .evaluations import navigation as evaluation_navigation
 
 KIND_SLUGS = ("regimes", "caisses", "types-partenaire", "types-convention", "actualites", "documentation")
 
@@ -26,6 +27,7 @@ def register():
                     "partners:admin_address",
                 ),
             ),
+            *evaluation_navigation.structure_items(),
         ],
     )
     register_menu(
@@ -44,6 +46,7 @@ def register():
                 perm="partners.view_contact_messages",
                 also_current=("partners:contact_detail",),
             ),
+            *evaluation_navigation.fund_items(),
         ],
     )
     register_menu(

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from .evaluations import urls as evaluation_urls
 from .views import fund, national, partner_admin, public, registration
 
 app_name = "partners"
@@ -45,4 +46,6 @@ urlpatterns = [
     path("administration/adresse/", partner_admin.address_tab, name="admin_address"),
     # National admins
     *national.urlpatterns,
+    # Exchanges with the funds: evaluations, payment slips, history (partners/evaluations/)
+    *evaluation_urls.urlpatterns,
 ]

@@ -30,6 +30,47 @@ def partner_user(membership):
     return {"pk": partner_member(partner_of(membership.organisation)).pk}
 
 
+def _structure_evaluation(membership, **fields):
+    """An evaluation addressed to the membership's partner (given a validated evaluation convention)."""
+    from .evaluation_factories import EvaluationFactory, evaluation_convention
+
+    convention = evaluation_convention(partner=partner_of(membership.organisation))
+    return EvaluationFactory(convention=convention, **fields)
+
+
+def structure_evaluation(membership):
+    return {"pk": _structure_evaluation(membership).pk}
+
+
+def structure_evaluation_with_report(membership):
+    from django.core.files.base import ContentFile
+
+    evaluation = _structure_evaluation(membership, state="in_progress")
+    evaluation.report.save("cr.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    return {"pk": evaluation.pk}
+
+
+def fund_evaluation(membership):
+    from .evaluation_factories import EvaluationFactory, evaluation_convention
+
+    return {"pk": EvaluationFactory(convention=evaluation_convention(fund=membership.organisation)).pk}
+
+
+def structure_slip(membership):
+    from partners.evaluations.models import PaymentSlip
+
+    evaluation = _structure_evaluation(membership)
+    slip = PaymentSlip.objects.create(
+        number=f"BP-T-{evaluation.pk}",
+        fund=evaluation.fund,
+        convention=evaluation.convention,
+        partner=evaluation.partner,
+    )
+    return {"pk": slip.pk}
+
+
+EVALUATION_STRUCTURE = Restricted(frozenset({"partner_user"}))
+
 ROUTES = {
     # Public site and pre-registration
     **{
@@ -76,4 +117,29 @@ ROUTES = {
         for slug in ("regimes", "caisses", "types-partenaire", "types-convention", "actualites", "documentation")
         for suffix in ("", "_edit")
     },
+    # Exchanges with the funds (partners/evaluations/): the fund's pages...
+    **{
+        f"partners:{name}": Restricted(frozenset({"fund_admin"}))
+        for name in ("eval_fund_list", "eval_order", "eval_fund_slips", "eval_fees")
+    },
+    "partners:eval_fund_detail": Owned("fund_admin", make=fund_evaluation),
+    # ... the structure's ("Evaluations", "Historique des échanges"), open with a validated evaluation convention
+    **{
+        f"partners:{name}": EVALUATION_STRUCTURE
+        for name in (
+            "eval_orders",
+            "eval_in_progress",
+            "eval_transmission",
+            "eval_transmitted",
+            "eval_slips",
+            "eval_history",
+        )
+    },
+    "partners:eval_assign": Owned("partner_user", make=structure_evaluation, methods=("post",)),
+    "partners:eval_form": Owned("partner_user", make=structure_evaluation),
+    "partners:eval_report": Owned("partner_user", make=structure_evaluation_with_report, methods=("get",)),
+    # ... and a slip, for its fund and its structure (tests/partners/test_evaluation_views.py: the fund's side)
+    "partners:eval_slip": Owned("partner_user", make=structure_slip, methods=("get",)),
+    "partners:eval_slip_pdf": Owned("partner_user", make=structure_slip, methods=("get",)),
+    "partners:eval_slip_csv": Owned("partner_user", make=structure_slip, methods=("get",)),
 }

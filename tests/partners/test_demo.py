@@ -12,5 +12,5 @@ def test_seed_demo_is_idempotent(settings):
     call_command("seed_demo", stdout=io.StringIO())
     call_command("seed_demo", stdout=io.StringIO())
     assert Partner.objects.count() == 1
-    assert Convention.objects.count() == 2
+    assert Convention.objects.count() == 3  # two conventions of the partner, its evaluation convention
     assert PreRegistration.objects.count() == 1

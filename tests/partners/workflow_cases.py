@@ -48,3 +48,31 @@ def convention(state):
 
 
 CASES = {ContactMessage: contact_message, PreRegistration: preregistration, Convention: convention}
+
+
+def evaluation(state):
+    """The actor is the fund's administrator and a user of the structure (every step of both sides)."""
+    from partners.evaluations import selectors as evaluation_selectors
+    from partners.evaluations.models import Evaluation
+
+    from .evaluation_factories import EvaluationFactory, exchange_pair
+
+    admin, member, convention = exchange_pair()
+    other_admin = fund_admin()
+    MembershipFactory(user=admin.user, organisation=convention.partner.organisation, role=Role.PARTNER_USER)
+    obj = EvaluationFactory(convention=convention, state=state, filled=True, evaluator=member.user)
+    return Case(
+        obj=obj,
+        actor=admin.user,
+        scope=Evaluation.objects.filter(fund=admin.organisation),
+        foreign_scope=evaluation_selectors.fund_evaluations_for(other_admin),
+    )
+
+
+def _evaluation_model():
+    from partners.evaluations.models import Evaluation
+
+    return Evaluation
+
+
+CASES[_evaluation_model()] = evaluation
