@@ -46,6 +46,7 @@ state matches and whose permission the user has), `WORKFLOW.can(obj, user, "pay"
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -59,6 +60,9 @@ from django.utils.translation import gettext_lazy as _
 
 from . import history, jobs
 from .history import TransitionNotAllowed
+
+# Inside run_due: the objects a deleting step has applied to, deleted together at the batch's end.
+_deferred_deletes: contextvars.ContextVar[list | None] = contextvars.ContextVar("deferred_deletes", default=None)
 
 logger = logging.getLogger("core.workflows")
 
@@ -204,7 +208,7 @@ class Workflow:
                 raise PermissionDenied
             return self._apply(step, obj, actor=actor, reason=reason, updates=updates, context=context, now=now)
 
-    def _apply(self, step, obj, *, actor, reason, updates, context, now, delete=True):
+    def _apply(self, step, obj, *, actor, reason, updates, context, now):
         current = self.state_of(obj)
         if current not in step.sources:
             raise TransitionNotAllowed(current=current, allowed=step.sources, current_label=self.label(current))
@@ -235,8 +239,12 @@ class Workflow:
             from .notifications import emit
 
             emit(step.event, obj, actor=actor, reason=reason, context=context)
-        if step.target == DELETE and delete:
-            self._delete_batch([obj])
+        if step.target == DELETE:
+            deferred = _deferred_deletes.get()
+            if deferred is not None:
+                deferred.append(obj)  # run_due deletes its batch at once
+            else:
+                self._delete_batch([obj])
         return obj
 
     def _delete_batch(self, objs):
@@ -283,11 +291,16 @@ class Workflow:
             size = batch_size if limit is None else min(batch_size, limit - done)
             with transaction.atomic():
                 batch = list(due.select_for_update(skip_locked=True, of=("self",)).order_by("pk")[:size])
-                with notifications_batched():  # one INSERT of the batch's messages, one delivery task
-                    for obj in batch:
-                        self._apply(step, obj, actor=None, reason="", updates=None, context=None, now=now, delete=False)
-                if step.target == DELETE and batch:
-                    self._delete_batch(batch)
+                deferred: list = []
+                token = _deferred_deletes.set(deferred)  # a deleting step: the batch is deleted at once
+                try:
+                    with notifications_batched():  # one INSERT of the batch's messages, one delivery task
+                        for obj in batch:
+                            self._apply(step, obj, actor=None, reason="", updates=None, context=None, now=now)
+                finally:
+                    _deferred_deletes.reset(token)
+                if deferred:
+                    self._delete_batch(deferred)
             done += len(batch)
             jobs.report(f"{step.name} : {done} traité(s)")  # what has committed, kept if the job run dies
             if len(batch) < size:
