@@ -14,8 +14,12 @@
 - `rows` is iterated once (a queryset's `.iterator()`, a generator) and the workbook is streamed as
   it is written: the first bytes leave at once, memory stays flat whatever the rows. The workbook is
   written directly (SpreadsheetML with inline strings, zipped as a stream): no library holds it.
+
+The same columns give a CSV (`csv_response`: semicolons, UTF-8 with a BOM for Excel, dates dd/mm/yyyy,
+the same neutralised cells), streamed row by row from the first one.
 """
 
+import csv
 import datetime
 import re
 import zipfile
@@ -243,6 +247,43 @@ def xlsx_response(rows: Iterable, columns: list[ExportColumn], *, sheet, filenam
     """A streamed .xlsx download (private, not stored by caches): its first bytes leave before the
     rows are read."""
     response = StreamingHttpResponse(stream_xlsx(rows, columns, sheet=sheet), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition(filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_text(value):
+    """A CSV cell: the cell's value as text (dates dd/mm/yyyy, datetimes in Europe/Paris), neutralised."""
+    value = cell_value(value)
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, float):
+        return str(value).replace(".", ",")  # French spreadsheets read a decimal comma
+    return str(value)
+
+
+def csv_lines(rows: Iterable, columns: list[ExportColumn]):
+    """The CSV's lines (header first, with a BOM), one at a time."""
+    writer = csv.writer(_Echo(), delimiter=";")
+    yield "\ufeff" + writer.writerow([neutralise(str(column.label)) for column in columns])
+    for row in rows:
+        yield writer.writerow([csv_text(column.read(row)) for column in columns])
+
+
+def csv_response(rows: Iterable, columns: list[ExportColumn], *, filename):
+    """A streamed .csv download of the same columns as xlsx_response (private, not stored by caches)."""
+    response = StreamingHttpResponse(csv_lines(rows, columns), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition(filename)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -6,23 +6,18 @@
 
 An OutboundMessage row is written with the rendered content; `transaction.on_commit` enqueues
 `core.tasks.deliver_message(message_id)`, which is idempotent and retried on failure.
-
-    with batched():       # a timed job's batch (core.workflows run_due): the rows are inserted at
-        emit(...)         # the end in one statement, and one task delivers them all after commit
-
-Inside `batched()` the messages returned have no primary key until the block ends.
 Templates: `<template>_subject.txt`, `<template>_body.txt`, `<template>_body.html` (optional).
 """
 
-import contextlib
-import contextvars
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.template import Context, TemplateDoesNotExist
-from django.template.loader import get_template, render_to_string
+from django.template.loader import get_template
 from django.utils import translation
 
 from .models import NotificationPreference, OutboundMessage
@@ -118,9 +113,27 @@ def set_preferences(*, user, enabled_keys, spaces):
         )
 
 
+# Inside batched(): templates looked up once for the batch (None: the template does not exist).
+_TEMPLATES: ContextVar[dict | None] = ContextVar("notifications_templates", default=None)
+
+
+def _template(name):
+    cache = _TEMPLATES.get()
+    if cache is None:
+        return get_template(name)
+    if name not in cache:
+        try:
+            cache[name] = get_template(name)
+        except TemplateDoesNotExist:
+            cache[name] = None
+    if cache[name] is None:
+        raise TemplateDoesNotExist(name)
+    return cache[name]
+
+
 def _render_text(name, context):
     """Plain text (subject, text body): no HTML escaping, "L'Union & co" stays as typed."""
-    template = get_template(name)
+    template = _template(name)
     engine_template = getattr(template, "template", None)
     if engine_template is None:  # not the Django template engine: best effort
         return template.render(context)
@@ -133,45 +146,61 @@ def _render(template, context, language):
         body = _render_text(f"{template}_body.txt", context)
         html: str
         try:
-            html = render_to_string(f"{template}_body.html", context)
+            html = _template(f"{template}_body.html").render(context)
         except TemplateDoesNotExist:
             html = ""
     return subject, body, html
 
 
-_batch: contextvars.ContextVar[list | None] = contextvars.ContextVar("notifications_batch", default=None)
+# Inside batched(): the messages written are collected here, inserted together at the end.
+_BATCH: ContextVar[list | None] = ContextVar("notifications_batch", default=None)
 
 
-@contextlib.contextmanager
+@contextmanager
 def batched():
-    """Messages written inside are inserted together at the end (one INSERT), and delivered by one
-    task enqueued after commit (core.tasks.deliver_messages). Nested blocks join the outer one."""
-    if _batch.get() is not None:
+    """Messages written inside are inserted with one bulk insert at the end of the block, and delivered by
+    one task for the whole batch once the transaction commits (a timed job telling 100,000 people).
+
+        with transaction.atomic(), notifications.batched():
+            for obj in batch:
+                emit(EVENT, obj)
+
+    The messages returned inside the block have no primary key until the block ends. Nested blocks
+    join the outer one.
+    """
+    if _BATCH.get() is not None:
         yield
         return
-    pending: list = []
-    token = _batch.set(pending)
+    collected: list = []
+    token = _BATCH.set(collected)
+    templates_token = _TEMPLATES.set({})
     try:
         yield
     finally:
-        _batch.reset(token)
-    if pending:
-        messages = OutboundMessage.objects.bulk_create(pending)
-        ids = [message.pk for message in messages]
-
-        from .tasks import deliver_messages, enqueue
-
-        transaction.on_commit(lambda: enqueue(deliver_messages, ids), robust=True)
+        _BATCH.reset(token)
+        _TEMPLATES.reset(templates_token)
+    if collected:
+        _flush(collected)
 
 
-def _write(**fields):
-    """An outbox row: created now (and its delivery enqueued after commit), or kept for the batch."""
-    pending = _batch.get()
-    if pending is not None:
-        message = OutboundMessage(**fields)
-        pending.append(message)
+def _flush(messages):
+    from .tasks import deliver_messages, enqueue
+
+    OutboundMessage.objects.bulk_create(messages, batch_size=1000)
+    ids = [m.pk for m in messages if m.pk is not None]
+    if len(ids) != len(messages):  # a database that returns no ids on bulk insert: the sweep delivers them
+        return
+    transaction.on_commit(lambda: enqueue(deliver_messages, ids), robust=True)
+
+
+def _write(message):
+    """Inserts the message and enqueues its delivery after commit, or collects it inside batched()."""
+    collected = _BATCH.get()
+    if collected is not None:
+        collected.append(message)
         return message
-    return _enqueue(OutboundMessage.objects.create(**fields))
+    message.save()
+    return _enqueue(message)
 
 
 def _enqueue(message):
@@ -187,7 +216,7 @@ def _enqueue(message):
 def send_email(*, to, template, context, user=None, event="", language=None):
     language = language or getattr(user, "language", None) or translation.get_language() or "fr"
     subject, body, html = _render(template, {**context, "user": user}, language)
-    return _write(
+    message = OutboundMessage(
         channel=OutboundMessage.Channel.EMAIL,
         event=event,
         user=user,
@@ -196,10 +225,12 @@ def send_email(*, to, template, context, user=None, event="", language=None):
         body=body,
         html_body=html,
     )
+    return _write(message)
 
 
 def send_sms_message(*, to, body, user=None, event=""):
-    return _write(channel=OutboundMessage.Channel.SMS, event=event, user=user, recipient=to, body=body)
+    message = OutboundMessage(channel=OutboundMessage.Channel.SMS, event=event, user=user, recipient=to, body=body)
+    return _write(message)
 
 
 def notify(user, event, *, template, context, sms_body=None):

@@ -49,21 +49,21 @@ def deliver_message(self, message_id):
     return outcome
 
 
-@shared_task(acks_late=True, time_limit=600, soft_time_limit=570)
+@shared_task(acks_late=True, time_limit=900, soft_time_limit=840)
 def deliver_messages(message_ids):
-    """Sends a batch of messages (core.notifications.batched), one after the other. A message that
-    failed but may be retried stays pending, as does what is left when time runs out: the sweep
-    (deliver_pending_messages) enqueues them again after its grace delay."""
-    from celery.exceptions import SoftTimeLimitExceeded
-
-    outcomes: dict[str, int] = {}
-    try:
-        for message_id in message_ids:
-            outcome, _error = deliver(message_id)
-            outcomes[outcome] = outcomes.get(outcome, 0) + 1
-    except SoftTimeLimitExceeded:
-        logger.warning("deliver_messages: out of time, the rest is left for the sweep")
-    return outcomes
+    """Sends a batch of OutboundMessages written together (core.notifications.batched): one task per
+    batch instead of one per message. A message that fails is retried on its own (deliver_message
+    with its backoff); one still pending when the task stops is left to the sweep."""
+    sent = 0
+    for message_id in message_ids:
+        outcome, _error = deliver(message_id)
+        sent += outcome == "sent"
+        if outcome == "retry":
+            try:
+                deliver_message.apply_async(args=(message_id,), countdown=retry_countdown(0))
+            except Exception:
+                logger.exception("message %s: its retry could not be enqueued", message_id)
+    return sent
 
 
 def deliver(message_id, *, max_attempts=MAX_RETRIES + 1, final=False):

@@ -32,12 +32,16 @@ Running a step (`ADVANCE.run("refuse", obj_or_pk, actor=user, scope=selectors.ad
 7. emits the step's event (core.notifications.emit): its outbox rows are written in the same
    transaction and delivered by Celery once it commits.
 
-A timed step runs through the same code in batches: `WORKFLOW.run_due("expire", queryset_of_due)`
-locks up to `batch_size` rows with `SKIP LOCKED`, one transaction per batch, so that two workers
-share the work and a killed run loses at most its open batch. Per batch, the related rows come with
-the `due` queryset (give it the select_related the events' contexts read), the messages are inserted
-in one statement and delivered by one task (core.notifications.batched), and a deleting step removes
-the batch at once (the model's `delete_many(objs)` classmethod when it has one) with its history.
+A step may have a follow-up run in its transaction, after the state is written and before the event
+(the right an accepted request gives): `after={"grant": fn}` with `fn(obj, actor=..., now=...)`.
+
+A timed step runs in batches: `WORKFLOW.run_due("expire", queryset_of_due)` locks up to
+`batch_size` rows with `SKIP LOCKED`, one transaction per batch, so that two workers share the work
+and a killed run loses at most its open batch. A batch is written in bulk, not row by row: one
+UPDATE for the state and stamps, one insert for the history, the follow-up `after_batch[step](objs,
+now=...)` (else `after[step]` per object), the events' messages inserted together with one delivery
+task per batch (core.notifications.batched); a deleting step deletes the batch with the model's
+`delete_many(objs)` classmethod when it has one. Give `due` the `select_related` its events read.
 
 Templates and rules ask what an object allows: `WORKFLOW.allowed(obj, user)` (steps whose source
 state matches and whose permission the user has), `WORKFLOW.can(obj, user, "pay")`, and the
@@ -46,7 +50,6 @@ state matches and whose permission the user has), `WORKFLOW.can(obj, user, "pay"
 
 from __future__ import annotations
 
-import contextvars
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -60,9 +63,6 @@ from django.utils.translation import gettext_lazy as _
 
 from . import history, jobs
 from .history import TransitionNotAllowed
-
-# Inside run_due: the objects a deleting step has applied to, deleted together at the batch's end.
-_deferred_deletes: contextvars.ContextVar[list | None] = contextvars.ContextVar("deferred_deletes", default=None)
 
 logger = logging.getLogger("core.workflows")
 
@@ -134,12 +134,19 @@ class Workflow:
     field: str = "state"
     colours: Mapping[str, str] = dataclass_field(default_factory=dict)
     labels: Mapping[str, Any] = dataclass_field(default_factory=dict)  # overrides of the choices' labels
+    # Follow-ups in the step's transaction: after[step](obj, actor=, now=); after_batch[step](objs, now=)
+    # for a timed step's batch (run_due), which otherwise calls after[step] on each object.
+    after: Mapping[str, Callable[..., Any]] = dataclass_field(default_factory=dict)
+    after_batch: Mapping[str, Callable[..., Any]] = dataclass_field(default_factory=dict)
     register: bool = True  # False: not found by workflow_for (a second, private declaration in a test)
 
     def __post_init__(self):
         self._steps = {step.name: step for step in self.steps}
         if len(self._steps) != len(self.steps):
             raise ValueError(f"duplicate step names in the workflow of {self.model.__name__}")
+        unknown_hooks = (set(self.after) | set(self.after_batch)) - set(self._steps)
+        if unknown_hooks:
+            raise ValueError(f"{self.model.__name__}: follow-ups of unknown steps {sorted(unknown_hooks)}")
         field_obj: Any = self.model._meta.get_field(self.field)  # a concrete field, not a relation
         self.states = dict(field_obj.flatchoices) if field_obj.choices else {}
         for step in self.steps:
@@ -235,30 +242,18 @@ class Workflow:
             history.record_transition(
                 obj, actor=actor, from_state=current, to_state=step.target, reason=reason, action=step.name
             )
+            hook = self.after.get(step.name)
+            if hook is not None:
+                hook(obj, actor=actor, now=now)
         if step.event:
             from .notifications import emit
 
             emit(step.event, obj, actor=actor, reason=reason, context=context)
         if step.target == DELETE:
-            deferred = _deferred_deletes.get()
-            if deferred is not None:
-                deferred.append(obj)  # run_due deletes its batch at once
-            else:
-                self._delete_batch([obj])
+            pk = obj.pk
+            obj.delete()
+            history.history_delete(type(obj), [pk])  # nothing personal survives a purge
         return obj
-
-    def _delete_batch(self, objs):
-        """Deletes objects with their history (nothing personal survives a purge): with the model's
-        `delete_many(objs)` when it has one (one statement per relation for the whole batch), else
-        one by one (Model.delete, whatever it overrides)."""
-        pks = [obj.pk for obj in objs]
-        delete_many = getattr(self.model, "delete_many", None)
-        if delete_many is not None:
-            delete_many(objs)
-        else:
-            for obj in objs:
-                obj.delete()
-        history.history_delete(self.model, pks)
 
     def run_due(
         self,
@@ -277,8 +272,6 @@ class Workflow:
         picked up by the next run. Returns how many objects were changed (or would be: dry run).
         `should_stop()` is asked between batches (a job stopping before its time limit).
         """
-        from .notifications import batched as notifications_batched
-
         step = self._steps[name]
         due = due.filter(**{f"{self.field}__in": step.sources})
         if dry_run:
@@ -291,21 +284,55 @@ class Workflow:
             size = batch_size if limit is None else min(batch_size, limit - done)
             with transaction.atomic():
                 batch = list(due.select_for_update(skip_locked=True, of=("self",)).order_by("pk")[:size])
-                deferred: list = []
-                token = _deferred_deletes.set(deferred)  # a deleting step: the batch is deleted at once
-                try:
-                    with notifications_batched():  # one INSERT of the batch's messages, one delivery task
-                        for obj in batch:
-                            self._apply(step, obj, actor=None, reason="", updates=None, context=None, now=now)
-                finally:
-                    _deferred_deletes.reset(token)
-                if deferred:
-                    self._delete_batch(deferred)
+                self._apply_batch(step, batch, now=now or timezone.now())
             done += len(batch)
             jobs.report(f"{step.name} : {done} traité(s)")  # what has committed, kept if the job run dies
             if len(batch) < size:
                 break
         return done
+
+    def _apply_batch(self, step, objs, *, now):
+        """`_apply` for a timed step on locked rows, in bulk (see the module's docstring)."""
+        from . import notifications
+
+        objs = [obj for obj in objs if self.state_of(obj) in step.sources]  # the due queryset filtered already
+        if not objs:
+            return
+        pks = [obj.pk for obj in objs]
+        manager = self.model._default_manager
+        if step.target == DELETE:
+            if step.event:
+                with notifications.batched():
+                    for obj in objs:
+                        notifications.emit(step.event, obj)
+            delete_many = getattr(self.model, "delete_many", None)
+            if delete_many is not None:  # the model deletes a batch at once (one statement per relation)
+                delete_many(objs)
+            else:
+                for obj in objs:
+                    obj.delete()  # the model's own delete (files, cascades), as a person's step does
+            history.history_delete(self.model, pks)
+            return
+        values: dict[str, Any] = {self.field: step.target}
+        if step.stamp and isinstance(objs[0], _decided_model()):
+            values.update(decided_by=None, decided_at=now, decision_reason="")
+        for name in step.stamps:
+            values[name] = now
+        manager.filter(pk__in=pks).update(**values)
+        changes = [(obj, self.state_of(obj)) for obj in objs]
+        for obj in objs:
+            for name, value in values.items():
+                setattr(obj, name, value)
+        history.record_transitions(changes, actor=None, to_state=step.target, action=step.name)
+        if step.name in self.after_batch:
+            self.after_batch[step.name](objs, now=now)
+        elif step.name in self.after:
+            for obj in objs:
+                self.after[step.name](obj, actor=None, now=now)
+        if step.event:
+            with notifications.batched():
+                for obj in objs:
+                    notifications.emit(step.event, obj)
 
 
 def _decided_model():

@@ -128,9 +128,10 @@ def seed(*, orgs, users):
 
     # Account requests: pending for the CPAM (its correspondent decides), for the Urssaf (no correspondent:
     # the central admins decide), accepted, refused.
-    def account_request(email, first_name, last_name, organisme, days_ago):
+    def account_request(email, first_name, last_name, organisme, days_ago, second_organisme=None):
         account = AccountRequest.objects.create(
             email=email,
+            second_organisme=second_organisme,
             civility="mme",
             first_name=first_name,
             last_name=last_name,
@@ -143,6 +144,8 @@ def seed(*, orgs, users):
 
     account_request("nouvelle@cpam.demo", "Nina", "Ouvelle", cpam, 1)
     account_request("recrue@urssaf.demo", "Rachid", "Ecrue", urssaf, 2)
+    # Naming the CAF second: the CPAM's correspondent decides, the CAF's sees it for information.
+    account_request("double@cpam.demo", "Denis", "Ouble", cpam, 3, second_organisme=caf)
     refused_account = account_request("inconnu@exemple.demo", "Iris", "Connue", cpam, 6)
     ACCOUNT_REQUEST.run(
         "refuse",

@@ -1,5 +1,7 @@
 """E-mail events of the Espace Organismes, declared once (core.notifications): templates, recipients."""
 
+import functools
+
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +10,7 @@ from core.notifications import register_event
 
 ACCOUNT_RECEIVED = "habilitations.account_request_received"
 ACCOUNT_TO_DECIDE = "habilitations.account_request_to_decide"
+ACCOUNT_SECOND_ORGANISME = "habilitations.account_request_second_organisme"
 ACCOUNT_ACCEPTED = "habilitations.account_request_accepted"
 ACCOUNT_REFUSED = "habilitations.account_request_refused"
 ACCESS_TO_DECIDE = "habilitations.access_request_to_decide"
@@ -33,6 +36,12 @@ def _account_validators(account_request):
     return account_request_validators(account_request.organisme)
 
 
+def _second_organisme_validators(account_request):
+    from .selectors import account_request_informed
+
+    return account_request_informed(account_request)
+
+
 def _accepted_context(account_request):
     from accounts.services.credentials import password_reset_url
 
@@ -53,15 +62,21 @@ def _requester(access_request):
     return [access_request.user]
 
 
-def _access_context(access_request):
+@functools.cache
+def _path(name):
+    """A page's path (fixed at start-up): reversed once, not for each of a batch's 500 messages."""
     from django.urls import reverse
 
+    return reverse(name)
+
+
+def _access_context(access_request):
     return {
         "application": access_request.application,
         "organisme": access_request.organisme,
         "requester": access_request.user,
-        "queue_url": portal_url(reverse("habilitations:queue")),
-        "history_url": portal_url(reverse("habilitations:my_rights")),
+        "queue_url": portal_url(_path("habilitations:queue")),
+        "history_url": portal_url(_path("habilitations:my_rights")),
     }
 
 
@@ -88,6 +103,13 @@ def register():
         _("Demande de compte à traiter"),
         template="habilitations/emails/account_request_to_decide",
         recipients=_account_validators,
+        **common,
+    )
+    register_event(
+        ACCOUNT_SECOND_ORGANISME,
+        _("Demande de compte nommant votre organisme en second"),
+        template="habilitations/emails/account_request_second_organisme",
+        recipients=_second_organisme_validators,
         **common,
     )
     register_event(

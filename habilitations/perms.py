@@ -127,14 +127,21 @@ def can_revoke_right(user, obj=None):
 
 @rule("habilitations.decide_account_request")
 def can_decide_account_request(user, obj=None):
-    """Correspondents (or their delegate) for their organisme; central admins for every organisme."""
+    """Correspondents (or their delegate) for their organisme (the first one named); central admins for
+    the organismes without a correspondent."""
     if obj is None:
         return has_role(user, Role.UCANSS_ADMIN, Role.CORRESPONDENT) or bool(delegated_organisations(user))
     if isinstance(obj, Acting):
         return acting_as(obj, Role.UCANSS_ADMIN, Role.CORRESPONDENT) or (
             acting_as(obj, Role.ORGANISME_USER) and obj.organisation_id in delegated_organisations(user)
         )
-    return has_role(user, Role.UCANSS_ADMIN) or validates_for(user, obj.organisme_id)
+    if validates_for(user, obj.organisme_id):
+        return True
+    if has_role(user, Role.UCANSS_ADMIN):
+        from .selectors import has_correspondent
+
+        return not has_correspondent(obj.organisme_id)
+    return False
 
 
 @rule("habilitations.view_collaborators")

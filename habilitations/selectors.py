@@ -1,5 +1,7 @@
 """Scoped reads of the Espace Organismes: every list a view shows comes from here."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -67,6 +69,17 @@ def account_request_validators(organisation):
     return organisme_validators(organisation) or list(ucanss_admins())
 
 
+def account_request_informed(account_request):
+    """The second organisme's validators, told of a request naming it (they see it, the first decides)."""
+    if (
+        account_request.second_organisme_id is None
+        or account_request.second_organisme_id == account_request.organisme_id
+    ):
+        return []
+    decide = {u.pk for u in account_request_validators(account_request.organisme)}
+    return [u for u in organisme_validators(account_request.second_organisme) if u.pk not in decide]
+
+
 def application_managers(application):
     return User.objects.filter(
         is_active=True,
@@ -91,29 +104,71 @@ def held_application_ids(user):
     )
 
 
+# Inside validators_memo(): who validates, looked up once per organisme or application (a job's batch).
+_MEMO: ContextVar[dict | None] = ContextVar("habilitations_validators_memo", default=None)
+
+
+@contextmanager
+def validators_memo():
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def _memo(key, compute):
+    memo = _MEMO.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 def access_request_validators(access_request):
     """Local application: the organisme's validators; central one: its managers; else the central admins."""
     application = access_request.application
     if application.management == Management.CENTRAL:
-        validators = list(application_managers(application))
+        validators = _memo(("app", application.pk), lambda: list(application_managers(application)))
     else:
-        validators = organisme_validators(access_request.organisme)
-    return [u for u in validators if u.pk != access_request.user_id] or list(ucanss_admins())
+        validators = _memo(("org", access_request.organisme_id), lambda: organisme_validators(access_request.organisme))
+    others = [u for u in validators if u.pk != access_request.user_id]
+    return others or _memo("admins", lambda: list(ucanss_admins()))
 
 
 # --- account requests ------------------------------------------------------------------------------
 
 
+def with_correspondent():
+    """An Exists on an organisation (OuterRef "pk") having an active correspondent today."""
+    return Exists(
+        Membership.objects.active().filter(
+            organisation_id=OuterRef("pk"), role=Role.CORRESPONDENT, user__is_active=True
+        )
+    )
+
+
+def has_correspondent(organisation_id):
+    return Membership.objects.active().filter(organisation_id=organisation_id, role=Role.CORRESPONDENT).exists()
+
+
 def account_requests_for(membership):
-    """Central admins: every account request; correspondents (or delegates): their organisme's."""
+    """Who sees account requests (003): central admins those of the organismes without a correspondent
+    (whose requests they decide), and those they decided; correspondents (or today's delegate) those of
+    their organisme, and, for information, those naming it as the second organisme (decided by the first
+    organisme's validators)."""
     queryset = AccountRequest.objects.select_related("organisme", "second_organisme", "decided_by")
     if _role(membership, Role.UCANSS_ADMIN):
-        return queryset
+        without = Organisation.objects.filter(pk=OuterRef("organisme_id")).filter(~with_correspondent())
+        return queryset.filter(Q(Exists(without)) | Q(decided_by_id=membership.user_id))
     if _role(membership, Role.CORRESPONDENT) or (
         _role(membership, Role.ORGANISME_USER)
         and membership.organisation_id in delegated_organisations(membership.user)
     ):
-        return queryset.filter(organisme_id=membership.organisation_id)
+        return queryset.filter(
+            Q(organisme_id=membership.organisation_id) | Q(second_organisme_id=membership.organisation_id)
+        )
     return AccountRequest.objects.none()
 
 

@@ -18,6 +18,7 @@ from accounts.enums import OrganisationKind, Role, SecurityEventKind, Space
 from accounts.models import Membership, Organisation
 from accounts.services.security_log import log_event
 from core.history import record_transition
+from core.notifications import batched as notifications_batched
 from core.notifications import emit, send_email
 
 from . import notifications, selectors
@@ -102,6 +103,8 @@ def account_request_submit(
     record_transition(account_request, actor=None, from_state="", to_state=AccountRequestState.PENDING)
     emit(notifications.ACCOUNT_RECEIVED, account_request)
     emit(notifications.ACCOUNT_TO_DECIDE, account_request)
+    if account_request.second_organisme_id:
+        emit(notifications.ACCOUNT_SECOND_ORGANISME, account_request)
     return account_request
 
 
@@ -200,6 +203,39 @@ def right_from_request(*, access_request, actor, now=None):
     return right
 
 
+def rights_from_requests(*, access_requests, now):
+    """The rights of a batch of requests accepted tacitly (the timed step's batch), in bulk inserts. A
+    request that has its right already, or whose user holds that right otherwise (given directly
+    meanwhile), gets no second one: the unique indexes (one right per request, one active right per
+    user, application and organisme) make the insert skip it; grants already there are kept."""
+    requests = list(access_requests)
+    Right.objects.bulk_create(
+        [
+            Right(
+                user_id=r.user_id,
+                application_id=r.application_id,
+                organisme_id=r.organisme_id,
+                request=r,
+                granted_at=now,
+                granted_by=None,
+                tacit=True,
+            )
+            for r in requests
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    permission = _permission("use_application")
+    ApplicationUserPermission.objects.bulk_create(
+        [
+            ApplicationUserPermission(user_id=r.user_id, content_object_id=r.application_id, permission=permission)
+            for r in requests
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+
+
 def right_withdrawn(*, right):
     """After a revocation (inside its transaction): the grant goes when no other right remains, and the
     application's tokens of the user are revoked at once."""
@@ -233,13 +269,16 @@ def right_grant_directly(*, user, application, organisme, actor=None):
 # --- the timed job: tacit acceptance and reminders -------------------------------------------------
 
 
-def tacit_acceptance_run(*, now=None, dry_run=False, batch_size=500, limit=None, should_stop=None):
+TACIT_BATCH_SIZE = 1000
+
+
+def tacit_acceptance_run(*, now=None, dry_run=False, batch_size=TACIT_BATCH_SIZE, limit=None, should_stop=None):
     """Accepts the requests neither granted nor refused 10 days after they were made (the "acceptée
     tacitement" step, a system decision), in batches with SKIP LOCKED: idempotent, safe with two workers."""
     now = now or timezone.now()
     return ACCESS_REQUEST.run_due(
         "accept_tacitly",
-        selectors.due_for_tacit_acceptance(now),
+        selectors.due_for_tacit_acceptance(now).select_related("user").prefetch_related("application", "organisme"),
         batch_size=batch_size,
         limit=limit,
         dry_run=dry_run,
@@ -248,8 +287,9 @@ def tacit_acceptance_run(*, now=None, dry_run=False, batch_size=500, limit=None,
     )
 
 
-def reminders_send(*, now=None, dry_run=False, batch_size=500):
-    """Reminds the validators of a request pending for 3 days, then 7 days (once each)."""
+def reminders_send(*, now=None, dry_run=False, batch_size=TACIT_BATCH_SIZE):
+    """Reminds the validators of a request pending for 3 days, then 7 days (once each). A batch's
+    validators are looked up once per organisme (or application) and its messages inserted together."""
     now = now or timezone.now()
     sent = 0
     for number, days in enumerate(REMINDER_DAYS, start=1):
@@ -260,7 +300,7 @@ def reminders_send(*, now=None, dry_run=False, batch_size=500):
             sent += due.count()
             continue
         while True:
-            with transaction.atomic():
+            with transaction.atomic(), notifications_batched(), selectors.validators_memo():
                 batch = list(
                     due.select_for_update(skip_locked=True, of=("self",))
                     .select_related("application", "organisme", "user")

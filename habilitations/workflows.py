@@ -3,11 +3,8 @@
 Deciding an access request also writes the right it gives (a Right and its django-guardian grant),
 and revoking a right removes the grant and the application's tokens: these follow-ups run inside the
 step's transaction, for a person's decision as for the timed tacit acceptance (run in batches by
-core.workflows' run_due), through the `after` hooks of this module's workflows.
+core.workflows' run_due, whose `after_batch` writes a batch's rights and grants in bulk).
 """
-
-from dataclasses import dataclass, field
-from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -31,24 +28,16 @@ from .notifications import (
 )
 
 
-@dataclass
-class HookedWorkflow(Workflow):
-    """A workflow whose steps may have a follow-up `after[step](obj, actor)`, run in the step's transaction."""
-
-    after: dict[str, Any] = field(default_factory=dict)
-
-    def _apply(self, step, obj, *, actor, reason, updates, context, now):
-        obj = super()._apply(step, obj, actor=actor, reason=reason, updates=updates, context=context, now=now)
-        hook = self.after.get(step.name)
-        if hook is not None:
-            hook(obj, actor=actor, now=now)
-        return obj
-
-
 def _grant_right(access_request, *, actor, now=None):
     from .services import right_from_request
 
     right_from_request(access_request=access_request, actor=actor, now=now)
+
+
+def _grant_rights(access_requests, *, now):
+    from .services import rights_from_requests
+
+    rights_from_requests(access_requests=access_requests, now=now)
 
 
 def _withdraw_right(right, *, actor, now=None):
@@ -82,7 +71,7 @@ ACCOUNT_REQUEST = Workflow(
     ],
 )
 
-ACCESS_REQUEST = HookedWorkflow(
+ACCESS_REQUEST = Workflow(
     AccessRequest,
     colours=ACCESS_REQUEST_COLOURS,
     steps=[
@@ -123,9 +112,10 @@ ACCESS_REQUEST = HookedWorkflow(
         ),
     ],
     after={"grant": _grant_right, "accept_tacitly": _grant_right},
+    after_batch={"accept_tacitly": _grant_rights},
 )
 
-RIGHT = HookedWorkflow(
+RIGHT = Workflow(
     Right,
     colours=RIGHT_COLOURS,
     steps=[

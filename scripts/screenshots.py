@@ -43,6 +43,17 @@ SHOTS = [
     ("partners-fund-queue", "caisse@carsat.demo", "/partenaires/caisse/"),
     ("interim-dashboard", "interimaire@exemple.demo", "/tableau-de-bord/"),
     ("habilitations-dashboard", "agent@cpam.demo", "/tableau-de-bord/"),
+    ("habilitations-login", None, "/organismes/connexion/"),
+    ("habilitations-account-request", None, "/organismes/demande-de-compte/"),
+    ("habilitations-caregiver", None, "/organismes/aide-aux-aidants/"),
+    ("habilitations-catalogue", "agent@cpam.demo", "/organismes/applications/"),
+    ("habilitations-my-rights", "agent@cpam.demo", "/organismes/mes-informations/habilitations/"),
+    ("habilitations-subscriptions", "agent@cpam.demo", "/organismes/mes-informations/abonnements/"),
+    ("habilitations-queue", "correspondant@cpam.demo", "/organismes/a-valider/"),
+    ("habilitations-rights", "correspondant@cpam.demo", "/organismes/habilitations/"),
+    ("habilitations-collaborators", "correspondant@cpam.demo", "/organismes/collaborateurs/"),
+    ("habilitations-account-requests", "admin@ucanss.demo", "/organismes/demandes-de-compte/"),
+    ("habilitations-admin-applications", "admin@ucanss.demo", "/organismes/administration/applications/"),
     ("account-profile", "F004217MD", "/compte/profil/"),
 ]
 

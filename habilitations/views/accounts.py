@@ -93,6 +93,11 @@ def account_requests(request):
             Column("email", gettext_lazy("E-mail"), order_by="email"),
             Column("organisme", gettext_lazy("Organisme"), accessor="organisme.name", order_by="organisme__name"),
             Column(
+                "second_organisme",
+                gettext_lazy("Second organisme"),
+                accessor=lambda r: r.second_organisme.name if r.second_organisme_id else "—",
+            ),
+            Column(
                 "created_at",
                 gettext_lazy("Reçue le"),
                 order_by="created_at",
@@ -110,9 +115,11 @@ def account_requests(request):
 def account_request_detail(request, pk):
     scope = selectors.account_requests_for(request.membership)
     account_request = get_object_or_404(scope, pk=pk)
-    require(request, "habilitations.decide_account_request", account_request)
+    # The second organisme's validators see the request for information; the first organisme's decide.
+    can_decide = request.user.has_perm("habilitations.decide_account_request", account_request)
     form = ReasonForm()
     if request.method == "POST":
+        require(request, "habilitations.decide_account_request", account_request)
         action = request.POST.get("action")
         try:
             if action == "accept":
@@ -137,5 +144,10 @@ def account_request_detail(request, pk):
     return render(
         request,
         "habilitations/account_request_detail.html",
-        {"account_request": account_request, "form": form, "timeline": timeline_for(account_request)},
+        {
+            "account_request": account_request,
+            "form": form,
+            "timeline": timeline_for(account_request),
+            "can_decide": can_decide,
+        },
     )

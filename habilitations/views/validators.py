@@ -3,14 +3,12 @@ requests with the days left before tacit acceptance, grant / refuse with a reaso
 manage and their revocation, the export "who holds application X", the organisme's collaborators and
 the delegation while away."""
 
-import csv
 from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Membership
 from core.access import error_messages, form_errors, require, run_action
+from core.exports import ExportColumn, csv_response, xlsx_response
 from core.history import timeline_for
 from core.tables import Column, DataTable, FilterForm
 
@@ -213,56 +212,32 @@ def right_detail(request, pk):
     )
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """A cell a spreadsheet will not run as a formula (CONVENTIONS: exports)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-class _Echo:
-    def write(self, value):
-        return value
+HOLDERS_COLUMNS = [
+    ExportColumn("user.last_name", gettext_lazy("Nom"), width=22),
+    ExportColumn("user.first_name", gettext_lazy("Prénom"), width=18),
+    ExportColumn("user.email", gettext_lazy("E-mail"), width=32),
+    ExportColumn("organisme.name", gettext_lazy("Organisme"), width=28),
+    ExportColumn("organisme.code", gettext_lazy("Code organisme"), width=12),
+    ExportColumn("granted_at", gettext_lazy("Depuis le"), value=lambda r: timezone.localtime(r.granted_at).date()),
+    ExportColumn(
+        "granted_by",
+        gettext_lazy("Accordée par"),
+        width=24,
+        value=lambda r: r.granted_by.get_full_name() if r.granted_by else _("tacitement"),
+    ),
+]
 
 
 def holders_export(request):
-    """CSV (semicolons, UTF-8 with BOM for Excel) of who holds ?application=<code>, streamed."""
+    """Who holds ?application=<code>: Excel (?format=xlsx) or CSV (semicolons, UTF-8 with BOM), streamed,
+    cells neutralised (core.exports)."""
     require(request, "habilitations.revoke_right")
     application = get_object_or_404(Application.objects.all(), slug=request.GET.get("application", ""))
-    rows = selectors.holders_of(request.membership, application)
-    writer = csv.writer(_Echo(), delimiter=";")
-    header = [
-        _("Nom"),
-        _("Prénom"),
-        _("E-mail"),
-        _("Organisme"),
-        _("Code organisme"),
-        _("Depuis le"),
-        _("Accordée par"),
-    ]
-
-    def lines():
-        yield "\ufeff" + writer.writerow(header)
-        for right in rows.iterator(chunk_size=2000):
-            yield writer.writerow(
-                [
-                    neutralise(right.user.last_name),
-                    neutralise(right.user.first_name),
-                    neutralise(right.user.email),
-                    neutralise(right.organisme.name),
-                    neutralise(right.organisme.code),
-                    timezone.localtime(right.granted_at).strftime("%d/%m/%Y"),
-                    neutralise(right.granted_by.get_full_name() if right.granted_by else _("tacitement")),
-                ]
-            )
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    name = f"habilitations-{application.slug}-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    rows = selectors.holders_of(request.membership, application).iterator(chunk_size=2000)
+    name = f"habilitations-{application.slug}-{timezone.localdate():%Y-%m-%d}"
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(rows, HOLDERS_COLUMNS, sheet=application.name, filename=f"{name}.xlsx")
+    return csv_response(rows, HOLDERS_COLUMNS, filename=f"{name}.csv")
 
 
 def collaborators(request):

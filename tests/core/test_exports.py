@@ -1,14 +1,59 @@
-"""core.exports: the workbook streams as rows are read, and opens as a real spreadsheet."""
+"""core.exports: the same columns as Excel or CSV, cells neutralised, dates in Europe/Paris."""
 
 import datetime
 import io
 from decimal import Decimal
 
+import pytest
 from openpyxl import load_workbook
 
-from core.exports import ExportColumn, stream_xlsx, xlsx_response
+from core.exports import ExportColumn, csv_lines, csv_response, stream_xlsx, xlsx_response
 
 COLUMNS = [
+    ExportColumn("name", "Nom"),
+    ExportColumn("when", "Le"),
+    ExportColumn("amount", "Montant"),
+    ExportColumn("kind", "Type", labels={"a": "Accord local"}),
+]
+ROWS = [
+    {
+        "name": '=HYPERLINK("x")',
+        "when": datetime.datetime(2026, 11, 28, 23, 30, tzinfo=datetime.UTC),
+        "amount": Decimal("12.50"),
+        "kind": "a",
+    },
+    {"name": 'Léa; "Dupont"', "when": datetime.date(2026, 1, 2), "amount": None, "kind": "b"},
+]
+
+
+def test_csv_has_a_bom_semicolons_neutralised_cells_and_paris_dates():
+    lines = list(csv_lines(iter(ROWS), COLUMNS))
+    assert lines[0] == "\ufeffNom;Le;Montant;Type\r\n"
+    assert lines[1] == '"\'=HYPERLINK(""x"")";29/11/2026 00:30;12,5;Accord local\r\n'
+    assert lines[2] == '"Léa; ""Dupont""";02/01/2026;;b\r\n'
+
+
+def test_csv_response_streams_privately_with_a_safe_file_name():
+    response = csv_response(iter(ROWS), COLUMNS, filename="qui détient.csv")
+    assert response.streaming and response["Cache-Control"] == "private, no-store"
+    assert "filename*=UTF-8''qui%20d%C3%A9tient.csv" in response["Content-Disposition"]
+    assert b"".join(response.streaming_content).decode().count("\r\n") == 3
+
+
+@pytest.mark.django_db  # closing a response sends request_finished, which closes old connections
+def test_the_same_columns_give_an_xlsx_with_real_dates():
+    response = xlsx_response(iter(ROWS), COLUMNS, sheet="Export", filename="export.xlsx")
+    content = b"".join(response.streaming_content)
+    response.close()
+    rows = list(load_workbook(io.BytesIO(content)).active.values)
+    assert rows[1][0] == '\'=HYPERLINK("x")'
+    assert rows[1][1] == datetime.datetime(2026, 11, 29, 0, 30)
+    assert rows[2][1] == datetime.datetime(2026, 1, 2, 0, 0)
+
+
+# --- The workbook streams as rows are read ----------------------------------------------------------
+
+STREAM_COLUMNS = [
     ExportColumn("name", "Nom", width=22),
     ExportColumn("kind", "Type", labels={"a": "Alpha"}),
     ExportColumn("born", "Né le"),
@@ -18,7 +63,7 @@ COLUMNS = [
 ]
 
 
-def rows(count, read):
+def stream_rows(count, read):
     for index in range(count):
         read.append(index)
         yield {
@@ -33,7 +78,7 @@ def rows(count, read):
 
 def test_the_first_bytes_leave_before_any_row_is_read():
     read = []
-    chunks = stream_xlsx(rows(20_000, read), COLUMNS, sheet="Feuille")
+    chunks = stream_xlsx(stream_rows(20_000, read), STREAM_COLUMNS, sheet="Feuille")
     first = next(chunks)
     assert first.startswith(b"PK") and read == []
     sizes = [len(chunk) for chunk in chunks]
@@ -41,7 +86,7 @@ def test_the_first_bytes_leave_before_any_row_is_read():
 
 
 def test_the_workbook_opens_with_labels_dates_numbers_and_a_frozen_bold_header():
-    content = b"".join(stream_xlsx(rows(3, []), COLUMNS, sheet="Feuille"))
+    content = b"".join(stream_xlsx(stream_rows(3, []), STREAM_COLUMNS, sheet="Feuille"))
     workbook = load_workbook(io.BytesIO(content))
     sheet = workbook["Feuille"]
     assert sheet.freeze_panes == "A2" and sheet.column_dimensions["A"].width == 22
@@ -58,7 +103,7 @@ def test_the_workbook_opens_with_labels_dates_numbers_and_a_frozen_bold_header()
 
 def test_formulas_are_neutralised_and_the_response_streams():
     response = xlsx_response(
-        iter([{"name": "=1+1", "kind": "+cmd"}]), COLUMNS[:2], sheet="=Feuille", filename="export.xlsx"
+        iter([{"name": "=1+1", "kind": "+cmd"}]), STREAM_COLUMNS[:2], sheet="=Feuille", filename="export.xlsx"
     )
     assert response.streaming and response["Cache-Control"] == "private, no-store"
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))

@@ -86,6 +86,47 @@ def test_nothing_is_sent_before_commit(django_capture_on_commit_callbacks):
 
 
 @pytest.mark.django_db
+def test_a_batch_is_inserted_at_once_and_delivered_by_one_task(django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, CaptureQueriesContext(connection) as q:
+        with notifications.batched():
+            written = [sample_email(name=f"N{i}") for i in range(5)]
+            written.append(send_sms_message(to="0612345678", body="Code : 123456"))
+            assert all(m.pk is None for m in written)  # not inserted yet
+            assert OutboundMessage.objects.count() == 0
+        inserts = [x for x in q.captured_queries if x["sql"].startswith("INSERT")]
+    assert len(inserts) == 1 and all(m.pk for m in written)
+    assert len(callbacks) == 1  # one delivery task for the whole batch
+    callbacks[0]()
+    assert len(mail.outbox) == 5 and len(sms.outbox) == 1
+    assert set(OutboundMessage.objects.values_list("status", flat=True)) == {Status.SENT}
+    assert sorted(m.subject for m in mail.outbox)[0] == "Bonjour N0 — L'Union & Fils"
+
+
+@pytest.mark.django_db
+def test_a_batch_delivery_retries_a_failed_message_on_its_own(django_capture_on_commit_callbacks, monkeypatch):
+    from core import tasks
+
+    retried = []
+    monkeypatch.setattr(tasks.deliver_message, "apply_async", lambda args, countdown: retried.append(args[0]))
+    with notifications.batched():
+        good, bad = sample_email(), sample_email()
+    real_send = tasks._send
+
+    def flaky(message):
+        if message.pk == bad.pk:
+            raise OSError("SMTP indisponible")
+        return real_send(message)
+
+    monkeypatch.setattr(tasks, "_send", flaky)
+    assert tasks.deliver_messages.apply(args=[[good.pk, bad.pk]]).get() == 1
+    bad.refresh_from_db()
+    assert (bad.status, bad.attempts, retried) == (Status.PENDING, 1, [bad.pk])
+
+
+@pytest.mark.django_db
 def test_email_is_sent_after_commit(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         message = sample_email()
@@ -388,40 +429,3 @@ def test_deliver_pending_messages_sends_them_and_records_the_run():
     deliver_pending_messages()  # idempotent: nothing left to do
     assert len(mail.outbox) == 1
     assert JobRun.objects.filter(name="deliver_pending_messages").first().summary == "0 message(s) relancé(s)"
-
-
-# --- Batches (timed jobs) ------------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_a_batch_inserts_its_messages_together_and_one_task_delivers_them(django_capture_on_commit_callbacks):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with (
-        django_capture_on_commit_callbacks(execute=False) as callbacks,
-        CaptureQueriesContext(connection) as queries,
-        notifications.batched(),
-    ):
-        for _ in range(5):
-            sample_email()
-        send_sms_message(to="0612345678", body="Code : 123456")
-        assert OutboundMessage.objects.count() == 0  # written when the batch ends
-    inserts = [q for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "portal_outboundmessage"')]
-    assert len(inserts) == 1 and OutboundMessage.objects.count() == 6
-    assert len(callbacks) == 1  # one delivery task for the batch
-    callbacks[0]()
-    assert len(mail.outbox) == 5 and len(sms.outbox) == 1
-    assert set(OutboundMessage.objects.values_list("status", flat=True)) == {Status.SENT}
-
-
-@pytest.mark.django_db
-def test_a_failed_message_of_a_batch_stays_pending_for_the_sweep(django_capture_on_commit_callbacks):
-    with (
-        mock.patch.object(mail.EmailMultiAlternatives, "send", side_effect=ConnectionRefusedError("refused")),
-        django_capture_on_commit_callbacks(execute=True),
-        notifications.batched(),
-    ):
-        sample_email()
-    message = OutboundMessage.objects.get()
-    assert (message.status, message.attempts) == (Status.PENDING, 1) and "refused" in message.last_error

@@ -134,6 +134,48 @@ def test_run_due_works_in_batches_and_stops_when_asked():
     assert PRIVATE.run_due("close_late", ContactMessage.objects.all(), batch_size=2) == 1
 
 
+def test_run_due_writes_a_batch_in_bulk_whatever_its_size(django_capture_on_commit_callbacks):
+    from django.test.utils import CaptureQueriesContext
+
+    seen = []
+    hooked = Workflow(
+        ContactMessage,
+        register=False,
+        steps=[Step("close_late", [OPEN], CLOSED, timed=True, event="tests.contact_purged")],
+        after_batch={"close_late": lambda objs, now: seen.append(len(objs))},
+    )
+    counts = []
+    for size in (2, 9):
+        ContactMessageFactory.create_batch(size, state=OPEN)
+        with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks() as callbacks:
+            assert hooked.run_due("close_late", ContactMessage.objects.filter(state=OPEN), batch_size=50) == size
+        counts.append(len(queries.captured_queries))
+        assert len(callbacks) == 1  # one delivery task for the batch's messages
+    assert counts[0] == counts[1], counts
+    assert seen == [2, 9]
+    assert Transition.objects.filter(action="close_late", actor=None, to_state=CLOSED).count() == 11
+    assert OutboundMessage.objects.filter(event="tests.contact_purged").count() == 11
+
+
+def test_after_runs_in_the_step_and_per_object_for_a_batch_without_after_batch():
+    seen = []
+    hooked = Workflow(
+        ContactMessage,
+        register=False,
+        steps=[Step("reopen", [CLOSED], OPEN), Step("close_late", [OPEN], CLOSED, timed=True)],
+        after={
+            "reopen": lambda obj, actor, now: seen.append(("reopen", obj.state)),
+            "close_late": lambda obj, actor, now: seen.append(("close_late", obj.state)),
+        },
+    )
+    message = ContactMessageFactory(state=CLOSED)
+    hooked.run("reopen", message.pk)
+    assert hooked.run_due("close_late", ContactMessage.objects.all()) == 1
+    assert seen == [("reopen", OPEN), ("close_late", CLOSED)]
+    with pytest.raises(ValueError, match="unknown steps"):
+        Workflow(ContactMessage, register=False, steps=[], after={"nope": print})
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SKIP LOCKED exists on PostgreSQL only")
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_share_a_timed_step_without_doing_a_row_twice():

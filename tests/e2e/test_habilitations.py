@@ -20,6 +20,7 @@ from habilitations.models import AccessRequest
 from tests.accounts.factories import DEFAULT_PASSWORD
 from tests.habilitations.factories import (
     AccessRequestFactory,
+    AccountRequestFactory,
     ApplicationFactory,
     OrganismeFactory,
     correspondent,
@@ -245,3 +246,96 @@ def test_caregiver_account_with_the_health_data_box_then_newsletters(page):
     for url in ("/organismes/mes-informations/", "/organismes/mes-informations/contacts/", "/organismes/faq/"):
         page.goto(url)
         assert_accessible(page)
+
+
+def test_validator_revokes_exports_delegates_and_sees_a_second_organisme_request(page):
+    membership = organisme_user(email="titulaire@cpam.test", identifier="titulaire@cpam.test", last_name="Titulaire")
+    validator = correspondent(membership.organisation, identifier="corr2@cpam.test", email="corr2@cpam.test")
+    colleague = organisme_user(membership.organisation, last_name="Collègue")
+    application = ApplicationFactory(name="Droit syndical")
+    right = services.right_grant_directly(
+        user=membership.user, application=application, organisme=membership.organisation
+    )
+    informed = AccountRequestFactory(
+        organisme=OrganismeFactory().organisation, second_organisme=membership.organisation, last_name="Second"
+    )
+    _two_step_login(page, "corr2@cpam.test")
+    page.goto("/organismes/habilitations/")
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Exporter (Excel)").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    page.get_by_role("link", name=membership.user.get_full_name()).click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Retirer l’habilitation").click()
+    assert page.get_by_text("Indiquez le motif du retrait.").first.is_visible()
+    page.get_by_label("Motif du retrait").fill("Départ du service.")
+    page.get_by_role("button", name="Retirer l’habilitation").click()
+    page.wait_for_url(re.compile(r"/organismes/habilitations/$"))
+    right.refresh_from_db()
+    assert right.state == "revoked" and right.decision_reason == "Départ du service."
+    assert not User.objects.get(pk=membership.user_id).has_perm("habilitations.use_application", application)
+
+    page.goto("/organismes/collaborateurs/")
+    assert page.get_by_text(f"{membership.organisation.code}RH").first.is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Laisser un délégué pendant votre absence").click()
+    assert_accessible(page)
+    page.get_by_label("Délégué").select_option(label=colleague.user.get_full_name())
+    page.get_by_label("Du").fill(timezone.localdate().isoformat())
+    page.get_by_label("Au").fill((timezone.localdate() + timedelta(days=7)).isoformat())
+    page.get_by_role("button", name="Enregistrer la délégation").click()
+    assert page.get_by_text("Votre délégation est enregistrée.").is_visible()
+    assert_accessible(page)
+
+    page.goto("/organismes/demandes-de-compte/")
+    assert_accessible(page)
+    page.get_by_role("link", name=informed.get_full_name()).click()
+    assert page.get_by_text("Pour information").is_visible()
+    assert page.get_by_role("button", name="Accepter et créer le compte").count() == 0
+    assert_accessible(page)
+    assert validator.user.pk != membership.user_id
+
+
+def test_central_admin_decides_orphan_account_requests_and_registers_a_client(page):
+    from tests.accounts.factories import totp_device, totp_now
+    from tests.habilitations.factories import ucanss_admin
+
+    admin = ucanss_admin()
+    admin.user.identifier = admin.user.email = "admin@ucanss.test"
+    admin.user.save()
+    device = totp_device(admin.user)
+    orphan = AccountRequestFactory(last_name="Orpheline")
+    AccountRequestFactory(organisme=correspondent().organisation, last_name="Ailleurs")
+    application = ApplicationFactory(name="Baromètre social", central=True)
+    _two_step_login(page, "admin@ucanss.test")
+    page.goto("/organismes/demandes-de-compte/")
+    if "/double-authentification/verification/" in page.url:
+        page.get_by_label("Code de vérification").fill(totp_now(device))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Vérifier").click()
+        page.goto("/organismes/demandes-de-compte/")
+    assert_accessible(page)
+    assert page.get_by_role("link", name="Nina Ailleurs").count() == 0
+    page.get_by_role("link", name=orphan.get_full_name()).click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Refuser").click()
+    page.get_by_label("Motif du refus").fill("Utilisez votre adresse professionnelle.")
+    page.get_by_role("button", name="Refuser").click()
+    page.wait_for_url(re.compile(r"/demandes-de-compte/$"))
+    orphan.refresh_from_db()
+    assert orphan.state == "refused"
+
+    for url in ("/organismes/administration/organismes/", "/organismes/administration/applications/"):
+        page.goto(url)
+        assert_accessible(page)
+    page.goto(f"/organismes/administration/applications/fiche/?id={application.pk}")
+    assert_accessible(page)
+    page.goto(f"/organismes/administration/applications/client/?id={application.pk}")
+    assert_accessible(page)
+    page.get_by_label(re.compile("Adresses de retour")).fill("https://barometre.example.test/callback")
+    page.get_by_role("button", name="Enregistrer le client").click()
+    assert page.get_by_text("il n’est affiché qu’une fois").is_visible()
+    assert_accessible(page)
+    page.goto("/organismes/contact/")
+    assert_accessible(page)

@@ -212,6 +212,70 @@ def test_tacit_acceptance_after_ten_days_is_idempotent_and_has_a_dry_run():
     assert "tacitement" in mail.body
 
 
+def test_the_tacit_job_runs_a_batch_in_constant_queries_with_one_delivery_task(
+    django_capture_on_commit_callbacks,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (2, 8):
+        AccessRequestFactory.create_batch(size, days_ago=11)
+        with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks() as callbacks:
+            assert services.tacit_acceptance_run() == size
+        counts.append(len(queries.captured_queries))
+        assert len(callbacks) == 1
+    assert counts[0] == counts[1], counts
+    assert Right.objects.filter(tacit=True, state=RightState.ACTIVE).count() == 10
+    assert OutboundMessage.objects.filter(event="habilitations.access_request_granted").count() == 10
+
+
+def test_a_request_whose_right_was_given_meanwhile_is_accepted_without_a_second_right():
+    late = AccessRequestFactory(days_ago=11)
+    given = services.right_grant_directly(user=late.user, application=late.application, organisme=late.organisme)
+    assert services.tacit_acceptance_run() == 1
+    late.refresh_from_db()
+    assert late.state == AccessRequestState.TACIT
+    assert list(Right.objects.filter(user=late.user, state=RightState.ACTIVE)) == [given]
+    assert User.objects.get(pk=late.user_id).has_perm(USE, late.application)
+
+
+def test_the_second_organisme_validators_are_told_and_only_the_first_decides():
+    first, second = correspondent(), correspondent()
+    account_request = services.account_request_submit(
+        email="deux@organismes.test",
+        civility="m",
+        first_name="Duo",
+        last_name="Organismes",
+        organisme=first.organisation,
+        second_organisme=second.organisation,
+        phone="01 23 45 67 89",
+    )
+    told = OutboundMessage.objects.filter(event="habilitations.account_request_second_organisme")
+    assert list(told.values_list("recipient", flat=True)) == [second.user.email]
+    assert "Pour information" in told.get().body
+    assert second.user.has_perm("habilitations.decide_account_request", account_request) is False
+    assert first.user.has_perm("habilitations.decide_account_request", account_request)
+    with pytest.raises(PermissionDenied):  # it sees the request, it does not decide it
+        services.account_request_accept(
+            account_request_id=account_request.pk, actor=second.user, scope=selectors.account_requests_for(second)
+        )
+    assert not User.objects.filter(email="deux@organismes.test").exists()
+
+
+def test_central_admins_decide_only_for_organismes_without_correspondent():
+    admin = ucanss_admin()
+    with_one = AccountRequestFactory(organisme=correspondent().organisation)
+    orphan = AccountRequestFactory()
+    assert list(selectors.pending_account_requests_for(admin)) == [orphan]
+    assert not admin.user.has_perm("habilitations.decide_account_request", with_one)
+    assert admin.user.has_perm("habilitations.decide_account_request", orphan)
+    services.account_request_accept(
+        account_request_id=orphan.pk, actor=admin.user, scope=selectors.account_requests_for(admin)
+    )
+    assert orphan.pk in selectors.account_requests_for(admin).values_list("pk", flat=True)
+
+
 def test_reminders_at_day_3_and_day_7_once_each():
     validator = correspondent()
     AccessRequestFactory(organisme=validator.organisation, days_ago=4)
@@ -220,6 +284,20 @@ def test_reminders_at_day_3_and_day_7_once_each():
     assert services.reminders_send() == 3  # day 4: first; day 8: first and second
     assert services.reminders_send() == 0
     assert OutboundMessage.objects.filter(event="habilitations.access_request_reminder").count() == 3
+
+
+def test_reminders_look_up_each_organisme_s_validators_once_per_batch():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (1, 6):
+        validator = correspondent()
+        AccessRequestFactory.create_batch(size, organisme=validator.organisation, days_ago=4)
+        with CaptureQueriesContext(connection) as queries:
+            assert services.reminders_send() == size
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1], counts
 
 
 def test_subscriptions_become_exactly_the_chosen_newsletters():

@@ -3,6 +3,7 @@ journeys through the test client, bad input with French messages, constant query
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import ConsentAcceptance, User
@@ -56,6 +57,12 @@ def _world():
         "central_request": AccessRequestFactory(organisme=organisation, application=central, user=requester),
         "local_right": RightFactory(organisme=organisation, application=local, user=requester),
         "account_request": AccountRequestFactory(organisme=organisation),
+        # An organisme without a correspondent: its requests go to the central admins.
+        "orphan_account_request": AccountRequestFactory(organisme=OrganismeOrgFactory()),
+        # Naming the correspondent's organisme second: seen for information, decided by the first's.
+        "second_account_request": AccountRequestFactory(
+            organisme=people["foreign_correspondent"].organisation, second_organisme=organisation
+        ),
     }
     return people, objects
 
@@ -103,12 +110,26 @@ MATRIX = [
         "account_request",
         {
             "correspondent": 200,
-            "ucanss_admin": 200,
+            "ucanss_admin": 404,  # the organisme has a correspondent: the central admins do not see it
             "foreign_correspondent": 404,
             "organisme_user": 404,
             "app_manager": 404,
             "coop_manager": 404,
         },
+    ),
+]
+
+
+MATRIX += [
+    (
+        "habilitations:account_request_detail",
+        "orphan_account_request",
+        {"ucanss_admin": 200, "correspondent": 404, "foreign_correspondent": 404, "organisme_user": 404},
+    ),
+    (
+        "habilitations:account_request_detail",
+        "second_account_request",
+        {"foreign_correspondent": 200, "correspondent": 200, "ucanss_admin": 404, "organisme_user": 404},
     ),
 ]
 
@@ -123,6 +144,32 @@ def test_permission_matrix_for_object_pages(client, view, key, expected):
         assert client.get(url).status_code == status, f"{view} {key} as {who}"
         if status == 404:
             assert client.post(url, {"action": "grant"}).status_code == 404
+
+
+def test_the_second_organisme_sees_a_request_for_information_and_cannot_decide_it(client):
+    people, objects = _world()
+    account_request = objects["second_account_request"]
+    url = reverse("habilitations:account_request_detail", kwargs={"pk": account_request.pk})
+    sign_in(client, people["correspondent"].user)
+    page = client.get(url).content.decode()
+    assert "Pour information" in page and "Accepter et créer le compte" not in page
+    assert client.post(url, {"action": "accept"}).status_code == 403
+    account_request.refresh_from_db()
+    assert account_request.state == AccountRequestState.PENDING
+    listed = client.get(reverse("habilitations:account_requests")).content.decode()
+    assert account_request.email in listed
+    client.logout()
+    sign_in(client, people["foreign_correspondent"].user)
+    assert "Accepter et créer le compte" in client.get(url).content.decode()
+
+
+def test_central_admins_list_only_the_requests_of_organismes_without_correspondent(client):
+    people, objects = _world()
+    sign_in(client, people["ucanss_admin"].user)
+    listed = client.get(reverse("habilitations:account_requests")).content.decode()
+    assert objects["orphan_account_request"].email in listed
+    assert objects["account_request"].email not in listed
+    assert objects["second_account_request"].email not in listed
 
 
 LIST_MATRIX = {
@@ -278,6 +325,41 @@ def test_export_who_holds_an_application_neutralises_formulas(client):
     assert lines[0].startswith("\ufeffNom;Prénom")
     assert len(lines) == 2
     assert lines[1].startswith("'=HYPERLINK(1)")
+
+
+def test_export_who_holds_an_application_in_excel(client):
+    import io
+
+    from openpyxl import load_workbook
+
+    validator = correspondent()
+    application = ApplicationFactory(name="Grève")
+    holder = organisme_user(validator.organisation, last_name="@SUM(A1)", first_name="Léa")
+    right = RightFactory(user=holder.user, organisme=validator.organisation, application=application)
+    RightFactory(application=application)  # another organisme: not exported
+    sign_in(client, validator.user)
+    response = client.get(reverse("habilitations:holders_export") + f"?application={application.slug}&format=xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert ".xlsx" in response["Content-Disposition"] and response["Cache-Control"] == "private, no-store"
+    content = b"".join(response.streaming_content)
+    response.close()
+    sheet = load_workbook(io.BytesIO(content)).active
+    rows = list(sheet.values)
+    assert rows[0][:2] == ("Nom", "Prénom") and sheet.title == "Grève"
+    assert len(rows) == 2
+    assert rows[1][0] == "'@SUM(A1)" and rows[1][1] == "Léa"
+    assert rows[1][5].date() == timezone.localtime(right.granted_at).date()  # a real date cell
+    assert rows[1][6] == "tacitement"
+
+
+def test_the_export_answers_404_for_an_unknown_application_and_403_to_a_plain_user(client):
+    validator = correspondent()
+    sign_in(client, validator.user)
+    assert client.get(reverse("habilitations:holders_export") + "?application=nope&format=xlsx").status_code == 404
+    client.logout()
+    sign_in(client, organisme_user().user)
+    application = ApplicationFactory()
+    assert client.get(reverse("habilitations:holders_export") + f"?application={application.slug}").status_code == 403
 
 
 def test_cancel_my_pending_request(client):
