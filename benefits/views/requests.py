@@ -377,6 +377,15 @@ def queue(request):
             super().__init__(*args, benefit_types=selectors.benefit_types(), years=years, **kwargs)
 
     queryset = selectors.officer_queue(request.membership)
+    counts = dict(
+        selectors.officer_queue(request.membership)
+        .filter(state__in=[RequestState.ENTERED, RequestState.PROCESSING])
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    # Unfiltered, the queue is what is to be processed: its per-state counts are its count.
+    unfiltered = not any(request.GET.get(name) for name in QueueFilters.base_fields)
     table = DataTable(
         request,
         queryset,
@@ -385,13 +394,7 @@ def queue(request):
         default_sort="created_at",
         caption=_("Demandes à traiter"),
         empty_message=_("Aucune demande à traiter."),
-    )
-    counts = dict(
-        selectors.officer_queue(request.membership)
-        .filter(state__in=[RequestState.ENTERED, RequestState.PROCESSING])
-        .values_list("state")
-        .annotate(n=Count("pk"))
-        .values_list("state", "n")
+        count=sum(counts.values()) if unfiltered else None,
     )
     return render(
         request,

@@ -252,3 +252,23 @@ def test_a_rendered_column_beside_a_cell_template(organisations, tmp_path, setti
     request, table = make_table("tri=name", columns=columns)
     html = render(request, table)
     assert '<span class="badge badge-green">Alpha</span>' in html and "[Alpha]" in html
+
+
+def test_a_deep_page_reads_its_ids_then_its_rows_in_the_same_order(monkeypatch):
+    import core.tables
+
+    for index in range(30):
+        OrganisationFactory(name=f"Org {index:02d}")
+    _request, plain = make_table("tri=-name&page=2&par_page=10")
+    monkeypatch.setattr(core.tables, "DEFERRED_JOIN_OFFSET", 5)
+    _request, deferred = make_table("tri=-name&page=2&par_page=10")
+    assert names(deferred) == names(plain) and len(names(plain)) == 10
+    assert deferred.total == plain.total and deferred.page.number == 2
+
+
+def test_a_count_given_by_the_view_is_not_counted_again(organisations, django_assert_num_queries):
+    request = RequestFactory().get("/liste/")
+    queryset = Organisation.objects.filter(code="").select_related("parent")
+    with django_assert_num_queries(1):  # the page only
+        table = DataTable(request, queryset, columns=COLUMNS, default_sort="name", count=4)
+        assert len(table.rows()) == 4 and table.total == 4
