@@ -3,7 +3,7 @@ office: issue 12). Workflow states are not editable here: they change through th
 
 from django.contrib import admin
 
-from .models import Agency, ClientCompany, NewsItem, Qualification, Sector, SectorContact
+from .models import Agency, ClientCompany, Contract, NewsItem, Qualification, Sector, SectorContact
 
 
 class SectorContactInline(admin.TabularInline):
@@ -40,3 +40,23 @@ class QualificationAdmin(admin.ModelAdmin):
 class ClientCompanyAdmin(admin.ModelAdmin):
     list_display = ("organisation", "phone")
     list_select_related = ("organisation",)
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    """Read only: contracts change through their declared steps and services (the bench compares the
+    agency's Contrats list with this changelist of the same rows)."""
+
+    list_display = ("reference", "worker", "state", "created_at")
+    list_filter = ("state",)
+    search_fields = ("reference",)
+    list_select_related = ("worker__user",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -295,3 +295,30 @@ def seed(*, orgs, users):
         worker, created = _worker(agency, user, AGENCIES[key]["number"])
         if created:
             _seed_worker(worker, client, today)
+            _seed_targeting(worker, client, today)
+
+
+def _seed_targeting(worker, client, today):
+    """A mission to fill next month, offered to the demo worker (an open targeting)."""
+    from .models import Targeting, TargetingOffer
+
+    start = (today.replace(day=1) + datetime.timedelta(days=40)).replace(day=1)
+    mission = Mission.objects.create(
+        agency=worker.agency,
+        client=client,
+        qualification=Qualification.objects.get(agency=worker.agency, code="525"),
+        place_name="ENTREPÔT LOGISTIQUE SUD",
+        street="12 avenue de Toulouse",
+        town="Rodez",
+        postcode="12000",
+        access="Bus ligne 2, arrêt Zone d'activités",
+        start_date=start,
+        end_date=start + datetime.timedelta(days=4),
+        start_time=datetime.time(6, 0),
+        end_time=datetime.time(13, 0),
+        hours="06:00-13:00",
+        hourly_rate=Decimal("12.80"),
+    )
+    targeting = Targeting.objects.create(agency=worker.agency, mission=mission)
+    TargetingOffer.objects.create(targeting=targeting, worker=worker)
+    record_transition(targeting, actor=None, from_state="", to_state=targeting.state, action="add")

@@ -102,3 +102,39 @@ class AuditEvent(models.TextChoices):
     SIGNED = "signed", _("Contrat signé")
     SEALED = "sealed", _("Document scellé")
     CANCELLED = "cancelled", _("Contrat annulé")
+    AMENDED = "amended", _("Avenant : dates modifiées")
+
+
+# --- Missions back office: targeting, bulk documents (interim/models/missions.py, batches.py) ---
+
+
+class TargetingState(models.TextChoices):
+    OPEN = "open", _("Ouvert")
+    CLOSED = "closed", _("Fermé")
+
+
+class OfferState(models.TextChoices):
+    OFFERED = "offered", _("Proposée")
+    INTERESTED = "interested", _("Intéressé(e)")
+    DECLINED = "declined", _("Pas intéressé(e)")
+    ASSIGNED = "assigned", _("Mission attribuée")
+    CLOSED = "closed", _("Ciblage fermé")
+
+
+class BatchState(models.TextChoices):
+    ANALYSING = "analysing", _("Analyse en cours")
+    READY = "ready", _("Prêt à publier")
+    PUBLISHING = "publishing", _("Publication en cours")
+    PUBLISHED = "published", _("Publié")
+    FAILED = "failed", _("Échec de l’analyse")
+    CANCELLED = "cancelled", _("Abandonné")
+
+
+class BatchItemState(models.TextChoices):
+    PENDING = "pending", _("À analyser")
+    MATCHED = "matched", _("Reconnu")
+    UNMATCHED = "unmatched", _("Non reconnu")
+    DUPLICATE = "duplicate", _("Doublon")
+    EXCLUDED = "excluded", _("Écarté")
+    PUBLISHED = "published", _("Publié")
+    WITHDRAWN = "withdrawn", _("Retiré")

@@ -35,6 +35,7 @@ def register():
                 perm=WORKER,
                 also_current=("interim:contract_detail", "interim:contract_sign"),
             ),
+            MenuItem(_("Offres de mission"), "interim:offers", perm=WORKER),
             MenuItem(_("Mes plannings"), "interim:planning", perm=WORKER),
             MenuItem(_("Mes disponibilités"), "interim:availabilities", perm=WORKER),
             # Documents
@@ -53,7 +54,29 @@ def register():
                 also_current=("interim:agency_change", "interim:agency_diploma"),
             ),
             MenuItem(_("Acomptes"), "interim:agency_advances", perm="interim.process_advance"),
-            MenuItem(_("Contrats"), "interim:agency_contracts", perm="interim.manage_contracts"),
+            MenuItem(
+                _("Missions"),
+                "interim:agency_missions",
+                perm="interim.manage_contracts",
+                also_current=(
+                    "interim:agency_mission_create",
+                    "interim:agency_mission",
+                    "interim:agency_targeting_new",
+                    "interim:agency_targeting",
+                ),
+            ),
+            MenuItem(
+                _("Contrats"),
+                "interim:agency_contracts",
+                perm="interim.manage_contracts",
+                also_current=("interim:agency_contract",),
+            ),
+            MenuItem(
+                _("Documents en nombre"),
+                "interim:agency_batches",
+                perm="interim.publish_documents",
+                also_current=("interim:agency_batch",),
+            ),
         ],
     )
     register_panel(Role.TEMP_WORKER, "interim/panels/bureau.html", context=panels.bureau)

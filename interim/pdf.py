@@ -61,3 +61,28 @@ def payslip_pdf(worker, number, period):
 
 def document_pdf(worker, title, number):
     return _page(title, [f"Agence : {worker.agency}", f"Salarié : {worker.user.get_full_name()}", f"N° {number}"])
+
+
+def amendment_pdf(contract, amendment):
+    """The amendment of a contract whose dates changed: the contract's data with the new dates."""
+    mission = contract.mission
+    worker = contract.worker
+    return _page(
+        f"Avenant n° {amendment.number} au contrat {contract.reference}",
+        [
+            f"Agence : {contract.agency}",
+            f"Intérimaire : {worker.user.get_full_name()} (n° {worker.number})",
+            f"Entreprise utilisatrice : {mission.client}",
+            f"Qualification : {mission.qualification}",
+            f"Lieu : {mission.place_name} {mission.street}, {mission.postcode} {mission.town}",
+            "Les dates de la mission sont modifiées :",
+            f"  anciennes : du {date_format(amendment.previous_start, 'd/m/Y')}"
+            f" au {date_format(amendment.previous_end, 'd/m/Y')}",
+            f"  nouvelles : du {date_format(amendment.start_date, 'd/m/Y')}"
+            f" au {date_format(amendment.end_date, 'd/m/Y')}",
+            f"Motif : {amendment.reason or '-'}",
+            f"Horaires : {mission.hours}",
+            "Les autres clauses du contrat sont inchangées.",
+            f"Établi le {date_format(timezone.localdate(), 'd/m/Y')}",
+        ],
+    )

@@ -64,5 +64,6 @@ for _perm in (
     "interim.process_document_requests",
     "interim.manage_content",
     "interim.view_evidence",
+    "interim.publish_documents",
 ):
     _staff_rule(_perm)

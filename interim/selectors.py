@@ -138,8 +138,27 @@ def contract_by_code(code):
 
 
 def contract_by_signed_hash(sha256):
-    return (
+    """The signed contract whose sealed PDF has this hash; or, for a contract signed again after an
+    amendment, what its earlier signed PDF was (reference, signer, when, hash)."""
+    found = (
         Contract.objects.filter(signed_sha256=sha256).exclude(signed_sha256="").select_related("worker__user").first()
+    )
+    if found is not None or not sha256:
+        return found
+    from types import SimpleNamespace
+
+    from .models import ContractAmendment
+
+    amendment = (
+        ContractAmendment.objects.filter(previous_signed_sha256=sha256).select_related("contract__worker__user").first()
+    )
+    if amendment is None:
+        return None
+    return SimpleNamespace(
+        reference=amendment.contract.reference,
+        worker=amendment.contract.worker,
+        signed_at=amendment.previous_signed_at,
+        signed_sha256=amendment.previous_signed_sha256,
     )
 
 
@@ -148,3 +167,57 @@ DOCUMENT_KINDS = {
     "attestations": DocumentKind.ATTESTATION,
     "certificats": DocumentKind.CERTIFICATE,
 }
+
+
+# --- The agency's back office: missions, targetings, bulk documents ------------------------------
+
+
+def _staff_agency(membership):
+    return membership.organisation_id if _role(membership) == Role.AGENCY_STAFF else None
+
+
+def missions_for(membership):
+    from .models import Mission
+
+    agency_id = _staff_agency(membership)
+    if agency_id is None:
+        return Mission.objects.none()
+    return Mission.objects.filter(agency_id=agency_id).select_related("qualification", "client__organisation")
+
+
+def targetings_for(membership):
+    from .models import Targeting
+
+    agency_id = _staff_agency(membership)
+    if agency_id is None:
+        return Targeting.objects.none()
+    return Targeting.objects.filter(agency_id=agency_id).select_related(
+        "mission__qualification", "mission__client__organisation"
+    )
+
+
+def offers_for(membership):
+    """A worker's offers (their file with the agency acted for); the agency's offers for its staff."""
+    from .models import TargetingOffer
+
+    return _by_worker(TargetingOffer, membership).select_related(
+        "targeting__mission__qualification", "targeting__mission__client__organisation", "worker__user"
+    )
+
+
+def document_batches_for(membership):
+    from .models import DocumentBatch
+
+    agency_id = _staff_agency(membership)
+    if agency_id is None:
+        return DocumentBatch.objects.none()
+    return DocumentBatch.objects.filter(agency_id=agency_id)
+
+
+def batch_items_for(membership):
+    from .models import DocumentBatchItem
+
+    agency_id = _staff_agency(membership)
+    if agency_id is None:
+        return DocumentBatchItem.objects.none()
+    return DocumentBatchItem.objects.filter(batch__agency_id=agency_id).select_related("batch", "worker__user")

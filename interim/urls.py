@@ -1,6 +1,18 @@
 from django.urls import path
 
-from .views import account, advances, agency, contracts, documents, planning, public
+from .views import (
+    account,
+    advances,
+    agency,
+    agency_contracts,
+    agency_missions,
+    bulk_documents,
+    contracts,
+    documents,
+    planning,
+    public,
+    targeting,
+)
 
 app_name = "interim"
 
@@ -38,6 +50,8 @@ urlpatterns = [
     path("documents/<slug:slug>/demande/", documents.document_request, name="document_request"),
     path("documents/<int:pk>/", documents.document_download, name="document_download"),
     # Public
+    path("offres/", targeting.offer_list, name="offers"),
+    path("offres/<int:pk>/<str:step>/", targeting.offer_answer, name="offer_answer"),
     path("verifier/", public.verify, name="verify"),
     # Agency (minimal pages the worker's journeys depend on)
     path("agence/a-valider/", agency.validations, name="agency_validations"),
@@ -46,7 +60,31 @@ urlpatterns = [
     path("agence/diplomes/<int:pk>/fichier/", agency.diploma_file, name="agency_diploma_file"),
     path("agence/acomptes/", advances.agency_advances, name="agency_advances"),
     path("agence/acomptes/<int:pk>/<str:step>/", advances.agency_advance_act, name="agency_advance_act"),
-    path("agence/contrats/", contracts.agency_contracts, name="agency_contracts"),
+    path("agence/contrats/", agency_contracts.contract_list, name="agency_contracts"),
+    path("agence/contrats/<int:pk>/", agency_contracts.contract_detail, name="agency_contract"),
+    path("agence/contrats/<int:pk>/pdf/", agency_contracts.contract_pdf, name="agency_contract_pdf"),
+    path(
+        "agence/contrats/<int:pk>/avenants/<int:number>/",
+        agency_contracts.amendment_pdf,
+        name="agency_amendment_pdf",
+    ),
     path("agence/contrats/<int:pk>/envoyer/", contracts.agency_contract_send, name="agency_contract_send"),
     path("agence/contrats/<int:pk>/preuves/", contracts.evidence_zip, name="agency_evidence"),
+    # Agency: missions, targeting, documents in bulk
+    path("agence/missions/", agency_missions.mission_list, name="agency_missions"),
+    path("agence/missions/nouvelle/", agency_missions.mission_create, name="agency_mission_create"),
+    path("agence/missions/<int:pk>/", agency_missions.mission_detail, name="agency_mission"),
+    path("agence/missions/<int:pk>/ciblage/", targeting.targeting_new, name="agency_targeting_new"),
+    path("agence/ciblages/<int:pk>/", targeting.targeting_detail, name="agency_targeting"),
+    path("agence/ciblages/<int:pk>/fermer/", targeting.targeting_close, name="agency_targeting_close"),
+    path("agence/ciblages/offres/<int:pk>/attribuer/", targeting.offer_assign, name="agency_offer_assign"),
+    path("agence/documents/", bulk_documents.batch_list, name="agency_batches"),
+    path("agence/documents/<int:pk>/", bulk_documents.batch_detail, name="agency_batch"),
+    path("agence/documents/<int:pk>/progression/", bulk_documents.batch_progress, name="agency_batch_progress"),
+    path("agence/documents/<int:pk>/<str:step>/", bulk_documents.batch_act, name="agency_batch_act"),
+    path(
+        "agence/documents/fichiers/<int:pk>/<str:step>/",
+        bulk_documents.item_act,
+        name="agency_batch_item_act",
+    ),
 ]

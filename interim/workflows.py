@@ -5,8 +5,30 @@ from django.utils.translation import gettext_lazy as _
 from core.workflows import Step, Workflow
 
 from . import notifications as events
-from .enums import AdvanceState, ChangeState, ContractState, DiplomaState, DocumentRequestState, SlotState
-from .models import Advance, Contract, Diploma, DocumentRequest, PlanningSlot, ProfileChange
+from .enums import (
+    AdvanceState,
+    BatchItemState,
+    BatchState,
+    ChangeState,
+    ContractState,
+    DiplomaState,
+    DocumentRequestState,
+    OfferState,
+    SlotState,
+    TargetingState,
+)
+from .models import (
+    Advance,
+    Contract,
+    Diploma,
+    DocumentBatch,
+    DocumentBatchItem,
+    DocumentRequest,
+    PlanningSlot,
+    ProfileChange,
+    Targeting,
+    TargetingOffer,
+)
 
 PENDING_CHANGE = [ChangeState.PENDING]
 
@@ -101,6 +123,17 @@ CONTRACT = Workflow(
             event=events.CONTRACT_SIGNED,
             stamps=("signed_at",),
             label=_("Signer"),
+        ),
+        # Run by missions.contract_dates_change: a signed contract whose dates change is signed again
+        # (an amendment); the worker is told ("Modification d'une date sur un contrat").
+        Step(
+            "amend",
+            [ContractState.SIGNED],
+            ContractState.TO_SIGN,
+            perm="interim.manage_contracts",
+            event=events.CONTRACT_DATE_CHANGED,
+            stamp=False,
+            label=_("Modifier les dates (avenant)"),
         ),
         Step(
             "cancel",
@@ -197,6 +230,156 @@ DOCUMENT_REQUEST = Workflow(
             reason=True,
             label=_("Refuser"),
             style="danger",
+        ),
+    ],
+)
+
+# --- Targeting (ciblage): interim/missions.py ----------------------------------------------------
+
+TARGETING = Workflow(
+    Targeting,
+    colours={TargetingState.OPEN: "blue", TargetingState.CLOSED: "grey"},
+    steps=[
+        # Run by missions.targeting_close, which also closes the offers not assigned (each one told).
+        Step(
+            "close",
+            [TargetingState.OPEN],
+            TargetingState.CLOSED,
+            perm="interim.manage_contracts",
+            stamps=("closed_at",),
+            label=_("Fermer le ciblage"),
+            confirm=True,
+        ),
+    ],
+)
+
+OFFER = Workflow(
+    TargetingOffer,
+    colours={
+        OfferState.OFFERED: "yellow",
+        OfferState.INTERESTED: "blue",
+        OfferState.DECLINED: "grey",
+        OfferState.ASSIGNED: "green",
+        OfferState.CLOSED: "grey",
+    },
+    steps=[
+        Step(
+            "interest",
+            [OfferState.OFFERED, OfferState.DECLINED],
+            OfferState.INTERESTED,
+            perm="interim.use_worker_space",
+            stamp=False,
+            stamps=("answered_at",),
+            label=_("Je suis intéressé(e)"),
+        ),
+        Step(
+            "decline",
+            [OfferState.OFFERED, OfferState.INTERESTED],
+            OfferState.DECLINED,
+            perm="interim.use_worker_space",
+            stamp=False,
+            stamps=("answered_at",),
+            label=_("Pas intéressé(e)"),
+            style="secondary",
+        ),
+        # Run by missions.offer_assign, which makes the contract.
+        Step(
+            "assign",
+            [OfferState.INTERESTED],
+            OfferState.ASSIGNED,
+            perm="interim.manage_contracts",
+            label=_("Attribuer la mission"),
+        ),
+        Step(
+            "close",
+            [OfferState.OFFERED, OfferState.INTERESTED, OfferState.DECLINED],
+            OfferState.CLOSED,
+            perm="interim.manage_contracts",
+            event=events.TARGETING_CLOSED,
+            label=_("Fermer"),
+        ),
+    ],
+)
+
+# --- Documents in bulk: interim/batches.py -------------------------------------------------------
+
+DOCUMENT_BATCH = Workflow(
+    DocumentBatch,
+    colours={
+        BatchState.ANALYSING: "blue",
+        BatchState.READY: "yellow",
+        BatchState.PUBLISHING: "blue",
+        BatchState.PUBLISHED: "green",
+        BatchState.FAILED: "red",
+        BatchState.CANCELLED: "grey",
+    },
+    steps=[
+        Step("analysed", [BatchState.ANALYSING], BatchState.READY, timed=True, stamp=False),
+        Step("analysis_failed", [BatchState.ANALYSING], BatchState.FAILED, timed=True, stamp=False),
+        Step(
+            "publish",
+            [BatchState.READY],
+            BatchState.PUBLISHING,
+            perm="interim.publish_documents",
+            label=_("Publier les documents reconnus"),
+            confirm=True,
+        ),
+        Step(
+            "published",
+            [BatchState.PUBLISHING],
+            BatchState.PUBLISHED,
+            timed=True,
+            stamp=False,
+            stamps=("published_at",),
+        ),
+        Step("publish_failed", [BatchState.PUBLISHING], BatchState.READY, timed=True, stamp=False),
+        Step(
+            "cancel",
+            [BatchState.READY, BatchState.FAILED],
+            BatchState.CANCELLED,
+            perm="interim.publish_documents",
+            label=_("Abandonner ce dépôt"),
+            style="secondary",
+            confirm=True,
+        ),
+    ],
+)
+
+BATCH_ITEM = Workflow(
+    DocumentBatchItem,
+    colours={
+        BatchItemState.MATCHED: "blue",
+        BatchItemState.UNMATCHED: "red",
+        BatchItemState.EXCLUDED: "grey",
+        BatchItemState.PUBLISHED: "green",
+        BatchItemState.WITHDRAWN: "grey",
+    },
+    steps=[
+        Step(
+            "exclude",
+            [BatchItemState.MATCHED],
+            BatchItemState.EXCLUDED,
+            perm="interim.publish_documents",
+            label=_("Écarter"),
+            style="secondary",
+        ),
+        Step(
+            "include",
+            [BatchItemState.EXCLUDED],
+            BatchItemState.MATCHED,
+            perm="interim.publish_documents",
+            label=_("Reprendre"),
+            style="secondary",
+        ),
+        # Run by batches.item_withdraw, which removes the published document from the worker's space.
+        Step(
+            "withdraw",
+            [BatchItemState.PUBLISHED],
+            BatchItemState.WITHDRAWN,
+            perm="interim.publish_documents",
+            label=_("Retirer"),
+            style="danger",
+            confirm=True,
         ),
     ],
 )

@@ -2,8 +2,10 @@
 rest of the code find them as ``interim.models.<Name>``."""
 
 from .agency import Agency, ClientCompany, NewsItem, Qualification, Sector, SectorContact
+from .batches import DocumentBatch, DocumentBatchItem
 from .contracts import Contract, ContractAuditEntry, Mission
 from .documents import Document, DocumentRequest
+from .missions import ContractAmendment, Targeting, TargetingOffer
 from .planning import Absence, Advance, Availability, PlanningSlot
 from .signing import ContractSignDevice
 from .tokens import new_token, new_verification_code
@@ -16,10 +18,13 @@ __all__ = [
     "Availability",
     "ClientCompany",
     "Contract",
+    "ContractAmendment",
     "ContractAuditEntry",
     "ContractSignDevice",
     "Diploma",
     "Document",
+    "DocumentBatch",
+    "DocumentBatchItem",
     "DocumentRequest",
     "Mission",
     "NewsItem",
@@ -28,6 +33,8 @@ __all__ = [
     "Qualification",
     "Sector",
     "SectorContact",
+    "Targeting",
+    "TargetingOffer",
     "Worker",
     "WorkerQualification",
     "new_token",

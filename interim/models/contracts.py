@@ -37,6 +37,12 @@ class Mission(models.Model):
     start_date = models.DateField(_("du"))
     end_date = models.DateField(_("au"))
     hours = models.CharField(_("horaires"), max_length=60, default="13:30-20:30")
+    # Daily hours and working days (ISO weekday digits, "12345" = Monday to Friday): the planning's
+    # slots of a contract are made from them (interim/missions.py). Null times: no slots.
+    start_time = models.TimeField(_("heure de début"), null=True, blank=True)
+    end_time = models.TimeField(_("heure de fin"), null=True, blank=True)
+    weekdays = models.CharField(_("jours travaillés"), max_length=7, default="12345")
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
     hourly_rate = models.DecimalField(_("taux horaire brut"), max_digits=6, decimal_places=2, default=Decimal("12.00"))
 
     class Meta:
@@ -70,7 +76,11 @@ class Contract(Decided):
         verbose_name = _("contrat")
         ordering = ["-created_at", "-pk"]
         constraints = [models.UniqueConstraint(fields=["agency", "reference"], name="interim_contract_reference")]
-        indexes = [models.Index(fields=["worker", "-created_at"], name="interim_contract_worker")]
+        indexes = [
+            models.Index(fields=["worker", "-created_at"], name="interim_contract_worker"),
+            # The agency's Contrats list, newest first (its default order): a top-N index scan at 200,000.
+            models.Index(fields=["agency", "-created_at", "-id"], name="interim_contract_agency_recent"),
+        ]
 
     def __str__(self):
         return self.reference

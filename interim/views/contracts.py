@@ -204,30 +204,5 @@ def agency_contract_send(request, pk):
         request,
         lambda: signature.contract_send(contract_id=contract.pk, scope=scope, actor=request.user, request=request),
         success=_("Contrat %(ref)s envoyé pour signature.") % {"ref": contract.reference},
-        redirect_to="interim:agency_contracts",
+        redirect_to=reverse("interim:agency_contract", args=[contract.pk]),
     )
-
-
-def agency_contracts(request):
-    require(request, "interim.manage_contracts")
-    table = DataTable(
-        request,
-        selectors.contracts_for(request.membership),
-        columns=[
-            Column("reference", gettext_lazy("Référence"), order_by="reference"),
-            Column("worker", gettext_lazy("Intérimaire"), accessor="worker", order_by=("worker__user__last_name",)),
-            Column("state", gettext_lazy("État"), order_by="state", cell_template="interim/cells/contract_state.html"),
-            Column(
-                "evidence",
-                gettext_lazy("Preuves"),
-                accessor=_none,
-                cell_template="interim/cells/contract_evidence.html",
-            ),
-        ],
-        filter_form_class=ContractFilters,
-        default_sort="-created_at",
-        page_sizes=PAGE_SIZES,
-        default_page_size=15,
-        caption=_("Contrats de l'agence"),
-    )
-    return render(request, "interim/agency/contracts.html", {"table": table, "verify_url": reverse("interim:verify")})

@@ -3,6 +3,8 @@
 tests/interim/test_views.py has the per-role matrix (worker of this agency and of another, staff
 of this agency and of another, client user)."""
 
+import datetime
+
 from tests.isolation import PUBLIC, TECHNICAL, Owned, Restricted
 
 from .factories import (
@@ -81,6 +83,74 @@ def agency_diploma(membership):
     return {"pk": DiplomaFactory(worker=WorkerFactory(agency=agency_of(membership))).pk}
 
 
+def agency_mission(membership):
+    from .mission_factories import future_mission
+
+    return {"pk": future_mission(agency_of(membership)).pk}
+
+
+def agency_targeting(membership):
+    from .mission_factories import future_mission, targeting
+
+    return {"pk": targeting(future_mission(agency_of(membership))).pk}
+
+
+def agency_offer(membership):
+    from .mission_factories import future_mission, targeting
+
+    found = targeting(future_mission(agency_of(membership)))
+    return {"pk": found.offers.get().pk}
+
+
+def own_offer(membership):
+    from interim.models import Targeting, TargetingOffer
+
+    from .mission_factories import future_mission, qualify
+
+    worker = worker_of(membership)
+    mission = future_mission(worker.agency)
+    qualify(worker, mission.qualification)
+    found = Targeting.objects.create(agency=worker.agency, mission=mission)
+    return {"pk": TargetingOffer.objects.create(targeting=found, worker=worker).pk, "step": "interest"}
+
+
+def agency_contract_amendment(membership):
+    from interim import missions, selectors
+
+    from .mission_factories import staff_membership
+
+    contract = ContractFactory(worker=WorkerFactory(agency=agency_of(membership)), state="signed")
+    staff = staff_membership(contract.agency)
+    mission = contract.mission
+    missions.contract_dates_change(
+        contract_id=contract.pk,
+        scope=selectors.contracts_for(staff),
+        start_date=mission.start_date,
+        end_date=mission.end_date + datetime.timedelta(days=1),
+        actor=staff.user,
+    )
+    return {"pk": contract.pk, "number": 1}
+
+
+def agency_batch(membership):
+    from .mission_factories import batch
+
+    return {"pk": batch(agency_of(membership)).pk}
+
+
+def agency_batch_step(membership):
+    return {**agency_batch(membership), "step": "cancel"}
+
+
+def agency_batch_item(membership):
+    from .mission_factories import batch_item
+
+    item = batch_item()
+    item.batch.agency = agency_of(membership)
+    item.batch.save(update_fields=["agency"])
+    return {"pk": item.pk, "step": "exclude"}
+
+
 ROUTES = {
     # The worker's pages: their file with the agency acted for.
     "interim:profile": Restricted(WORKER),
@@ -116,6 +186,23 @@ ROUTES = {
     "interim:contract_send_code": Owned("temp_worker", make=own_contract, methods=("post",)),
     "interim:verify": PUBLIC,
     "interim:agency_contracts": Restricted(STAFF),
+    "interim:agency_contract": Owned("agency_staff", make=agency_contract),
+    "interim:agency_contract_pdf": Owned("agency_staff", make=agency_contract, methods=("get",)),
+    "interim:agency_amendment_pdf": Owned("agency_staff", make=agency_contract_amendment, methods=("get",)),
+    "interim:agency_missions": Restricted(STAFF),
+    "interim:agency_mission_create": Restricted(STAFF),
+    "interim:agency_mission": Owned("agency_staff", make=agency_mission, methods=("get",)),
+    "interim:agency_targeting_new": Owned("agency_staff", make=agency_mission),
+    "interim:agency_targeting": Owned("agency_staff", make=agency_targeting, methods=("get",)),
+    "interim:agency_targeting_close": Owned("agency_staff", make=agency_targeting, methods=("post",)),
+    "interim:agency_offer_assign": Owned("agency_staff", make=agency_offer, methods=("post",)),
+    "interim:offers": Restricted(WORKER),
+    "interim:offer_answer": Owned("temp_worker", make=own_offer, methods=("post",)),
+    "interim:agency_batches": Restricted(STAFF),
+    "interim:agency_batch": Owned("agency_staff", make=agency_batch, methods=("get",)),
+    "interim:agency_batch_progress": Owned("agency_staff", make=agency_batch, methods=("get",)),
+    "interim:agency_batch_act": Owned("agency_staff", make=agency_batch_step, methods=("post",)),
+    "interim:agency_batch_item_act": Owned("agency_staff", make=agency_batch_item, methods=("post",)),
     "interim:agency_contract_send": Owned("agency_staff", make=agency_contract, methods=("post",)),
     "interim:agency_evidence": Owned("agency_staff", make=agency_contract, methods=("get",)),
     # Agency staff.

@@ -3,11 +3,23 @@
 from decimal import Decimal
 
 from interim import selectors
-from interim.models import Advance, Contract, Diploma, DocumentRequest, PlanningSlot, ProfileChange
+from interim.models import (
+    Advance,
+    Contract,
+    Diploma,
+    DocumentBatch,
+    DocumentBatchItem,
+    DocumentRequest,
+    PlanningSlot,
+    ProfileChange,
+    Targeting,
+    TargetingOffer,
+)
 from tests.utils.workflows import Case
 
 from .factories import (
     AdvanceFactory,
+    AgencyFactory,
     ChangeFactory,
     ContractFactory,
     DiplomaFactory,
@@ -47,6 +59,7 @@ def _scope(obj, membership):
         Advance: selectors.advances_for,
         PlanningSlot: selectors.slots_for,
         DocumentRequest: selectors.document_requests_for,
+        TargetingOffer: selectors.offers_for,
     }[type(obj)](membership)
 
 
@@ -74,6 +87,44 @@ def document_request(state):
     return _case(DocumentRequestFactory(state=state))
 
 
+# --- The agency's back office (tests/interim/mission_factories.py) ---------------------------------
+
+
+def _staff_case(obj, agency, selector):
+    from . import mission_factories as mf
+
+    own = mf.staff_membership(agency)
+    foreign = mf.staff_membership(AgencyFactory())
+    return Case(obj=obj, actor=own.user, scope=selector(own), foreign_scope=selector(foreign))
+
+
+def _targeting_case(state):
+    from . import mission_factories as mf
+
+    found = mf.targeting(state=state)
+    return _staff_case(found, found.agency, selectors.targetings_for)
+
+
+def _offer_case(state):
+    from . import mission_factories as mf
+
+    return _case(mf.offer(state=state))
+
+
+def _batch_case(state):
+    from . import mission_factories as mf
+
+    found = mf.batch(state=state)
+    return _staff_case(found, found.agency, selectors.document_batches_for)
+
+
+def _batch_item_case(state):
+    from . import mission_factories as mf
+
+    item = mf.batch_item(state=state)
+    return _staff_case(item, item.batch.agency, selectors.batch_items_for)
+
+
 CASES = {
     ProfileChange: change,
     Diploma: diploma,
@@ -81,4 +132,8 @@ CASES = {
     Advance: advance,
     PlanningSlot: slot,
     DocumentRequest: document_request,
+    Targeting: _targeting_case,
+    TargetingOffer: _offer_case,
+    DocumentBatch: _batch_case,
+    DocumentBatchItem: _batch_item_case,
 }
