@@ -1,7 +1,8 @@
 """Demo records of the Espace intérimaire (seed_demo): two agencies with sectors, contacts, news and
 qualifications; the demo worker registered with both; contracts in every state (one to sign),
 advances in every state, a month of planning with a pending slot and an absence, diplomas validated
-and pending, six payslips, an attestation and a certificate. Idempotent."""
+and pending, six payslips, an attestation and a certificate; the demo client's timesheets of last
+week (one sent to the Lyon agency, one validated by Grenoble). Idempotent."""
 
 import datetime
 from decimal import Decimal
@@ -23,6 +24,7 @@ from .enums import (
     DocumentKind,
     FamilySituation,
     SlotState,
+    TimesheetState,
 )
 from .models import (
     Absence,
@@ -39,6 +41,8 @@ from .models import (
     Qualification,
     Sector,
     SectorContact,
+    Timesheet,
+    TimesheetEntry,
     Worker,
     WorkerQualification,
 )
@@ -133,7 +137,11 @@ def _contract(worker, mission, reference, state, created_at, *, sign_days=3):
         reference=reference,
         state=state,
         created_at=created_at,
-        sign_before=created_at + datetime.timedelta(days=sign_days) if state == ContractState.TO_SIGN else None,
+        sign_before=(
+            created_at + datetime.timedelta(days=sign_days)
+            if state in (ContractState.TO_SIGN, ContractState.EXPIRED)
+            else None
+        ),
         notes=mission.place_name,
     )
     from .signature import set_document
@@ -167,6 +175,30 @@ def _demo_signature(contract):
         },
     )
     _seal(contract, signed)
+
+
+def _demo_timesheet(contract, today, state):
+    """Last week's hours as the client entered them (7 h from 13:30 on the mission's weekdays): sent to
+    the agency (its queue shows it) or already validated."""
+    mission = contract.mission
+    for back in (7, 0):  # last week, or this one early in the month (the mission starts on the 1st)
+        monday = today - datetime.timedelta(days=today.weekday() + back)
+        days = [monday + datetime.timedelta(days=n) for n in range(5)]
+        days = [d for d in days if mission.start_date <= d <= mission.end_date]
+        if days:
+            break
+    now = timezone.now()
+    timesheet = Timesheet.objects.create(
+        contract=contract,
+        week_start=monday,
+        state=state,
+        submitted_at=now,
+        decided_at=now if state == TimesheetState.VALIDATED else None,
+    )
+    TimesheetEntry.objects.bulk_create(
+        TimesheetEntry(timesheet=timesheet, date=d, start=datetime.time(13, 30), minutes=420) for d in days
+    )
+    record_transition(timesheet, actor=None, from_state="", to_state=state)
 
 
 def _seed_worker(worker, client, today):
@@ -207,6 +239,7 @@ def _seed_worker(worker, client, today):
     _contract(worker, mission, f"{prefix}-002", ContractState.TO_SIGN, now - datetime.timedelta(hours=5))
     _contract(worker, mission, f"{prefix}-003", ContractState.AWAITING, now - datetime.timedelta(days=1))
     _contract(worker, mission, f"{prefix}-004", ContractState.CANCELLED, now - datetime.timedelta(days=40))
+    _contract(worker, mission, f"{prefix}-005", ContractState.EXPIRED, now - datetime.timedelta(days=6))
     # A month of planning: weekdays validated, the last one pending, one absence.
     day = first
     while day.month == first.month:
@@ -216,6 +249,7 @@ def _seed_worker(worker, client, today):
                 worker=worker, contract=signed, date=day, start=datetime.time(13, 30), minutes=420, state=state
             )
         day += datetime.timedelta(days=1)
+    _demo_timesheet(signed, today, TimesheetState.SUBMITTED if worker.number == "1691" else TimesheetState.VALIDATED)
     Absence.objects.create(
         worker=worker,
         date=first + datetime.timedelta(days=13),

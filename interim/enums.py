@@ -53,6 +53,7 @@ class ContractState(models.TextChoices):
     TO_SIGN = "to_sign", _("Incomplet")
     SIGNED = "signed", _("Valide")
     CANCELLED = "cancelled", _("Annulé")
+    EXPIRED = "expired", _("Délai de signature dépassé")
 
 
 class AdvanceState(models.TextChoices):
@@ -66,6 +67,13 @@ class AdvanceState(models.TextChoices):
 class SlotState(models.TextChoices):
     PENDING = "pending", _("En attente de validation")
     VALIDATED = "validated", _("Validé")
+
+
+class TimesheetState(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    SUBMITTED = "submitted", _("Transmise à l'agence")
+    VALIDATED = "validated", _("Validée")
+    RETURNED = "returned", _("Renvoyée pour correction")
 
 
 class AvailabilityKind(models.TextChoices):
@@ -102,6 +110,7 @@ class AuditEvent(models.TextChoices):
     SIGNED = "signed", _("Contrat signé")
     SEALED = "sealed", _("Document scellé")
     CANCELLED = "cancelled", _("Contrat annulé")
+    EXPIRED = "expired", _("Délai de signature dépassé")
     AMENDED = "amended", _("Avenant : dates modifiées")
 
 

@@ -77,6 +77,24 @@ def register():
                 perm="interim.publish_documents",
                 also_current=("interim:agency_batch",),
             ),
+            MenuItem(
+                _("Feuilles d'heures"),
+                "interim:timesheets",
+                perm="interim.validate_timesheet",
+                also_current=("interim:timesheet_detail",),
+            ),
+        ],
+    )
+    register_menu(
+        Role.CLIENT_USER,
+        [
+            MenuItem(_("Saisie des heures"), "interim:timesheet_entry", perm="interim.enter_timesheet"),
+            MenuItem(
+                _("Feuilles d'heures"),
+                "interim:timesheets",
+                perm="interim.enter_timesheet",
+                also_current=("interim:timesheet_detail",),
+            ),
         ],
     )
     register_panel(Role.TEMP_WORKER, "interim/panels/bureau.html", context=panels.bureau)

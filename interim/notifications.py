@@ -24,6 +24,7 @@ CHANGE_DECIDED = "interim.change_decided"
 BANK_CHANGE_REQUESTED = "interim.bank_change_requested"
 DIPLOMA_DECIDED = "interim.diploma_decided"
 CONTRACT_SIGNED = "interim.contract_signed"
+TIMESHEET_DECIDED = "interim.timesheet_decided"
 
 # (event, label, description): the worker's switches, in the manual's order.
 SWITCHES = [
@@ -88,6 +89,20 @@ def _contract_staff(contract):
     return [m.user for m in staff.select_related("user")]
 
 
+def _client_users(timesheet):
+    """The client company's users: they entered the hours and read the agency's decision."""
+    from accounts.models import Membership
+
+    users = Membership.objects.active().filter(
+        organisation_id=timesheet.contract.mission.client_id, role=Role.CLIENT_USER
+    )
+    return [m.user for m in users.select_related("user")]
+
+
+def _timesheet_context(timesheet):
+    return {"agency": timesheet.contract.agency, "worker": timesheet.contract.worker}
+
+
 def register():
     for key, label, _description in SWITCHES:
         name = key.split(".", 1)[1]
@@ -116,3 +131,12 @@ def register():
             recipients=recipients,
             context=_context,
         )
+    register_event(
+        TIMESHEET_DECIDED,
+        _("Feuille d'heures validée ou renvoyée par l'agence"),
+        space=Space.INTERIM,
+        optional=False,
+        template="interim/emails/timesheet_decided",
+        recipients=_client_users,
+        context=_timesheet_context,
+    )

@@ -67,3 +67,22 @@ for _perm in (
     "interim.publish_documents",
 ):
     _staff_rule(_perm)
+
+
+# Client companies: their timesheets ("Saisie des heures"); the agency validates them.
+@rule("interim.enter_timesheet")
+def enter_timesheet(user, obj=None):
+    if obj is None:
+        return has_role(user, Role.CLIENT_USER)
+    if isinstance(obj, Acting):
+        return acting_as(obj, Role.CLIENT_USER)
+    return has_role(user, Role.CLIENT_USER, organisation=obj.contract.mission.client_id)
+
+
+@rule("interim.validate_timesheet")
+def validate_timesheet(user, obj=None):
+    if obj is None:
+        return has_role(user, Role.AGENCY_STAFF)
+    if isinstance(obj, Acting):
+        return acting_as(obj, Role.AGENCY_STAFF)
+    return has_role(user, Role.AGENCY_STAFF, organisation=obj.contract.agency_id)

@@ -221,3 +221,18 @@ def batch_items_for(membership):
     if agency_id is None:
         return DocumentBatchItem.objects.none()
     return DocumentBatchItem.objects.filter(batch__agency_id=agency_id).select_related("batch", "worker__user")
+
+
+def timesheets_for(membership):
+    """A client user: the timesheets of its missions' contracts; agency staff: those of its agency."""
+    from .models import Timesheet
+
+    role = _role(membership)
+    queryset = Timesheet.objects.select_related(
+        "contract__mission__client__organisation", "contract__worker__user", "contract__agency__organisation"
+    )
+    if role == Role.CLIENT_USER:
+        return queryset.filter(contract__mission__client_id=membership.organisation_id)
+    if role == Role.AGENCY_STAFF:
+        return queryset.filter(contract__agency_id=membership.organisation_id)
+    return Timesheet.objects.none()

@@ -14,8 +14,17 @@ from core.notifications import emit
 from . import notifications as events
 from . import payroll
 from .enums import AdvanceState, AvailabilityKind, ChangeGroup, ChangeState, DiplomaState, DocumentRequestState
-from .models import Advance, Availability, Diploma, DocumentRequest, ProfileChange, Worker, WorkerQualification
-from .workflows import ADVANCE, DIPLOMA, PROFILE_CHANGE
+from .models import (
+    Advance,
+    Availability,
+    Contract,
+    Diploma,
+    DocumentRequest,
+    ProfileChange,
+    Worker,
+    WorkerQualification,
+)
+from .workflows import ADVANCE, CONTRACT, DIPLOMA, PROFILE_CHANGE
 
 # Where each group's values are written when the agency accepts the change.
 USER_FIELDS = {"civility", "first_name", "last_name", "birth_name", "email"}
@@ -233,3 +242,17 @@ def document_add(*, worker, kind, number, period, file, actor=None):
     document.save()
     emit(events.DOCUMENT_EVENTS[kind], document, actor=actor)
     return document
+
+
+def contracts_expire_run(*, now=None, dry_run=False, batch_size=500, should_stop=None) -> int:
+    """Contracts still to sign after their deadline (`sign_before`) turn "Délai de signature dépassé"
+    (the timed step "expire": batched with SKIP LOCKED, idempotent, safe with two workers)."""
+    now = now or timezone.now()
+    return CONTRACT.run_due(
+        "expire",
+        Contract.objects.filter(sign_before__lte=now),
+        batch_size=batch_size,
+        dry_run=dry_run,
+        should_stop=should_stop,
+        now=now,
+    )

@@ -120,6 +120,7 @@ def code_send(*, contract_id, scope, user, request=None) -> "ContractSignDevice"
             raise TransitionNotAllowed(
                 current=contract.state, allowed=[ContractState.TO_SIGN], current_label=contract.get_state_display()
             )
+        _check_deadline(contract)
         try:
             phone = normalize_phone(user.phone)
         except InvalidPhoneNumber:
@@ -190,6 +191,14 @@ def contract_sign(*, contract_id, scope, user, code, consent, request=None) -> C
     return outcome
 
 
+def _check_deadline(contract, now=None):
+    """Past `sign_before`, nothing is signed, even before the expiry job has turned the contract grey."""
+    if contract.sign_before is not None and contract.sign_before <= (now or timezone.now()):
+        raise ValidationError(
+            _("Le délai de signature de ce contrat est dépassé : contactez votre agence."), code="deadline"
+        )
+
+
 def _code_error(message, code):
     return ValidationError({"code": [ValidationError(message, code=code)]})
 
@@ -202,6 +211,7 @@ def _sign_locked(*, contract_id, scope, user, code, consent, request):
         raise TransitionNotAllowed(
             current=contract.state, allowed=[ContractState.TO_SIGN], current_label=contract.get_state_display()
         )
+    _check_deadline(contract)
     device = ContractSignDevice.objects.select_for_update().filter(contract=contract, user=user).first()
     if device is None or not device.token:
         raise _code_error(_("Demandez d’abord un code : cliquez sur « Recevoir le code par SMS »."), "no_code")
@@ -482,11 +492,19 @@ def seal_certificate_pem() -> bytes:
 
 
 def contract_send(*, contract_id, scope, actor, request=None) -> Contract:
-    """The agency sends a contract to sign: the step (the worker is told, per their switch) and its trail."""
+    """The agency sends a contract to sign: the step (the worker is told, per their switch) and its trail.
+
+    The worker has INTERIM_SIGNATURE_DEADLINE_HOURS (48 h by default) to sign; past it the contract
+    turns "Délai de signature dépassé" (the timed step "expire", run by expire_unsigned_contracts)."""
     from .workflows import CONTRACT
 
     with transaction.atomic():
-        contract = CONTRACT.run("send", contract_id, actor=actor, scope=scope)
+        current = scope.filter(pk=contract_id).values_list("sign_before", flat=True).first()
+        now = timezone.now()
+        updates = {}
+        if current is None or current <= now:  # a deadline still ahead (set by the agency) is kept
+            updates["sign_before"] = now + datetime.timedelta(hours=_setting("INTERIM_SIGNATURE_DEADLINE_HOURS", 48))
+        contract = CONTRACT.run("send", contract_id, actor=actor, scope=scope, updates=updates)
         audit_append(
             contract, AuditEvent.SENT, actor=actor, request=request, data={"document_sha256": contract.document_sha256}
         )

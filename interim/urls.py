@@ -12,6 +12,7 @@ from .views import (
     planning,
     public,
     targeting,
+    timesheets,
 )
 
 app_name = "interim"
@@ -49,6 +50,11 @@ urlpatterns = [
     path("documents/<slug:slug>/selection.zip", documents.documents_zip, name="documents_zip"),
     path("documents/<slug:slug>/demande/", documents.document_request, name="document_request"),
     path("documents/<int:pk>/", documents.document_download, name="document_download"),
+    # Client companies: Saisie des heures; timesheets (client and agency)
+    path("heures/", timesheets.timesheet_entry, name="timesheet_entry"),
+    path("feuilles-heures/", timesheets.timesheet_list, name="timesheets"),
+    path("feuilles-heures/<int:pk>/", timesheets.timesheet_detail, name="timesheet_detail"),
+    path("feuilles-heures/<int:pk>/<str:step>/", timesheets.timesheet_act, name="timesheet_act"),
     # Public
     path("offres/", targeting.offer_list, name="offers"),
     path("offres/<int:pk>/<str:step>/", targeting.offer_answer, name="offer_answer"),

@@ -16,6 +16,7 @@ from .enums import (
     OfferState,
     SlotState,
     TargetingState,
+    TimesheetState,
 )
 from .models import (
     Advance,
@@ -28,6 +29,7 @@ from .models import (
     ProfileChange,
     Targeting,
     TargetingOffer,
+    Timesheet,
 )
 
 PENDING_CHANGE = [ChangeState.PENDING]
@@ -103,6 +105,7 @@ CONTRACT = Workflow(
         ContractState.AWAITING: "orange",
         ContractState.TO_SIGN: "red",
         ContractState.CANCELLED: "grey",
+        ContractState.EXPIRED: "grey",
     },
     steps=[
         Step(
@@ -135,9 +138,11 @@ CONTRACT = Workflow(
             stamp=False,
             label=_("Modifier les dates (avenant)"),
         ),
+        # The signing deadline (`sign_before`) passed: run by the job expire_unsigned_contracts.
+        Step("expire", [ContractState.TO_SIGN], ContractState.EXPIRED, timed=True, stamp=False),
         Step(
             "cancel",
-            [ContractState.AWAITING, ContractState.TO_SIGN],
+            [ContractState.AWAITING, ContractState.TO_SIGN, ContractState.EXPIRED],
             ContractState.CANCELLED,
             perm="interim.manage_contracts",
             reason=True,
@@ -380,6 +385,47 @@ BATCH_ITEM = Workflow(
             label=_("Retirer"),
             style="danger",
             confirm=True,
+        ),
+    ],
+)
+
+# Client timesheets: the client saves drafts and submits; the agency validates (the hours become the
+# planning's validated slots: interim/timesheets.py) or sends them back with a reason.
+TIMESHEET = Workflow(
+    Timesheet,
+    colours={
+        TimesheetState.DRAFT: "grey",
+        TimesheetState.SUBMITTED: "orange",
+        TimesheetState.VALIDATED: "green",
+        TimesheetState.RETURNED: "red",
+    },
+    steps=[
+        Step(
+            "submit",
+            [TimesheetState.DRAFT, TimesheetState.RETURNED],
+            TimesheetState.SUBMITTED,
+            perm="interim.enter_timesheet",
+            stamp=False,
+            stamps=("submitted_at",),
+            label=_("Transmettre à l'agence"),
+        ),
+        Step(
+            "validate",
+            [TimesheetState.SUBMITTED],
+            TimesheetState.VALIDATED,
+            perm="interim.validate_timesheet",
+            event=events.TIMESHEET_DECIDED,
+            label=_("Valider les heures"),
+        ),
+        Step(
+            "return",
+            [TimesheetState.SUBMITTED],
+            TimesheetState.RETURNED,
+            perm="interim.validate_timesheet",
+            reason=True,
+            event=events.TIMESHEET_DECIDED,
+            label=_("Renvoyer au client"),
+            style="danger",
         ),
     ],
 )

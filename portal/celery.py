@@ -63,9 +63,17 @@ BEAT_SCHEDULE = {
         "task": "habilitations.tasks.accept_pending_access_requests",
         "schedule": crontab(minute=10),
     },
+    "expire-unsigned-contracts": {
+        "task": "interim.tasks.expire_unsigned_contracts",
+        "schedule": crontab(minute="*/15"),
+    },
     "heartbeat": {
         "task": "core.tasks.heartbeat",
         "schedule": 60.0,
+    },
+    "anonymise-evaluations": {
+        "task": "partners.evaluations.tasks.anonymise_evaluations",
+        "schedule": crontab(hour=4, minute=10),
     },
 }
 app.conf.beat_schedule = BEAT_SCHEDULE

@@ -8,6 +8,7 @@ from .documents import Document, DocumentRequest
 from .missions import ContractAmendment, Targeting, TargetingOffer
 from .planning import Absence, Advance, Availability, PlanningSlot
 from .signing import ContractSignDevice
+from .timesheets import Timesheet, TimesheetEntry
 from .tokens import new_token, new_verification_code
 from .workers import Diploma, ProfileChange, Worker, WorkerQualification
 
@@ -35,6 +36,8 @@ __all__ = [
     "SectorContact",
     "Targeting",
     "TargetingOffer",
+    "Timesheet",
+    "TimesheetEntry",
     "Worker",
     "WorkerQualification",
     "new_token",

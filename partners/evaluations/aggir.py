@@ -104,12 +104,12 @@ GROUPS = (
 RANK_TO_GIR = {1: 1, 2: 2, 3: 2, 4: 2, 5: 2, 6: 2, 7: 2, 8: 3, 9: 3, 10: 4, 11: 4, 12: 5, 13: 6}
 
 GIR_LABELS = {
-    1: _("GIR 1 : perte d'autonomie mentale, corporelle, locomotrice et sociale"),
-    2: _("GIR 2 : fonctions mentales altérées mais motricité conservée, ou l'inverse"),
-    3: _("GIR 3 : autonomie mentale, besoin d'aide plusieurs fois par jour pour les soins corporels"),
-    4: _("GIR 4 : aide pour les transferts, la toilette, l'habillage ou les repas"),
-    5: _("GIR 5 : aide ponctuelle pour la toilette, les repas, le ménage"),
-    6: _("GIR 6 : autonome pour les actes essentiels de la vie courante"),
+    1: _("perte d'autonomie mentale, corporelle, locomotrice et sociale"),
+    2: _("fonctions mentales altérées mais motricité conservée, ou l'inverse"),
+    3: _("autonomie mentale, besoin d'aide plusieurs fois par jour pour les soins corporels"),
+    4: _("aide pour les transferts, la toilette, l'habillage ou les repas"),
+    5: _("aide ponctuelle pour la toilette, les repas, le ménage"),
+    6: _("autonome pour les actes essentiels de la vie courante"),
 }
 
 
@@ -155,3 +155,26 @@ def gir(answers) -> GirResult:
 def gir_or_none(answers):
     """The GIR number when the grid is complete, else None (a draft)."""
     return gir(answers).gir if not missing(answers) else None
+
+
+def tables_json():
+    """The weights, thresholds and rank table as JSON, for the form's live preview of the GIR (the
+    script computes with the server's own tables: nothing is copied into JavaScript)."""
+    import json
+
+    groups = [
+        {
+            "weights": [list(pair) for pair in weights],
+            "thresholds": [[t if t != float("-inf") else None, r] for t, r in thresholds],
+        }
+        for _group, weights, thresholds in GROUPS
+    ]
+    return json.dumps(
+        {
+            "keys": list(WEIGHTED_KEYS),
+            "all": list(DISCRIMINANT_KEYS),
+            "groups": groups,
+            "gir": RANK_TO_GIR,
+            "labels": {k: str(v) for k, v in GIR_LABELS.items()},
+        }
+    )

@@ -111,7 +111,9 @@ def seed(*, fund, partner, users):
             evaluator=evaluator,
         )
         evaluation.file_number = f"EV{ordered_at.year}-{evaluation.pk:06d}"
-        record_transition(evaluation, actor=fund_admin, from_state="", to_state=S.ORDERED, action="ordered")
+        ordered = record_transition(evaluation, actor=fund_admin, from_state="", to_state=S.ORDERED, action="ordered")
+        ordered.created_at = ordered_at
+        ordered.save(update_fields=["created_at"])
         steps = PATHS[state]
         if "start" in steps:
             grid = dict(zip(DISCRIMINANT_KEYS, GRIDS[index % len(GRIDS)], strict=True))

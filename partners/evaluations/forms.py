@@ -15,6 +15,27 @@ from . import aggir
 from .enums import HOURLY_AIDS, Aid, EvaluationType, HousingKind, LivingArrangement
 
 PLAN_LINES = 6
+
+
+class FastSelect(forms.Select):
+    """A select rendered in one pass (no template per option): a fund chooses among up to 2,000
+    structures, which Django's per-option templates take seconds to draw."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.forms.utils import flatatt
+        from django.utils.html import format_html, format_html_join
+
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        final_attrs["name"] = name
+        selected = {str(v) for v in (value if isinstance(value, list | tuple) else [value]) if v not in (None, "")}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((str(v), " selected" if str(v) in selected else "", label) for v, label in self.choices),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+
+
 MAX_HOURS_PER_MONTH = Decimal("120")
 
 
@@ -22,6 +43,7 @@ class OrderForm(forms.Form):
     convention = forms.ModelChoiceField(
         label=_("Structure d'évaluation"),
         queryset=None,
+        widget=FastSelect,
         empty_label=_("Choisissez une structure"),
         error_messages={"required": _("Choisissez la structure d'évaluation.")},
     )
@@ -259,6 +281,7 @@ class SlipForm(forms.Form):
     convention = forms.ModelChoiceField(
         label=_("Structure et convention"),
         queryset=None,
+        widget=FastSelect,
         empty_label=_("Choisissez une convention"),
         error_messages={"required": _("Choisissez la convention à payer.")},
     )

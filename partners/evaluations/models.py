@@ -173,6 +173,7 @@ class Evaluation(Decided):
         ordering = ["-ordered_at", "-pk"]
         indexes = [
             models.Index(fields=["fund", "state", "-ordered_at"], name="partners_eval_fund_state"),
+            models.Index(fields=["fund", "-ordered_at", "-id"], name="partners_eval_fund_ordered"),
             models.Index(fields=["partner", "state", "deadline"], name="partners_eval_partner_state"),
             models.Index(fields=["closed_at"], name="partners_eval_closed", condition=models.Q(anonymised_at=None)),
         ]

@@ -1,6 +1,6 @@
 """Menu entries of the exchanges. A structure's entries need "partners.handle_evaluation", which holds
 only while its organisation has a validated evaluation convention: nothing is shown that would not work.
-"Gestion du mode déconnecté" and "Synchronisation" join when the offline mode is there."""
+"Gestion du mode déconnecté" and "Synchronisation" are the offline mode (views/offline.py)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +18,8 @@ def structure_items():
         ),
         MenuItem(_("Transmission des évaluations"), "partners:eval_transmission", perm=HANDLE),
         MenuItem(_("Evaluations transmises"), "partners:eval_transmitted", perm=HANDLE),
+        MenuItem(_("Gestion du mode déconnecté"), "partners:eval_offline", perm=HANDLE),
+        MenuItem(_("Synchronisation"), "partners:eval_sync", perm=HANDLE),
         MenuItem(
             _("Bordereaux de paiements"), "partners:eval_slips", perm=HANDLE, also_current=("partners:eval_slip",)
         ),

@@ -89,6 +89,12 @@ def evaluation_conventions_for_fund(membership):
     )
 
 
+def payable_conventions_for_fund(membership):
+    """The fund's evaluation conventions with accepted evaluations not yet on a slip (what a slip can pay)."""
+    payable = Evaluation.objects.filter(convention_id=OuterRef("pk"), state=EvaluationState.ACCEPTED, slip__isnull=True)
+    return evaluation_conventions_for_fund(membership).filter(Exists(payable))
+
+
 def evaluators_for(membership):
     """The active users of the structure (each may be given an evaluation)."""
     if not _role(membership, Role.PARTNER_USER):

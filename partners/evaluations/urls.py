@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import fund, slips, structure
+from .views import fund, offline, slips, structure
 
 urlpatterns = [
     # Fund administrators
@@ -20,6 +20,11 @@ urlpatterns = [
     path("evaluations/transmission/", structure.transmission, name="eval_transmission"),
     path("evaluations/transmises/", structure.transmitted, name="eval_transmitted"),
     path("evaluations/bordereaux/", structure.slips, name="eval_slips"),
+    path("evaluations/mode-deconnecte/", offline.manage, name="eval_offline"),
+    path("evaluations/synchronisation/", offline.synchronisation, name="eval_sync"),
+    path("evaluations/synchronisation/envoyer/", offline.sync_submit, name="eval_sync_submit"),
+    path("evaluations/synchronisation/<int:pk>/regler/", offline.settle, name="eval_sync_settle"),
+    path("evaluations/sw.js", offline.service_worker, name="eval_service_worker"),
     path("historique/", structure.history, name="eval_history"),
     # A slip, for its fund and its structure
     path("bordereaux/<int:pk>/", slips.slip_detail, name="eval_slip"),

@@ -305,6 +305,8 @@ INTERIM_SEAL_TSA_URL = env.str("INTERIM_SEAL_TSA_URL", default="")  # RFC 3161 t
 INTERIM_PUBLIC_URL = env.str("INTERIM_PUBLIC_URL", default="")  # printed on certificate pages
 INTERIM_SIGNATURE_MAX_PER_HOUR = env.int("INTERIM_SIGNATURE_MAX_PER_HOUR", default=5)
 INTERIM_SIGNATURE_MAX_PER_DAY = env.int("INTERIM_SIGNATURE_MAX_PER_DAY", default=10)
+INTERIM_SIGNATURE_DEADLINE_HOURS = env.int("INTERIM_SIGNATURE_DEADLINE_HOURS", default=48)
+INTERIM_VERIFY_PER_HOUR = env.int("INTERIM_VERIFY_PER_HOUR", default=30)  # public verification, per address
 
 # Celery: Redis when REDIS_URL is set, else an embedded broker on local files (no server).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
@@ -356,6 +358,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=30)
 JOBRUN_RETENTION_DAYS = env.int("JOBRUN_RETENTION_DAYS", default=90)
 HEARTBEAT_RETENTION_DAYS = env.int("HEARTBEAT_RETENTION_DAYS", default=2)
+# Evaluations (partners/evaluations/retention.py): health data kept this long after the evaluation is
+# paid or cancelled, then anonymised by the daily job anonymise_evaluations (a dry run unless enabled).
+PARTNERS_EVALUATION_RETENTION_DAYS = env.int("PARTNERS_EVALUATION_RETENTION_DAYS", default=5 * 365)
+PARTNERS_EVALUATION_ANONYMISE = env.bool("PARTNERS_EVALUATION_ANONYMISE", default=False)
 
 RATELIMIT_FORGOT_PASSWORD = (5, 15 * 60)  # (requests, seconds) per address and per identifier
 

@@ -10,7 +10,7 @@ from factory.django import DjangoModelFactory
 
 from accounts.enums import OrganisationKind, Role
 from interim import pdf
-from interim.enums import AdvanceState, ChangeGroup, ContractState, DocumentKind, SlotState
+from interim.enums import AdvanceState, ChangeGroup, ContractState, DocumentKind, SlotState, TimesheetState
 from interim.models import (
     Advance,
     Agency,
@@ -23,6 +23,8 @@ from interim.models import (
     PlanningSlot,
     ProfileChange,
     Qualification,
+    Timesheet,
+    TimesheetEntry,
     Worker,
 )
 from interim.signature import set_document
@@ -200,3 +202,40 @@ def worker_of(membership):
     if existing is not None:
         return existing
     return WorkerFactory(membership=membership, user=membership.user, agency=agency_of(membership))
+
+
+def client_of(membership):
+    """The ClientCompany row of a client_user membership's organisation (created if needed)."""
+    return ClientCompany.objects.get_or_create(organisation=membership.organisation)[0]
+
+
+def placed_contract(client, worker=None, **fields):
+    """A signed contract of `worker` (a new one by default) for a mission of `client` this week."""
+    worker = worker or WorkerFactory()
+    mission_fields = {k[len("mission__") :]: fields.pop(k) for k in list(fields) if k.startswith("mission__")}
+    mission = MissionFactory(agency=worker.agency, client=client, **mission_fields)
+    return ContractFactory(worker=worker, mission=mission, state=ContractState.SIGNED, sign_before=None, **fields)
+
+
+class TimesheetFactory(DjangoModelFactory):
+    class Meta:
+        model = Timesheet
+
+    contract = factory.LazyFunction(lambda: placed_contract(ClientFactory()))
+    week_start = factory.LazyFunction(
+        lambda: timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
+    )
+    state = TimesheetState.SUBMITTED
+
+
+def timesheet_with_hours(contract, *, state=TimesheetState.SUBMITTED, minutes=480, days=(0, 1, 2)):
+    """A timesheet of this week with `minutes` from 08:00 on the given weekdays (Monday = 0)."""
+    timesheet = TimesheetFactory(contract=contract, state=state)
+    for offset in days:
+        TimesheetEntry.objects.create(
+            timesheet=timesheet,
+            date=timesheet.week_start + datetime.timedelta(days=offset),
+            start=datetime.time(8, 0),
+            minutes=minutes,
+        )
+    return timesheet

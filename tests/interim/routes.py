@@ -13,8 +13,11 @@ from .factories import (
     ContractFactory,
     DiplomaFactory,
     DocumentFactory,
+    TimesheetFactory,
     WorkerFactory,
     agency_of,
+    client_of,
+    placed_contract,
     worker_of,
 )
 
@@ -151,6 +154,20 @@ def agency_batch_item(membership):
     return {"pk": item.pk, "step": "exclude"}
 
 
+CLIENT = frozenset({"client_user"})
+
+
+def client_timesheet(membership):
+    return {"pk": TimesheetFactory(contract=placed_contract(client_of(membership))).pk}
+
+
+def agency_timesheet(membership):
+    from .factories import ClientFactory
+
+    worker = WorkerFactory(agency=agency_of(membership))
+    return {"pk": TimesheetFactory(contract=placed_contract(ClientFactory(), worker=worker)).pk, "step": "validate"}
+
+
 ROUTES = {
     # The worker's pages: their file with the agency acted for.
     "interim:profile": Restricted(WORKER),
@@ -205,6 +222,12 @@ ROUTES = {
     "interim:agency_batch_item_act": Owned("agency_staff", make=agency_batch_item, methods=("post",)),
     "interim:agency_contract_send": Owned("agency_staff", make=agency_contract, methods=("post",)),
     "interim:agency_evidence": Owned("agency_staff", make=agency_contract, methods=("get",)),
+    # Client companies: Saisie des heures; the timesheets' list and detail serve the client and the agency
+    # (tests/interim/test_timesheets.py checks the agency's side, and 404 across agencies).
+    "interim:timesheet_entry": Restricted(CLIENT),
+    "interim:timesheets": Restricted(CLIENT | STAFF),
+    "interim:timesheet_detail": Owned("client_user", make=client_timesheet, methods=("get",)),
+    "interim:timesheet_act": Owned("agency_staff", make=agency_timesheet, methods=("post",)),
     # Agency staff.
     "interim:agency_validations": Restricted(STAFF),
     "interim:agency_change": Owned("agency_staff", make=agency_change),

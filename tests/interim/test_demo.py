@@ -3,8 +3,8 @@ import io
 import pytest
 from django.core.management import call_command
 
-from interim.enums import AdvanceState, ContractState, DiplomaState, DocumentKind, SlotState
-from interim.models import Absence, Advance, Contract, Diploma, Document, PlanningSlot, Worker
+from interim.enums import AdvanceState, ContractState, DiplomaState, DocumentKind, SlotState, TimesheetState
+from interim.models import Absence, Advance, Contract, Diploma, Document, PlanningSlot, Timesheet, Worker
 
 
 @pytest.mark.django_db
@@ -30,6 +30,8 @@ def test_seed_demo_gives_the_worker_every_state_in_both_agencies(settings):
         assert documents.filter(kind=DocumentKind.ATTESTATION).count() == 1
         assert documents.filter(kind=DocumentKind.CERTIFICATE).count() == 1
         assert worker.agency.sectors.exists() and worker.agency.news.exists()
+    states = set(Timesheet.objects.filter(contract__worker__in=workers).values_list("state", flat=True))
+    assert states == {TimesheetState.SUBMITTED, TimesheetState.VALIDATED}
 
 
 @pytest.mark.django_db

@@ -14,6 +14,7 @@ from interim.models import (
     ProfileChange,
     Targeting,
     TargetingOffer,
+    Timesheet,
 )
 from tests.utils.workflows import Case
 
@@ -21,12 +22,15 @@ from .factories import (
     AdvanceFactory,
     AgencyFactory,
     ChangeFactory,
+    ClientFactory,
     ContractFactory,
     DiplomaFactory,
     DocumentRequestFactory,
     SlotFactory,
     WorkerFactory,
+    placed_contract,
     staff_of,
+    timesheet_with_hours,
 )
 
 
@@ -125,6 +129,28 @@ def _batch_item_case(state):
     return _staff_case(item, item.batch.agency, selectors.batch_items_for)
 
 
+def timesheet(state):
+    """The client's user enters and submits; the agency validates or returns: one actor holding both."""
+    from accounts.enums import Role
+    from tests.accounts.factories import member
+
+    client = ClientFactory()
+    sheet = timesheet_with_hours(placed_contract(client), state=state)
+    contract = sheet.contract
+    user = member(Role.CLIENT_USER, organisation=client.organisation)
+    staff = staff_of(contract.agency)
+    own_has_perm = user.has_perm
+    user.has_perm = lambda perm, target=None: own_has_perm(perm, target) or staff.has_perm(perm, target)
+    membership = user.memberships.get(organisation=client.organisation)
+    other = member(Role.CLIENT_USER, organisation=ClientFactory().organisation)
+    return Case(
+        obj=sheet,
+        actor=user,
+        scope=selectors.timesheets_for(membership),
+        foreign_scope=selectors.timesheets_for(other.memberships.get()),
+    )
+
+
 CASES = {
     ProfileChange: change,
     Diploma: diploma,
@@ -136,4 +162,5 @@ CASES = {
     TargetingOffer: _offer_case,
     DocumentBatch: _batch_case,
     DocumentBatchItem: _batch_item_case,
+    Timesheet: timesheet,
 }

@@ -69,6 +69,18 @@ def structure_slip(membership):
     return {"pk": slip.pk}
 
 
+def sync_conflict(membership):
+    import uuid
+
+    from partners.evaluations.models import SyncSubmission
+
+    evaluation = _structure_evaluation(membership, state="in_progress")
+    submission = SyncSubmission.objects.create(
+        key=uuid.uuid4(), evaluation=evaluation, base_version=0, payload={}, outcome="conflict"
+    )
+    return {"pk": submission.pk}
+
+
 EVALUATION_STRUCTURE = Restricted(frozenset({"partner_user"}))
 
 ROUTES = {
@@ -133,8 +145,13 @@ ROUTES = {
             "eval_transmitted",
             "eval_slips",
             "eval_history",
+            "eval_offline",
+            "eval_sync",
+            "eval_service_worker",
         )
     },
+    "partners:eval_sync_submit": Restricted(frozenset({"partner_user"}), method="post"),
+    "partners:eval_sync_settle": Owned("partner_user", make=sync_conflict, methods=("post",)),
     "partners:eval_assign": Owned("partner_user", make=structure_evaluation, methods=("post",)),
     "partners:eval_form": Owned("partner_user", make=structure_evaluation),
     "partners:eval_report": Owned("partner_user", make=structure_evaluation_with_report, methods=("get",)),

@@ -86,3 +86,13 @@ def test_incomplete_grid_has_no_gir():
     assert aggir.gir_or_none(answers) is None
     with pytest.raises(ValueError, match="not rated"):
         gir(answers)
+
+
+def test_the_tables_given_to_the_pages_preview_are_the_algorithms():
+    import json
+
+    tables = json.loads(aggir.tables_json())
+    assert len(tables["groups"]) == 8 and tables["keys"] == list(DISCRIMINANT_KEYS[:8])
+    assert tables["groups"][1]["weights"][7] == [-80, -40]  # group B, indoor moves
+    assert tables["groups"][7]["thresholds"][-1] == [None, 13]
+    assert tables["gir"]["13"] == 6

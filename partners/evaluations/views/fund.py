@@ -139,9 +139,10 @@ def order_detail(request, pk):
 
 
 def slip_create(request):
-    """Build a slip: choose a convention, see its accepted unpaid evaluations, issue."""
+    """Build a slip: choose a convention (those with something to pay), see its accepted unpaid
+    evaluations, issue."""
     require(request, DECIDE)
-    conventions = selectors.evaluation_conventions_for_fund(request.membership)
+    conventions = selectors.payable_conventions_for_fund(request.membership)
     form = SlipForm(request.POST or request.GET or None, conventions=conventions)
     payable, total, missing_fee = None, None, False
     if form.is_bound and form.is_valid():

@@ -18,7 +18,7 @@ from core.files import private_file_response
 from core.history import action_label, state_label, timeline_for
 from core.tables import Column, DataTable
 
-from .. import selectors, services
+from .. import aggir, selectors, services
 from ..enums import EDITABLE_STATES, EvaluationState
 from ..forms import AssignForm, EvaluationForm
 from .common import deadline_info, gir_label, grid_rows, log_read, plan_lines
@@ -139,6 +139,7 @@ def evaluation_form(request, pk):
             "plan": plan_lines(evaluation),
             "gir_label": gir_label(evaluation),
             "deadline": deadline_info(evaluation),
+            "aggir_tables": aggir.tables_json() if editable else "",
             "timeline": timeline_for(evaluation),
         },
         status=status,

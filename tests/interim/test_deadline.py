@@ -1,0 +1,76 @@
+"""The signing deadline: shown on the list, enforced at the code and at the signature, and the timed
+step "expire" run by the job expire_unsigned_contracts; the public verification page's rate limit."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from core.history import timeline_for
+from core.models import JobRun, OutboundMessage
+from interim import services
+from interim.enums import ContractState
+from interim.models import Contract
+from portal.celery import BEAT_SCHEDULE
+
+from .factories import ContractFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_list_says_how_long_is_left_and_when_it_is_past(world):
+    ContractFactory(worker=world.worker, reference="SOON", sign_before=timezone.now() + datetime.timedelta(hours=30))
+    page = world.client_for("worker").get(reverse("interim:contracts")).content.decode()
+    assert "Reste 1\xa0jour" in page and "pour signer" in page
+
+
+def test_sending_sets_a_48_hour_deadline(world):
+    contract = ContractFactory(worker=world.worker, state=ContractState.AWAITING, sign_before=None)
+    world.client_for("staff").post(reverse("interim:agency_contract_send", args=[contract.pk]))
+    contract.refresh_from_db()
+    left = contract.sign_before - timezone.now()
+    assert datetime.timedelta(hours=47) < left <= datetime.timedelta(hours=48)
+
+
+def test_past_the_deadline_no_code_is_sent_and_nothing_is_signed(world):
+    contract = ContractFactory(worker=world.worker, sign_before=timezone.now() - datetime.timedelta(minutes=1))
+    client = world.client_for("worker")
+    response = client.post(reverse("interim:contract_send_code", args=[contract.pk]), follow=True)
+    assert "Le délai de signature de ce contrat est dépassé" in response.content.decode()
+    assert not OutboundMessage.objects.filter(event="interim.signature_code").exists()
+    assert Contract.objects.get(pk=contract.pk).state == ContractState.TO_SIGN
+
+
+def test_the_job_expires_contracts_past_their_deadline_once(world):
+    late = ContractFactory(worker=world.worker, sign_before=timezone.now() - datetime.timedelta(minutes=1))
+    on_time = ContractFactory(worker=world.worker, sign_before=timezone.now() + datetime.timedelta(hours=1))
+    signed = ContractFactory(
+        worker=world.worker, state=ContractState.SIGNED, sign_before=timezone.now() - datetime.timedelta(days=1)
+    )
+    assert services.contracts_expire_run(dry_run=True) == 1
+    call_command("run_job", "expire-unsigned-contracts")
+    late.refresh_from_db()
+    assert late.state == ContractState.EXPIRED
+    assert Contract.objects.get(pk=on_time.pk).state == ContractState.TO_SIGN
+    assert Contract.objects.get(pk=signed.pk).state == ContractState.SIGNED
+    assert [t.action for t in timeline_for(late)] == ["expire"]
+    assert services.contracts_expire_run() == 0  # idempotent
+    assert JobRun.objects.get(name="expire_unsigned_contracts").summary == "1 contrat(s) expiré(s)"
+    page = world.client_for("worker").get(reverse("interim:contracts")).content.decode()
+    assert "Délai de signature dépassé" in page
+    assert BEAT_SCHEDULE["expire-unsigned-contracts"]["task"] == "interim.tasks.expire_unsigned_contracts"
+
+
+def test_the_public_verification_page_is_rate_limited_per_address(client, settings):
+    settings.INTERIM_VERIFY_PER_HOUR = 3
+    url = reverse("interim:verify")
+    for _ in range(3):
+        assert client.get(url, {"code": "XXXX-XXXX-XXXX"}).status_code == 200
+    response = client.get(url, {"code": "XXXX-XXXX-XXXX"})
+    assert response.status_code == 429
+    assert "Trop de vérifications depuis votre adresse" in response.content.decode()
+    assert "XXXX-XXXX-XXXX" in response.content.decode()  # what was typed is kept
+    other = client.get(url, {"code": "XXXX-XXXX-XXXX"}, REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 200
