@@ -13,6 +13,7 @@ ROLES = {
     "officer": "gestion@union.demo",
     "fund": "caisse@carsat.demo",
     "admin": "admin",
+    "agency": "agence@coop-emploi.demo",
 }
 
 # label, path, role (None: anonymous), key: a key page (target >= 0.2x the bare view, p95 <= 150 ms)
@@ -42,6 +43,19 @@ LISTS = [
         "/admin/benefits/benefitrequest/?state__exact=paid",
     ),
     List("cooperators, 100 rows", "/prestations/cooperateurs/?par_page=100", "officer", "/admin/benefits/cooperator/"),
+    # Espace intérimaire, the agency at volume (interim_seed_volume: 5,000 workers, 200,000 contracts).
+    List(
+        "agency workers, 100 rows",
+        "/interimaires/agence/interimaires/?par_page=100",
+        "agency",
+        "/admin/interim/worker/",
+    ),
+    List(
+        "agency validation queue, 100 rows",
+        "/interimaires/agence/a-valider/?par_page=100",
+        "agency",
+        "/admin/interim/profilechange/?state__exact=pending",
+    ),
 ]
 
 # label, first page, deep page, role (target: the deep page within 1.5x the first page's time)

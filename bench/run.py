@@ -5,7 +5,8 @@
 Stack: gunicorn (portal.settings.production, plain HTTP on the loopback: SECURE_SSL_REDIRECT=false,
 no worker recycling during the run: GUNICORN_MAX_REQUESTS=0) on PostgreSQL (database guichet_bench)
 and Redis (database 2). The database holds the spec's volumes: seed_demo, benefits_seed_volume
-(300 cooperatives, 20,000 cooperators, 100,000 requests) and partners_seed_volume, made once
+(300 cooperatives, 20,000 cooperators, 100,000 requests), partners_seed_volume and
+interim_seed_volume (one agency: 5,000 workers, 200,000 contracts), made once
 (a minute); --reset drops it first.
 
 Method (bench/pages.py lists what is measured):
@@ -388,7 +389,7 @@ def main():
         if new:
             # Development commands (refused without DEBUG): run with the development settings.
             seed_env = {**env, "DJANGO_SETTINGS_MODULE": "portal.settings.development"}
-            for command in ("seed_demo", "benefits_seed_volume", "partners_seed_volume"):
+            for command in ("seed_demo", "benefits_seed_volume", "partners_seed_volume", "interim_seed_volume"):
                 manage([command], seed_env, capture=True)
         manage(["collectstatic", "--no-input", "-v", "0"], env)
         cookies = sessions(env, 1)

@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -204,36 +204,33 @@ def right_from_request(*, access_request, actor, now=None):
 
 
 def rights_from_requests(*, access_requests, now):
-    """The rights of a batch of requests accepted tacitly (the timed step's batch), in bulk inserts. A
+    """The rights of a batch of requests accepted tacitly (the timed step's batch), each table written by
+    one INSERT ... SELECT from the requests' rows (no model built per row: 100,000 requests in a run). A
     request that has its right already, or whose user holds that right otherwise (given directly
     meanwhile), gets no second one: the unique indexes (one right per request, one active right per
-    user, application and organisme) make the insert skip it; grants already there are kept."""
-    requests = list(access_requests)
-    Right.objects.bulk_create(
-        [
-            Right(
-                user_id=r.user_id,
-                application_id=r.application_id,
-                organisme_id=r.organisme_id,
-                request=r,
-                granted_at=now,
-                granted_by=None,
-                tacit=True,
-            )
-            for r in requests
-        ],
-        batch_size=1000,
-        ignore_conflicts=True,
-    )
-    permission = _permission("use_application")
-    ApplicationUserPermission.objects.bulk_create(
-        [
-            ApplicationUserPermission(user_id=r.user_id, content_object_id=r.application_id, permission=permission)
-            for r in requests
-        ],
-        batch_size=1000,
-        ignore_conflicts=True,
-    )
+    user, application and organisme) make the insert skip it (ON CONFLICT DO NOTHING); grants already
+    there are kept."""
+    ids = [r.pk for r in access_requests]
+    if not ids:
+        return
+    requests_table = AccessRequest._meta.db_table
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Right._meta.db_table} "  # noqa: S608 - table names from the models, values bound
+            "(user_id, application_id, organisme_id, request_id, granted_at, granted_by_id, tacit, state, "
+            "decided_at, decided_by_id, decision_reason) "
+            f"SELECT user_id, application_id, organisme_id, id, %s, NULL, %s, %s, NULL, NULL, '' "
+            f"FROM {requests_table} WHERE id IN ({marks}) ORDER BY id ON CONFLICT DO NOTHING",
+            [now, True, RightState.ACTIVE, *ids],
+        )
+        cursor.execute(
+            f"INSERT INTO {ApplicationUserPermission._meta.db_table} "  # noqa: S608 - as above
+            "(user_id, content_object_id, permission_id) "
+            f"SELECT DISTINCT user_id, application_id, %s FROM {requests_table} WHERE id IN ({marks}) "
+            "ON CONFLICT DO NOTHING",
+            [_permission("use_application").pk, *ids],
+        )
 
 
 def right_withdrawn(*, right):

@@ -1,9 +1,20 @@
-"""Technical administration of the interim reference data (the agency's own pages come with the back
-office: issue 12). Workflow states are not editable here: they change through their declared steps."""
+"""Technical administration of the interim reference data, and read views of worker files and profile
+changes (the agency works in its own back office, interim/views/agency_*.py; the bench compares the two).
+Workflow states are not editable here: they change through their declared steps."""
 
 from django.contrib import admin
 
-from .models import Agency, ClientCompany, Contract, NewsItem, Qualification, Sector, SectorContact
+from .models import (
+    Agency,
+    ClientCompany,
+    Contract,
+    NewsItem,
+    ProfileChange,
+    Qualification,
+    Sector,
+    SectorContact,
+    Worker,
+)
 
 
 class SectorContactInline(admin.TabularInline):
@@ -40,6 +51,27 @@ class QualificationAdmin(admin.ModelAdmin):
 class ClientCompanyAdmin(admin.ModelAdmin):
     list_display = ("organisation", "phone")
     list_select_related = ("organisation",)
+
+
+@admin.register(Worker)
+class WorkerAdmin(admin.ModelAdmin):
+    """Technical view of the worker files (the agency works in its own pages); the bench compares them."""
+
+    list_display = ("number", "user", "agency", "sector", "town", "created_at")
+    list_select_related = ("user", "agency__organisation", "sector")
+    list_filter = ("agency", "sector")
+    search_fields = ("number", "user__last_name", "user__first_name", "nir")
+    raw_id_fields = ("membership", "user", "sector")
+    readonly_fields = ("calendar_token",)
+
+
+@admin.register(ProfileChange)
+class ProfileChangeAdmin(admin.ModelAdmin):
+    list_display = ("worker", "group", "state", "created_at")
+    list_select_related = ("worker__user",)
+    list_filter = ("state", "group")
+    readonly_fields = ("state", "decided_by", "decided_at", "decision_reason")
+    raw_id_fields = ("worker",)
 
 
 @admin.register(Contract)

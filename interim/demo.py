@@ -59,6 +59,8 @@ AGENCIES = {
         "oncall_hours": "samedi 08h-12h et 14h-17h (par SMS ou appel, suivi d'un e-mail au chargé de recrutement)",
         "payroll_info": "Les bulletins de salaire sont déposés sur votre espace entre le 8 et le 10 du mois.",
         "payroll_email": "servicepaie@coop-emploi.demo",
+        "transfer_iban": "FR7630004000031234567890143",
+        "transfer_bic": "BNPAFRPP",
         "advance_info": (
             "Les acomptes doivent être demandés via la plateforme le mardi soir au plus tard. "
             "Aucun acompte ne peut être versé après le dernier mercredi du mois."

@@ -5,6 +5,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -145,7 +146,7 @@ class ContractFilters(FilterForm):
     def filter_queryset(self, queryset):
         values = self.active_values()
         if values.get("current"):
-            today = datetime.date.today()
+            today = timezone.localdate()  # the day in Europe/Paris, not the server's
             queryset = queryset.filter(mission__start_date__lte=today, mission__end_date__gte=today)
         if values.get("on"):
             queryset = queryset.filter(mission__start_date__lte=values["on"], mission__end_date__gte=values["on"])

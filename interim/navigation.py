@@ -48,10 +48,16 @@ def register():
         Role.AGENCY_STAFF,
         [
             MenuItem(
+                _("Intérimaires"),
+                "interim:agency_workers",
+                perm="interim.validate_worker",
+                also_current=("interim:agency_worker", "interim:agency_worker_invite"),
+            ),
+            MenuItem(
                 _("À valider"),
                 "interim:agency_validations",
                 perm="interim.validate_worker",
-                also_current=("interim:agency_change", "interim:agency_diploma"),
+                also_current=("interim:agency_change", "interim:agency_diploma", "interim:agency_request"),
             ),
             MenuItem(_("Acomptes"), "interim:agency_advances", perm="interim.process_advance"),
             MenuItem(
@@ -78,6 +84,18 @@ def register():
                 also_current=("interim:agency_batch",),
             ),
             MenuItem(
+                _("Bureau virtuel"),
+                "interim:agency_content",
+                perm="interim.manage_content",
+                also_current=(
+                    "interim:agency_info",
+                    "interim:agency_news",
+                    "interim:agency_news_create",
+                    "interim:agency_sector",
+                    "interim:agency_sector_create",
+                ),
+            ),
+            MenuItem(
                 _("Feuilles d'heures"),
                 "interim:timesheets",
                 perm="interim.validate_timesheet",
@@ -99,3 +117,4 @@ def register():
     )
     register_panel(Role.TEMP_WORKER, "interim/panels/bureau.html", context=panels.bureau)
     register_panel(Role.AGENCY_STAFF, "interim/panels/agency.html", context=panels.agency_summary)
+    register_panel(Role.CLIENT_USER, "interim/panels/client.html", context=panels.client_summary)

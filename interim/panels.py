@@ -1,4 +1,5 @@
-"""Dashboard panels: the worker's bureau virtuel (from the agency's data) and the agency's counts."""
+"""Dashboard panels: the worker's bureau virtuel (from the agency's data), the agency's counts and the
+client company's week of hours."""
 
 from . import selectors
 from .enums import AdvanceState, ContractState, DiplomaState, DocumentRequestState
@@ -24,4 +25,21 @@ def agency_summary(request):
         "diplomas": selectors.diplomas_for(membership).filter(state=DiplomaState.PENDING).count(),
         "requests": selectors.document_requests_for(membership).filter(state=DocumentRequestState.PENDING).count(),
         "advances": selectors.advances_for(membership).filter(state=AdvanceState.PENDING).count(),
+    }
+
+
+def client_summary(request):
+    """A client company's week: workers placed with it, its timesheets to finish or waiting for the agency."""
+    from django.utils import timezone
+
+    from . import timesheets
+    from .enums import TimesheetState
+
+    membership = request.membership
+    monday = timesheets.monday_of(timezone.localdate())
+    sheets = selectors.timesheets_for(membership)
+    return {
+        "running": timesheets.week_contracts(membership, monday).values("worker_id").distinct().count(),
+        "drafts": sheets.filter(state__in=[TimesheetState.DRAFT, TimesheetState.RETURNED]).count(),
+        "submitted": sheets.filter(state=TimesheetState.SUBMITTED).count(),
     }

@@ -4,12 +4,13 @@ client (redirect addresses; the secret is shown once). Records are picked with ?
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.enums import Role
+from accounts.models import Membership
 from core.access import form_errors, require
 from core.params import parse_id
 
@@ -30,11 +31,20 @@ def _record(request, queryset):
 
 def organismes(request):
     require(request, "habilitations.manage_catalogue")
-    rows = selectors.organismes().annotate(
-        correspondents=Count(
-            "memberships", filter=Q(memberships__role=Role.CORRESPONDENT, memberships__is_active=True)
-        ),
-        pending=Count("account_requests", filter=Q(account_requests__state="pending")),
+    # distinct: without it the count joins the members and the requests, and multiplies them.
+    rows = (
+        selectors.organismes()
+        .annotate(pending=Count("account_requests", filter=Q(account_requests__state="pending"), distinct=True))
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.active()
+                .filter(role=Role.CORRESPONDENT)
+                .select_related("user")
+                .order_by("user__last_name", "user__first_name"),
+                to_attr="correspondent_memberships",
+            )
+        )
     )
     return render(request, "habilitations/admin_organismes.html", {"rows": rows})
 

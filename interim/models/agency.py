@@ -29,6 +29,9 @@ class Agency(models.Model):
     payroll_info = models.TextField(_("dates de paie"), blank=True)
     payroll_email = models.EmailField(_("e-mail du service paie"), blank=True)
     advance_info = models.TextField(_("acomptes : date limite"), blank=True)
+    # The account the advances are paid from (the SEPA credit-transfer file's debtor).
+    transfer_iban = models.CharField(_("IBAN du compte de l'agence"), max_length=34, blank=True)
+    transfer_bic = models.CharField(_("BIC du compte de l'agence"), max_length=11, blank=True)
     advance_share = models.DecimalField(
         _("part de la paie versable en acompte"),
         max_digits=3,

@@ -1,4 +1,4 @@
-"""Mes demandes d'acompte (the worker) and the agency's minimal processing page (accept, refuse, pay)."""
+"""Mes demandes d'acompte (the worker). The agency's queue is in agency_advances.py."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,8 +12,7 @@ from core.tables import Column, DataTable
 
 from .. import payroll, selectors, services
 from ..enums import AdvanceState
-from ..forms import AdvanceForm, ReasonForm
-from ..workflows import ADVANCE
+from ..forms import AdvanceForm
 from .common import worker_page
 
 
@@ -104,33 +103,4 @@ def advance_cancel(request, worker, pk):
         lambda: services.advance_cancel(advance_id=advance.pk, scope=scope, actor=request.user),
         success=_("Votre demande d'acompte est annulée."),
         redirect_to="interim:advances",
-    )
-
-
-def agency_advances(request):
-    require(request, "interim.process_advance")
-    advances = (
-        selectors.advances_for(request.membership)
-        .filter(state__in=[AdvanceState.PENDING, AdvanceState.ACCEPTED])
-        .select_related("worker__user", "worker__agency")
-        .order_by("payment_date", "created_at")
-    )
-    rows = [{"advance": a, "available": payroll.available_amount(a.worker, exclude=a)} for a in advances[:100]]
-    return render(request, "interim/agency/advances.html", {"rows": rows, "form": ReasonForm()})
-
-
-@require_POST
-def agency_advance_act(request, pk, step):
-    require(request, "interim.process_advance")
-    scope = selectors.advances_for(request.membership)
-    advance = get_object_or_404(scope, pk=pk)
-    if step not in ("accept", "refuse", "pay"):
-        return redirect("interim:agency_advances")
-    return run_action(
-        request,
-        lambda: ADVANCE.run(step, advance.pk, actor=request.user, scope=scope, reason=request.POST.get("reason", "")),
-        success={"accept": _("Acompte accepté."), "refuse": _("Acompte refusé."), "pay": _("Acompte marqué versé.")}[
-            step
-        ],
-        redirect_to="interim:agency_advances",
     )

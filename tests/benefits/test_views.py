@@ -623,7 +623,7 @@ def test_contributions_balance_for_scop(client, world):
     ContributionFactory(cooperative=world.other_coop, amount=Decimal("999"))
     sign_in(client, world.manager)
     html = page(client, reverse("benefits:contributions")).content.decode()
-    assert "600,00 €" in html and "999" not in html
+    assert "600,00 €" in html and "999,00" not in html
 
 
 def test_statistics_chart_and_table(client, world):
@@ -635,11 +635,11 @@ def test_statistics_chart_and_table(client, world):
     sign_in(client, world.manager)
     html = page(client, reverse("benefits:statistics") + f"?annee={this_year()}").content.decode()
     assert 'role="img"' in html and '<title id="graphique-titre">' in html
-    assert "180,00 €" in html and "999" not in html
+    assert "180,00 €" in html and "999,00" not in html
     assert 'width="70.0%"' in html and 'width="35.0%"' in html
     sign_in(client, world.officer)
     html = page(client, reverse("benefits:statistics") + f"?cooperative={world.other_coop.pk}").content.decode()
-    assert "999,00 €" in html and "Martin" not in html
+    assert "999,00 €" in html and f"<td>{world.family.family_number}</td>" not in html
 
 
 def test_extraction_is_an_xlsx_of_the_cooperators(client, world):

@@ -80,6 +80,28 @@ def agency_change(membership):
     return {"pk": ChangeFactory(worker=WorkerFactory(agency=agency_of(membership))).pk}
 
 
+def agency_worker(membership):
+    return {"pk": WorkerFactory(agency=agency_of(membership)).pk}
+
+
+def agency_request(membership):
+    from .factories import DocumentRequestFactory
+
+    return {"pk": DocumentRequestFactory(worker=WorkerFactory(agency=agency_of(membership))).pk}
+
+
+def agency_news(membership):
+    from interim.models import NewsItem
+
+    return {"pk": NewsItem.objects.create(agency=agency_of(membership), title="Actualité", body="Texte").pk}
+
+
+def agency_sector(membership):
+    from interim.models import Sector
+
+    return {"pk": Sector.objects.create(agency=agency_of(membership), name="Pôle").pk}
+
+
 def agency_diploma(membership):
     from .factories import WorkerFactory
 
@@ -233,4 +255,20 @@ ROUTES = {
     "interim:agency_change": Owned("agency_staff", make=agency_change),
     "interim:agency_diploma": Owned("agency_staff", make=agency_diploma),
     "interim:agency_diploma_file": Owned("agency_staff", make=agency_diploma, methods=("get",)),
+    "interim:agency_request": Owned("agency_staff", make=agency_request),
+    "interim:agency_workers": Restricted(STAFF),
+    "interim:agency_worker_invite": Restricted(STAFF),
+    "interim:agency_worker": Owned("agency_staff", make=agency_worker, methods=("get",)),
+    "interim:agency_worker_sector": Owned("agency_staff", make=agency_worker, methods=("post",)),
+    "interim:agency_advance_batch_pay": Restricted(STAFF, method="post"),
+    "interim:agency_advance_batch_xlsx": Restricted(STAFF),
+    "interim:agency_advance_batch_sepa": Restricted(STAFF),
+    "interim:agency_content": Restricted(STAFF),
+    "interim:agency_info": Restricted(STAFF),
+    "interim:agency_news_create": Restricted(STAFF),
+    "interim:agency_news": Owned("agency_staff", make=agency_news),
+    "interim:agency_news_delete": Owned("agency_staff", make=agency_news, methods=("post",)),
+    "interim:agency_sector_create": Restricted(STAFF),
+    "interim:agency_sector": Owned("agency_staff", make=agency_sector),
+    "interim:agency_sector_delete": Owned("agency_staff", make=agency_sector, methods=("post",)),
 }

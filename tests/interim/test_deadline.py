@@ -74,3 +74,17 @@ def test_the_public_verification_page_is_rate_limited_per_address(client, settin
     assert "XXXX-XXXX-XXXX" in response.content.decode()  # what was typed is kept
     other = client.get(url, {"code": "XXXX-XXXX-XXXX"}, REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 200
+
+
+def test_current_today_is_the_day_in_paris(world):
+    """At 23:30 UTC on the 9th it is already the 10th in Paris: a mission starting the 10th is current."""
+    import time_machine
+
+    start = datetime.date(2026, 7, 10)
+    from .factories import MissionFactory
+
+    mission = MissionFactory(agency=world.agency, start_date=start, end_date=start + datetime.timedelta(days=3))
+    ContractFactory(worker=world.worker, reference="DEMAIN-UTC", mission=mission)
+    with time_machine.travel(datetime.datetime(2026, 7, 9, 23, 30, tzinfo=datetime.UTC), tick=False):
+        page = world.client_for("worker").get(reverse("interim:contracts"), {"current": "on"}).content.decode()
+    assert "DEMAIN-UTC" in page

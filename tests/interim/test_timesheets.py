@@ -281,3 +281,11 @@ def test_the_agency_queue_shows_the_sent_sheets_unless_asked(world, contract):
     page = staff.get(reverse("interim:timesheets"), {"state": "validated"}).content.decode()
     assert "ENVOYEE" not in page and "80K6AE1FD" in page
     assert "ENVOYEE" not in world.client_for("foreign_staff").get(reverse("interim:timesheets")).content.decode()
+
+
+def test_the_client_dashboard_panel_counts_its_week(world, contract):
+    timesheet_with_hours(contract, state=TimesheetState.DRAFT)
+    page = world.client_for("client").get(reverse("portal:dashboard")).content.decode()
+    assert "1 intérimaire en mission chez vous cette semaine" in page
+    assert "1 feuille d’heures en brouillon ou renvoyée" in page
+    assert "transmises, en attente de l’agence" in page and reverse("interim:timesheet_entry") in page

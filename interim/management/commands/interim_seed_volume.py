@@ -360,7 +360,7 @@ class Command(BaseCommand):
         for i in range(n_changes):
             group = groups[i % len(groups)]
             proposed = (
-                {"iban": "FR7610107001011234567890129", "bank_holder": " ".join(names[i])}
+                {"iban": "FR7610107001011234567890129", "bank_holder": " ".join(names[n_workers - 1 - i])}
                 if group == ChangeGroup.BANK
                 else {"street": f"{i + 1} place Bellecour", "postcode": "69002", "town": "Lyon"}
             )

@@ -1,0 +1,180 @@
+"""The agency's workers: the list (search, filters, page size), a worker's page, inviting a worker.
+
+Every read goes through selectors.workers_for(membership): the agency's own worker files only. A
+person registered with two agencies has one file with each; this agency sees its file, never the
+other's (nor that there is one)."""
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db.models import CharField, Prefetch, Q
+from django.db.models.functions import Cast
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from core.access import form_errors, require
+from core.models import Transition
+from core.tables import Column, DataTable
+
+from .. import agency_services, selectors
+from ..agency_forms import InviteForm, SectorChoiceForm, pending_items_exist, worker_filters_for
+from ..enums import ChangeState, DiplomaState, DocumentKind, DocumentRequestState
+from ..models import Advance, Diploma, DocumentRequest, ProfileChange, Worker, WorkerQualification
+
+PAGE_SIZES = (25, 50, 100)
+RECENT = 10
+
+
+def _worker_link(worker):
+    from django.urls import reverse
+
+    return reverse("interim:agency_worker", args=[worker.pk])
+
+
+def _qualifications(worker):
+    return ", ".join(grant.qualification.label for grant in worker.qualifications.all())
+
+
+def worker_columns():
+    return [
+        Column("number", gettext_lazy("N°"), order_by="number", link=_worker_link),
+        Column(
+            "name",
+            gettext_lazy("Nom"),
+            accessor="user.get_full_name",
+            order_by=("user__last_name", "user__first_name"),
+            link=_worker_link,
+        ),
+        Column("sector", gettext_lazy("Secteur"), accessor="sector", order_by="sector__name"),
+        Column("qualifications", gettext_lazy("Qualifications"), accessor=_qualifications),
+        Column("town", gettext_lazy("Commune"), order_by="town"),
+        Column("pending", gettext_lazy("À valider"), cell_template="interim/agency/cells/worker_pending.html"),
+        Column("created_at", gettext_lazy("Inscrit le"), order_by="created_at", date_only=True),
+    ]
+
+
+def workers_queryset(membership):
+    """The list's rows: one query for the page, one for the page's qualifications, whatever the size."""
+    return (
+        selectors.workers_for(membership)
+        .select_related("user", "sector")
+        .annotate(pending=pending_items_exist())
+        .prefetch_related(
+            Prefetch(
+                "qualifications",
+                queryset=WorkerQualification.objects.select_related("qualification").order_by("qualification__label"),
+            )
+        )
+    )
+
+
+def worker_list(request):
+    require(request, "interim.validate_worker")
+    membership = request.membership
+    table = DataTable(
+        request,
+        workers_queryset(membership),
+        columns=worker_columns(),
+        filter_form_class=worker_filters_for(membership.organisation_id),
+        default_sort="name",
+        page_sizes=PAGE_SIZES,
+        default_page_size=25,
+        caption=_("Intérimaires de l'agence"),
+        empty_message=_("Aucun intérimaire inscrit."),
+    )
+    return render(request, "interim/agency/workers.html", {"table": table})
+
+
+def _history(worker, limit=30):
+    """The worker file's recent history: its own entries and those of its changes, diplomas, document
+    requests and advances, newest first (one query; content types are cached)."""
+    parts = Q(content_type=ContentType.objects.get_for_model(Worker), object_id=str(worker.pk))
+    for model in (ProfileChange, Diploma, DocumentRequest, Advance):
+        ids = model.objects.filter(worker=worker).annotate(key=Cast("pk", CharField())).values("key")
+        parts |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
+    labels = {
+        ContentType.objects.get_for_model(Worker).pk: _("Fiche"),
+        ContentType.objects.get_for_model(ProfileChange).pk: _("Modification de fiche"),
+        ContentType.objects.get_for_model(Diploma).pk: _("Diplôme"),
+        ContentType.objects.get_for_model(DocumentRequest).pk: _("Demande de document"),
+        ContentType.objects.get_for_model(Advance).pk: _("Acompte"),
+    }
+    entries = list(Transition.objects.filter(parts).select_related("actor").order_by("-created_at", "-pk")[:limit])
+    for entry in entries:
+        entry.about = labels.get(entry.content_type_id, "")
+    return entries
+
+
+def worker_detail(request, pk):
+    require(request, "interim.validate_worker")
+    membership = request.membership
+    worker = get_object_or_404(selectors.workers_for(membership).select_related("user", "sector"), pk=pk)
+    documents = selectors.documents_for(membership).filter(worker=worker)
+    context = {
+        "worker": worker,
+        "sector_form": SectorChoiceForm(agency_id=membership.organisation_id, initial={"sector": worker.sector_id}),
+        "changes": worker.changes.filter(state=ChangeState.PENDING).order_by("created_at"),
+        "diplomas": worker.diplomas.order_by("-obtained_on", "-pk"),
+        "qualifications": worker.qualifications.select_related("qualification", "diploma").order_by(
+            "qualification__label"
+        ),
+        "contracts": selectors.contracts_for(membership).filter(worker=worker).order_by("-created_at", "-pk")[:RECENT],
+        "contract_count": selectors.contracts_for(membership).filter(worker=worker).count(),
+        "advances": worker.advances.order_by("-created_at", "-pk")[:RECENT],
+        "payslips": documents.filter(kind=DocumentKind.PAYSLIP).order_by("-period", "-pk")[:RECENT],
+        "other_documents": documents.exclude(kind=DocumentKind.PAYSLIP).order_by("-period", "-pk")[:RECENT],
+        "requests": worker.document_requests.filter(state=DocumentRequestState.PENDING),
+        "pending_diplomas": DiplomaState.PENDING,
+        "history": _history(worker),
+    }
+    return render(request, "interim/agency/worker.html", context)
+
+
+@require_POST
+def worker_sector(request, pk):
+    require(request, "interim.validate_worker")
+    scope = selectors.workers_for(request.membership)
+    worker = get_object_or_404(scope, pk=pk)
+    form = SectorChoiceForm(request.POST, agency_id=request.membership.organisation_id)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez un secteur de la liste."))
+    else:
+        agency_services.worker_sector_set(
+            worker_id=worker.pk, scope=scope, sector=form.cleaned_data["sector"], actor=request.user
+        )
+        messages.success(request, _("Secteur enregistré."))
+    return redirect("interim:agency_worker", worker.pk)
+
+
+def worker_invite(request):
+    require(request, "interim.validate_worker")
+    agency = selectors.agency_for(request.membership)
+    if agency is None:
+        messages.error(request, _("Les informations de l'agence ne sont pas encore créées."))
+        return redirect("interim:agency_workers")
+    form = InviteForm(request.POST or None, agency=agency)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            worker, _created = agency_services.worker_invite(
+                agency=agency,
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                phone=data.get("phone") or "",
+                sector=data.get("sector"),
+                actor=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s est inscrit(e) sous le n° %(number)s ; un e-mail lui a été envoyé.")
+                % {"name": worker.user.get_full_name(), "number": worker.number},
+            )
+            return redirect("interim:agency_worker", worker.pk)
+    return render(request, "interim/agency/worker_invite.html", {"form": form})
