@@ -146,14 +146,14 @@ def _invite(world, who="staff", **data):
 
 
 def test_inviting_a_new_person_creates_the_account_and_sends_a_one_time_link(world, django_capture_on_commit_callbacks):
-    WorkerFactory(agency=world.agency, number="1500")
+    WorkerFactory(agency=world.agency, number="990000")  # above any factory sequence: the next is 990001
     with django_capture_on_commit_callbacks(execute=True):
         response = _invite(world)
     assert response.status_code == 302
     user = User.objects.get(identifier="nouvelle@exemple.test")
     assert user.email == "nouvelle@exemple.test" and not user.has_usable_password()
     worker = Worker.objects.get(user=user)
-    assert worker.agency == world.agency and worker.number == "1501"
+    assert worker.agency == world.agency and worker.number == "990001"
     assert Membership.objects.get(user=user).role == Role.TEMP_WORKER
     message = OutboundMessage.objects.filter(recipient="nouvelle@exemple.test").latest("pk")
     assert "inscription" in message.subject.lower()
