@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import connection
 from django.db.models import Q
 from django.http import Http404, HttpResponseServerError, JsonResponse
@@ -231,6 +232,20 @@ def readyz(request):
 
 def error_403(request, exception=None):
     return render(request, "403.html", status=403)
+
+
+def error_400(request, exception=None):
+    """A refused request in French; a form sent with too many files or too much data says what to do."""
+    if isinstance(exception, TooManyFilesSent):
+        reason = _(
+            "Votre envoi comptait plus de %(count)s fichiers. Regroupez-les dans un fichier ZIP, ou envoyez-les "
+            "en plusieurs fois."
+        ) % {"count": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
+    elif isinstance(exception, (RequestDataTooBig, TooManyFieldsSent)):
+        reason = _("Votre envoi était trop volumineux. Envoyez les fichiers en plusieurs fois ou dans un fichier ZIP.")
+    else:
+        reason = _("La demande envoyée par votre navigateur n’a pas pu être comprise.")
+    return render(request, "400.html", {"reason": reason}, status=400)
 
 
 def error_404(request, exception=None):

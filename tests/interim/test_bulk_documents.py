@@ -229,3 +229,12 @@ def test_the_report_is_constant_in_queries(world, two_workers):
             )
 
     assert_constant_queries(world.client_for("staff"), reverse("interim:agency_batch", args=[batch.pk]), make)
+
+
+def test_more_files_than_a_form_may_carry_get_a_french_page_and_nothing_is_created(world, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 3
+    response = upload(world.client_for("staff"), [(f"{n}_20260131.pdf", pdf_bytes("A")) for n in range(4)])
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "plus de 3 fichiers" in html and "ZIP" in html and "Rien n’a été enregistré" in html
+    assert not DocumentBatch.objects.exists()
