@@ -10,9 +10,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     GUICHET_VAR_DIR=/app/var
 
 WORKDIR /app
-# flite speaks the captcha's audio alternative (portal/captcha.py).
+# espeak-ng speaks the captcha's audio alternative in French (portal/captcha.py).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends flite \
+    && apt-get install -y --no-install-recommends espeak-ng \
     && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 guichet \
     && useradd --system --uid 10001 --gid guichet --home-dir /app --shell /usr/sbin/nologin guichet

@@ -106,6 +106,15 @@ RECOVERY_CODE_NAMES = (
     "accounts:otp_recovery_codes_done",
 )
 ALWAYS_OPEN_NAMES = ("accounts:logout", "portal:set_language", "portal:healthz", "portal:readyz")
+# The passkey ceremonies (accounts.views.passkeys), open while the second factor is the pending gate:
+# they are how a passkey is used (verification) or enrolled (mandatory enrolment).
+PASSKEY_NAMES = (
+    "accounts:passkey_register_begin",
+    "accounts:passkey_register_complete",
+    "accounts:passkey_authentication_begin",
+    "accounts:passkey_authentication_complete",
+)
+SECOND_FACTOR_GATES = ("accounts:otp_verify", "accounts:otp_enrol")
 
 
 class AccountGateMiddleware:
@@ -129,6 +138,10 @@ class AccountGateMiddleware:
         if request.session.get(SESSION_NEW_CODES) and any(path == reverse(name) for name in RECOVERY_CODE_NAMES):
             # Just enrolled (maybe as the mandatory first step): the recovery codes are shown before
             # any later gate (consent), else the user would never see them.
+            return True
+        if any(target == reverse(name) for name in SECOND_FACTOR_GATES) and any(
+            path == reverse(name) for name in PASSKEY_NAMES
+        ):
             return True
         return any(path == reverse(name) for name in ALWAYS_OPEN_NAMES)
 

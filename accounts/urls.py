@@ -1,6 +1,6 @@
 """Account URLs, one list per concern (see accounts/views/)."""
 
-from .views import auth, consent, data, otp, passwords, profile, security
+from .views import auth, consent, data, otp, passkeys, passwords, profile, security
 
 app_name = "accounts"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     *auth.urlpatterns,
     *passwords.urlpatterns,
     *otp.urlpatterns,
+    *passkeys.urlpatterns,
     *consent.urlpatterns,
     *profile.urlpatterns,
     *security.urlpatterns,

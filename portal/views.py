@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import connection
 from django.db.models import Q
-from django.http import Http404, HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist, loader
 from django.urls import NoReverseMatch, reverse
@@ -313,8 +313,20 @@ def demo_columns():
 
 @login_not_required
 def captcha_audio(request, key):
-    """django-simple-captcha's audio (flite spells the digits); its temporary file closed with the response."""
+    """The digits spoken in French (espeak-ng), else django-simple-captcha's audio (flite, in English),
+    whose temporary file is closed with the response."""
     from captcha import views as captcha_views
+    from captcha.models import CaptchaStore
+
+    from .captcha import audio_in_french, speak_digits_in_french
+
+    if audio_in_french():
+        store = CaptchaStore.objects.filter(hashkey=key).first()
+        if store is None:
+            return HttpResponse(status=410)  # expired: gone, as the library answers
+        response = HttpResponse(speak_digits_in_french(store.challenge), content_type="audio/wav")
+        response["Cache-Control"] = "no-store"
+        return response
 
     response = captcha_views.captcha_audio(request, key)
     ranged = getattr(response, "ranged_file", None)

@@ -71,6 +71,7 @@ SHOTS = [
     ("habilitations-account-requests", "admin@ucanss.demo", "/organismes/demandes-de-compte/"),
     ("habilitations-admin-applications", "admin@ucanss.demo", "/organismes/administration/applications/"),
     ("account-profile", "F004217MD", "/compte/profil/"),
+    ("account-second-factor", "F004217MD", "/compte/double-authentification/"),
 ]
 
 CHROMIUM_ARGS = [

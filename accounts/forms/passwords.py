@@ -3,6 +3,7 @@ new password field, before typing; its errors are shown on that field."""
 
 from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
@@ -82,6 +83,7 @@ class CaptchaInput(CaptchaTextInput):
         context = {
             "image_url": self.image_url(),
             "audio_url": self.audio_url(),
+            "audio_french": bool(getattr(settings, "CAPTCHA_ESPEAK_PATH", None)),  # portal/captcha.py
             "refresh_url": self.refresh_url(),
             "inputs": inputs,
         }

@@ -63,7 +63,10 @@ def totp_device_for(user):
 
 
 def has_second_factor(user):
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    """An authenticator app or a passkey (accounts.services.passkeys)."""
+    from .passkeys import has_passkey
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists() or has_passkey(user)
 
 
 def recovery_codes_left(user):
@@ -162,8 +165,11 @@ def recovery_codes_regenerate(*, user, request=None, log=True):
 @transaction.atomic
 def otp_devices_remove(*, user, request=None):
     """Removes the TOTP device and the recovery codes (the user enrols again if the factor is mandatory)."""
+    from .passkeys import has_passkey
+
     TOTPDevice.objects.filter(user=user).delete()
-    StaticDevice.objects.filter(user=user).delete()
+    if not has_passkey(user):  # the codes stay while a passkey is a second factor
+        StaticDevice.objects.filter(user=user).delete()
     log_event(SecurityEventKind.OTP_ENROLLED, user=user, request=request, action="removed")
     security_notice(user=user, kind="otp_removed", request=request)
 

@@ -54,6 +54,14 @@ NOTICES = {
         _("Double authentification désactivée"),
         _("La double authentification a été désactivée sur votre compte."),
     ),
+    "passkey_added": (
+        _("Clé d’accès ajoutée"),
+        _("Une clé d’accès a été ajoutée à votre compte : elle permet de se connecter sans mot de passe."),
+    ),
+    "passkey_removed": (
+        _("Clé d’accès supprimée"),
+        _("Une clé d’accès a été supprimée de votre compte."),
+    ),
     "contact_changed": (
         _("Vos coordonnées ont été modifiées"),
         _("Les coordonnées de votre compte ont été modifiées : %(fields)s."),

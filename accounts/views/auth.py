@@ -40,6 +40,29 @@ def set_language_cookie(response, language):
     return response
 
 
+def after_login(request, response, user):
+    """What every sign-in does to its answer (password or passkey): the language, the device cookie."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen in dict(settings.LANGUAGES) and chosen != user.language:
+        # A language chosen before signing in is kept, and becomes the profile's.
+        profile_language_save(user=user, language=chosen)
+    elif user.language:
+        # Otherwise the interface follows the language of the profile.
+        set_language_cookie(response, user.language)
+    device = getattr(request, "guichet_device", None)
+    if device:
+        response.set_signed_cookie(
+            DEVICE_COOKIE,
+            device,
+            salt=DEVICE_COOKIE,
+            max_age=400 * 24 * 3600,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
+
+
 @method_decorator(login_not_required, name="dispatch")
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
@@ -47,27 +70,8 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form):
-        chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         response = super().form_valid(form)
-        user = form.get_user()
-        if chosen in dict(settings.LANGUAGES) and chosen != user.language:
-            # A language chosen before signing in is kept, and becomes the profile's.
-            profile_language_save(user=user, language=chosen)
-        elif user.language:
-            # Otherwise the interface follows the language of the profile.
-            set_language_cookie(response, user.language)
-        device = getattr(self.request, "guichet_device", None)
-        if device:
-            response.set_signed_cookie(
-                DEVICE_COOKIE,
-                device,
-                salt=DEVICE_COOKIE,
-                max_age=400 * 24 * 3600,
-                secure=settings.SESSION_COOKIE_SECURE,
-                httponly=True,
-                samesite="Lax",
-            )
-        return response
+        return after_login(self.request, response, form.get_user())
 
     def get_context_data(self, **kwargs):
         # Which identifier each space signs in with (declared by the spaces, core.spaces).

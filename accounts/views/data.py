@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import spaces as space_registry
+from core.confirm import confirmation
 
 from ..enums import Space
 from ..forms.gdpr import ErasureDecisionForm, ErasureRequestForm
@@ -18,6 +19,7 @@ from ..models import ConsentAcceptance, ErasureRequest
 from ..selectors import erasure_requests_for
 from ..services import gdpr
 from ..services.consent import user_spaces
+from ..workflows import ERASURE_REQUEST
 
 PAGE_SIZE = 20
 
@@ -93,12 +95,36 @@ def erasure_list(request):
     return render(request, "accounts/erasure_list.html", {"page": page})
 
 
+def _erasure_effect_text(erasure):
+    """What accepting will erase (the same words as the decision page)."""
+    if erasure.user is None or gdpr.erasure_effect(erasure.user, erasure.space):
+        return _(
+            "Cette demande efface tout le compte : il est désactivé, son nom, son adresse e-mail, son téléphone "
+            "et son identifiant (remplacé par « supprime-<numéro> ») sont effacés avec les données de chaque "
+            "espace, et ses sessions sont fermées. L'opération est définitive."
+        )
+    return _(
+        "Cette demande efface les données de cet espace seulement et retire l'accès à cet espace : la personne "
+        "utilise d'autres espaces, où son compte reste actif. L'opération est définitive."
+    )
+
+
 def erasure_process(request, pk):
     # Scoped: a request not addressed to an organisation the user administers is a 404, like any foreign id.
     erasure = get_object_or_404(erasure_requests_for(request.user, status=None), pk=pk)
     form = ErasureDecisionForm(request.POST or None)
     if request.method == "POST" and erasure.status == ErasureRequest.Status.PENDING and form.is_valid():
         accept = form.cleaned_data["decision"] == ErasureDecisionForm.DONE
+        page = confirmation(
+            request,
+            ERASURE_REQUEST.step("accept" if accept else "refuse"),
+            obj=erasure,
+            summary=[(_("Motif"), form.cleaned_data["reason"])],
+            message=_erasure_effect_text(erasure) if accept else _("La personne sera informée du refus et du motif."),
+            cancel_url=request.path,
+        )
+        if page:
+            return page
         try:
             erasure = gdpr.erasure_request_process(
                 erasure=erasure,

@@ -13,6 +13,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from ..forms.otp import OtpVerifyForm, TotpConfirmForm
 from ..middleware import SESSION_NEW_CODES
 from ..services import otp as otp_service
+from ..services import passkeys as passkey_service
 from .security import reauth_required, safe_next
 
 SESSION_ENROL_KEY = "guichet_otp_enrol_key"
@@ -23,10 +24,12 @@ ENROL_MAX_FAILURES = 5
 def otp_manage(request):
     user = request.user
     device = otp_service.totp_device_for(user)
+    passkeys = passkey_service.passkeys_for(user)
     context = {
         "device": device,
+        "passkeys": passkeys,
         "required": otp_service.otp_required_for(user, request.memberships),
-        "codes_left": otp_service.recovery_codes_left(user) if device else 0,
+        "codes_left": otp_service.recovery_codes_left(user) if device or passkeys else 0,
     }
     return render(request, "accounts/otp_manage.html", context)
 
@@ -35,7 +38,7 @@ def otp_manage(request):
 def otp_enrol(request):
     """Scan the QR code (or type the secret), then confirm with a code: the device is created only then."""
     user = request.user
-    if otp_service.has_second_factor(user):
+    if otp_service.totp_device_for(user) is not None:
         messages.info(request, _("La double authentification est déjà activée sur votre compte."))
         return redirect("accounts:otp_manage")
     key = request.session.get(SESSION_ENROL_KEY)
@@ -99,7 +102,8 @@ def otp_verify(request):
                     _("Vous avez utilisé un code de secours. Il vous en reste %(count)s.") % {"count": left},
                 )
             return redirect(next_url)
-    return render(request, "accounts/otp_verify.html", {"form": form, "next": next_url})
+    context = {"form": form, "next": next_url, "passkeys": passkey_service.has_passkey(user)}
+    return render(request, "accounts/otp_verify.html", context)
 
 
 @never_cache
@@ -146,9 +150,10 @@ def otp_recovery_codes_regenerate(request):
 @reauth_required
 def otp_remove(request):
     user = request.user
-    if not otp_service.has_second_factor(user):
+    if otp_service.totp_device_for(user) is None:
         return redirect("accounts:otp_manage")
-    required = otp_service.otp_required_for(user, request.memberships)
+    # Mandatory, and the app is the only second factor: another one is enrolled at once.
+    required = otp_service.otp_required_for(user, request.memberships) and not passkey_service.has_passkey(user)
     if request.method == "POST":
         otp_service.otp_devices_remove(user=user, request=request)
         request.session.pop(SESSION_NEW_CODES, None)
@@ -159,7 +164,8 @@ def otp_remove(request):
             return redirect("accounts:otp_enrol")
         messages.success(request, _("La double authentification est désactivée."))
         return redirect("accounts:otp_manage")
-    return render(request, "accounts/otp_remove.html", {"required": required})
+    context = {"required": required, "passkeys": passkey_service.has_passkey(user)}
+    return render(request, "accounts/otp_remove.html", context)
 
 
 urlpatterns = [

@@ -17,6 +17,7 @@ from ..enums import SecurityEventKind
 from ..forms.otp import ReauthForm
 from ..selectors import describe_event, security_events_for_organisation, security_events_for_user
 from ..services import otp as otp_service
+from ..services.passkeys import has_passkey
 from ..services.security_log import log_event
 from ..services.security_mail import lockout_minutes
 
@@ -54,7 +55,8 @@ def safe_next(request, default):
 
 def reauth(request):
     user = request.user
-    with_otp = otp_service.has_second_factor(user)
+    # The code field asks for the app's code (or a recovery code); a passkey confirms on its own (below).
+    with_otp = otp_service.totp_device_for(user) is not None
     next_url = safe_next(request, reverse("accounts:profile"))
     form = ReauthForm(request.POST or None, with_otp=with_otp)
     if request.method == "POST" and form.is_valid():
@@ -84,6 +86,7 @@ def reauth(request):
         "form": form,
         "next": next_url,
         "with_otp": with_otp,
+        "passkeys": has_passkey(user),
         "tries_left": tries_left(request, user),
         "lockout_minutes": lockout_minutes(),
     }

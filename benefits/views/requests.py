@@ -8,12 +8,14 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import error_messages, form_errors, require, run_action
+from core.confirm import confirmation
 from core.files import private_file_response
 from core.history import TransitionNotAllowed, timeline_for
 from core.params import parse_id, parse_ids
@@ -298,11 +300,21 @@ def request_edit(request, pk):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def request_withdraw(request, pk):
-    """GET: the confirmation page (without JavaScript); POST: the step "withdraw"."""
+    """GET (or an unconfirmed POST): the confirmation page; a confirmed POST: the step "withdraw"."""
     obj = _request_or_404(request, pk)
     require(request, "benefits.view_request", obj)
-    if request.method != "POST":
-        return render(request, "benefits/request_withdraw.html", {"benefit_request": obj})
+    page = confirmation(
+        request,
+        REQUEST.step("withdraw"),
+        obj=obj,
+        title=_("Retirer la demande %(ref)s ?") % {"ref": obj.reference},
+        message=_("La demande « %(type)s » pour %(name)s ne sera pas traitée. Cette action est définitive.")
+        % {"type": obj.benefit_type.name, "name": obj.beneficiary_name},
+        cancel_url=_detail_url(obj),
+        danger=True,
+    )
+    if page:
+        return page
     require(request, "benefits.withdraw_request", obj)
     return _act(request, obj, services.request_withdraw, _("La demande %(ref)s est retirée."))
 
@@ -359,6 +371,18 @@ def request_reject(request, pk):
     form = ReasonForm(request.POST, prefix="rejet")
     if not form.is_valid():
         return _render_detail(request, obj, reject_form=form)
+    page = confirmation(
+        request,
+        REQUEST.step("reject"),
+        obj=obj,
+        summary=[(_("Motif"), form.cleaned_data["reason"])],
+        title=_("Rejeter la demande %(ref)s ?") % {"ref": obj.reference},
+        message=_("La demande %(ref)s sera refusée avec ce motif, et la famille prévenue. Ce rejet est définitif.")
+        % {"ref": obj.reference},
+        cancel_url=_detail_url(obj),
+    )
+    if page:
+        return page
     return _act(
         request, obj, services.request_reject, _("La demande %(ref)s est rejetée."), reason=form.cleaned_data["reason"]
     )
@@ -453,6 +477,24 @@ def request_pay(request, pk):
     obj = _officer_action(request, pk)
     form = PayForm(request.POST)
     if form.is_valid():
+        page = confirmation(
+            request,
+            REQUEST.step("pay"),
+            obj=obj,
+            title=_("Payer la demande %(ref)s ?") % {"ref": obj.reference},
+            message=_(
+                "La demande %(ref)s sera payée (%(amount)s €) à la date du %(date)s : "
+                "le montant et la date ne pourront plus être changés."
+            )
+            % {
+                "ref": obj.reference,
+                "amount": amount_text(obj.amount),
+                "date": date_format(form.cleaned_data["payment_date"], "d/m/Y"),
+            },
+            cancel_url=_detail_url(obj),
+        )
+        if page:
+            return page
         try:
             services.request_pay(
                 request_id=obj.pk,
@@ -477,6 +519,18 @@ def request_refuse(request, pk):
     form = ReasonForm(request.POST, prefix="refus")
     if not form.is_valid():
         return _render_detail(request, obj, refuse_form=form)
+    page = confirmation(
+        request,
+        REQUEST.step("refuse"),
+        obj=obj,
+        summary=[(_("Motif"), form.cleaned_data["reason"])],
+        title=_("Refuser la demande %(ref)s ?") % {"ref": obj.reference},
+        message=_("La demande %(ref)s sera refusée avec ce motif, et la famille prévenue. Ce refus est définitif.")
+        % {"ref": obj.reference},
+        cancel_url=_detail_url(obj),
+    )
+    if page:
+        return page
     return _act(
         request, obj, services.request_refuse, _("La demande %(ref)s est refusée."), reason=form.cleaned_data["reason"]
     )
@@ -487,6 +541,8 @@ def bulk_pay(request):
     require(request, "benefits.process_requests")
     form = PayForm(request.POST, prefix="groupe")
     ids = parse_ids(request.POST.getlist("ids"))
+    back = QueryDict(request.POST.get("retour", "")).urlencode()
+    queue_url = reverse("benefits:queue") + (f"?{back}" if back else "")
     if not ids:
         messages.error(request, _("Cochez au moins une demande à payer."))
     elif not form.is_valid():
@@ -494,6 +550,22 @@ def bulk_pay(request):
             for message in errors:
                 messages.error(request, message)
     else:
+        page = confirmation(
+            request,
+            REQUEST.step("pay"),
+            title=_("Payer les demandes cochées ?"),
+            message=ngettext(
+                "La demande cochée sera payée à son montant à la date du %(date)s, si elle est en cours de "
+                "traitement : ni le montant ni la date ne pourront plus être changés.",
+                "Les %(count)s demandes cochées seront payées à leur montant à la date du %(date)s, si elles "
+                "sont en cours de traitement : ni le montant ni la date ne pourront plus être changés.",
+                len(ids),
+            )
+            % {"count": len(ids), "date": date_format(form.cleaned_data["payment_date"], "d/m/Y")},
+            cancel_url=queue_url,
+        )
+        if page:
+            return page
         result = services.requests_pay_bulk(
             request_ids=ids, scope=_scope(request), actor=request.user, payment_date=form.cleaned_data["payment_date"]
         )
@@ -509,5 +581,4 @@ def bulk_pay(request):
                 _("Demande %(ref)s non payée : %(message)s")
                 % {"ref": BenefitRequest(pk=request_id).reference, "message": message},
             )
-    back = QueryDict(request.POST.get("retour", "")).urlencode()
-    return redirect(reverse("benefits:queue") + (f"?{back}" if back else ""))
+    return redirect(queue_url)

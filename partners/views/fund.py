@@ -9,8 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.access import require, run_action
+from core.confirm import confirmation
 from core.history import timeline_for
 from core.tables import Column, DataTable
+from core.workflows import workflow_for
 
 from .. import selectors, services
 from ..forms import InvalidateForm
@@ -81,6 +83,9 @@ def convention_queue(request):
     return render(request, "partners/fund_conventions.html", {"table": table})
 
 
+INVALIDATE_MESSAGE = gettext_lazy("L’invalidation est définitive : le motif saisi est envoyé au partenaire.")
+
+
 def _back(request):
     """Where a decision leads: the fund's queue, or the national admins' supervision."""
     if request.user.has_perm(PROCESS, request.acting):
@@ -88,7 +93,7 @@ def _back(request):
     return reverse("partners:supervision")
 
 
-def _decision(request, obj, *, template, name, run, done):
+def _decision(request, obj, *, template, name, run, done, confirm_messages):
     """The decision page of `obj`: validate, or invalidate with a reason (`run(step, reason)`, a workflow
     step). A decision goes back to the queue with its message `done[step]`; a refusal (wrong state, lost
     race) comes back to this page as a message."""
@@ -97,6 +102,17 @@ def _decision(request, obj, *, template, name, run, done):
     if step == "invalidate":
         form = InvalidateForm(request.POST)
     if step in done and (step != "invalidate" or form.is_valid()):
+        page = confirmation(
+            request,
+            workflow_for(obj).step(step),
+            obj=obj,
+            title=_("Confirmer la validation") if step == "validate" else _("Confirmer l’invalidation"),
+            message=confirm_messages[step],
+            summary=[(_("Motif"), form.cleaned_data["reason"] if step == "invalidate" else "")],
+            cancel_url=request.path,
+        )
+        if page:
+            return page
         return run_action(
             request,
             lambda: run(step, form.cleaned_data["reason"] if step == "invalidate" else ""),
@@ -134,6 +150,14 @@ def preregistration_detail(request, pk):
             % {"name": preregistration.partner_name},
             "invalidate": _("La préinscription est invalidée ; le partenaire en est informé."),
         },
+        confirm_messages={
+            "validate": _(
+                "La validation est définitive : le partenaire « %(name)s » et le compte de son administrateur "
+                "sont créés, et le mot de passe temporaire lui est envoyé."
+            )
+            % {"name": preregistration.partner_name},
+            "invalidate": INVALIDATE_MESSAGE,
+        },
     )
 
 
@@ -157,6 +181,14 @@ def convention_detail(request, pk):
             "validate": _("La convention n° %(code)s est validée.") % {"code": convention.code},
             "invalidate": _("La convention n° %(code)s est invalidée ; le partenaire en est informé.")
             % {"code": convention.code},
+        },
+        confirm_messages={
+            "validate": _(
+                "La validation de la convention n° %(code)s de « %(name)s » est définitive ; le partenaire en est "
+                "informé."
+            )
+            % {"code": convention.code, "name": convention.partner.organisation.name},
+            "invalidate": INVALIDATE_MESSAGE,
         },
     )
 

@@ -11,12 +11,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.access import require, run_action
+from core.confirm import confirmation
 from core.history import timeline_for
 
 from .. import selectors, services
 from ..enums import ConventionState
 from ..forms import AddressForm, ConventionForm, PartnerForm, PartnerUserForm
 from ..models import Address
+from ..workflows import CONVENTION
 
 TABS = [
     ("partenaire", "partners:admin_partner", gettext_lazy("Partenaire")),
@@ -143,8 +145,16 @@ def user_edit(request, pk):
 
 def user_delete(request, pk):
     membership = get_object_or_404(selectors.partner_memberships_for(request.membership), pk=pk)
-    partner = _partner(request)
-    if request.method == "POST" and request.POST.get("confirm"):
+    _partner(request)
+    page = confirmation(
+        request,
+        title=_("Supprimer l’utilisateur"),
+        message=_("Voulez-vous vraiment supprimer l’utilisateur %(login)s ?") % {"login": membership.user.identifier},
+        confirm_label=_("Supprimer"),
+        cancel_url=reverse("partners:admin_users"),
+        danger=True,
+    )
+    if page is None:
         try:
             services.partner_user_delete(membership=membership, actor=request.user, request=request)
         except ValidationError as error:
@@ -156,7 +166,7 @@ def user_delete(request, pk):
             )
         return redirect("partners:admin_users")
     # Without JavaScript (or a first POST without confirmation): the confirmation page.
-    return _render(request, partner, "utilisateurs", "partners/admin_user_delete.html", {"membership": membership})
+    return page
 
 
 def conventions_tab(request):
@@ -223,6 +233,20 @@ def convention_withdraw(request, pk):
     scope = selectors.partner_conventions_for(request.membership)
     convention = get_object_or_404(scope, pk=pk)
     _partner(request)
+    page = confirmation(
+        request,
+        CONVENTION.step("withdraw"),
+        obj=convention,
+        title=_("Retirer la convention"),
+        message=_(
+            "La convention retirée ne sera pas examinée par la caisse, qui en est informée. Vous pourrez la "
+            "saisir de nouveau."
+        ),
+        cancel_url=reverse("partners:admin_conventions"),
+        danger=True,
+    )
+    if page:
+        return page
     return run_action(
         request,
         lambda: services.convention_withdraw(convention_id=pk, actor=request.user, scope=scope),

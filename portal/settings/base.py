@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "guardian",
     "axes",
     "captcha",
@@ -157,6 +158,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.IdentifierBackend",
     "accounts.backends.TemporaryPasswordBackend",
+    "django_otp_webauthn.backends.WebAuthnBackend",  # passkey sign-in (accounts.views.passkeys)
     "accounts.backends.MembershipPermissionBackend",
     "accounts.backends.GrantBackend",
 ]
@@ -202,11 +204,26 @@ CAPTCHA_TIMEOUT = 10
 # audio route work: found on PATH unless CAPTCHA_FLITE_PATH says where ("" turns audio off).
 CAPTCHA_CHALLENGE_FUNCT = "portal.captcha.digits_challenge"
 CAPTCHA_FLITE_PATH = env.str("CAPTCHA_FLITE_PATH", default=shutil.which("flite") or "") or None
+# espeak-ng (apt-get install espeak-ng) speaks the digits in French, and is used first when present.
+CAPTCHA_ESPEAK_PATH = env.str("CAPTCHA_ESPEAK_PATH", default=shutil.which("espeak-ng") or "") or None
+# django-simple-captcha offers the audio link (widget, refresh) only when CAPTCHA_FLITE_PATH is set: with
+# espeak-ng alone, point it there (portal.views.captcha_audio then never hands the challenge to flite).
+CAPTCHA_FLITE_PATH = CAPTCHA_FLITE_PATH or CAPTCHA_ESPEAK_PATH
 
 OTP_TOTP_ISSUER = "Guichet"
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Passkeys (django-otp-webauthn, accounts.services.passkeys): the relying party is the portal's domain
+# and the origins it is served from. Empty: the host of each request, which ALLOWED_HOSTS restricts
+# (development, tests); production should set both.
+OTP_WEBAUTHN_RP_ID = env.str("OTP_WEBAUTHN_RP_ID", default="")
+OTP_WEBAUTHN_RP_ID_CALLABLE = "accounts.services.passkeys.relying_party_id"
+OTP_WEBAUTHN_RP_NAME = "Guichet"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list("OTP_WEBAUTHN_ALLOWED_ORIGINS", default=[])
+OTP_WEBAUTHN_HELPER_CLASS = "accounts.services.passkeys.PasskeyHelper"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = True
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "accounts.passkeys"
 
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
@@ -377,6 +394,9 @@ LOGGING = {
 # django-guardian is asked through accounts.backends.GrantBackend (only for the permissions declared
 # as per-object grants), which its check does not recognise as its own backend.
 SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
+if not OTP_WEBAUTHN_ALLOWED_ORIGINS:
+    # django-otp-webauthn's check wants a list; without one our helper accepts the request's own origin.
+    SILENCED_SYSTEM_CHECKS.append("otp_webauthn.E030")
 
 
 # Espace Organismes: Guichet is the OpenID Connect provider of the catalogue's applications

@@ -68,8 +68,8 @@ document.addEventListener("DOMContentLoaded", () => {
   });
 
   // Confirmation dialog: a form with data-confirm="dialog-id" opens that <dialog> before submitting.
-  // Without JavaScript (or without <dialog>), the form submits directly: the view then answers with
-  // a confirmation page (the server-side pattern), so nothing depends on this script.
+  // Without JavaScript (or without <dialog>), the form submits without "confirmed": the view then
+  // answers with a confirmation page (core/confirm.py), so nothing depends on this script.
   document.querySelectorAll("dialog.confirm-dialog").forEach((dialog) => {
     dialog.querySelector("[data-confirm-yes]")?.addEventListener("click", () => {
       const form = dialog.pendingForm;
@@ -77,6 +77,14 @@ document.addEventListener("DOMContentLoaded", () => {
       dialog.close();
       if (form) {
         form.dataset.confirmed = "1";
+        // The server acts only on a confirmed POST (core/confirm.py); without it, it asks again.
+        if (!form.querySelector('input[name="confirmed"]')) {
+          const field = document.createElement("input");
+          field.type = "hidden";
+          field.name = "confirmed";
+          field.value = "1";
+          form.appendChild(field);
+        }
         const submitter = form.pendingSubmitter;
         form.requestSubmit(submitter && submitter.form === form ? submitter : undefined);
       }

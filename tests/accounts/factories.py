@@ -60,6 +60,17 @@ def member(role, organisation=None, **user_fields):
     return MembershipFactory(**kwargs).user
 
 
+def passkey(user, **fields):
+    """A confirmed passkey record for `user` (not usable in a ceremony: tests/utils/webauthn.py is)."""
+    import os
+
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    return WebAuthnCredential.objects.create(
+        user=user, name="Clé de test", confirmed=True, credential_id=os.urandom(32), public_key=b"test", **fields
+    )
+
+
 def totp_device(user, **fields):
     """A confirmed TOTP device for `user` (the code of the moment: `totp_now(device)`)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice

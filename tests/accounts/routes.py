@@ -2,7 +2,7 @@
 
 from tests.isolation import PERSONAL, PUBLIC, TECHNICAL, Owned, Restricted
 
-from .factories import member
+from .factories import member, passkey
 
 
 def erasure_request(membership):
@@ -13,6 +13,10 @@ def erasure_request(membership):
     membership.save(update_fields=["is_admin"])
     worker = member("temp_worker", organisation=membership.organisation)
     return {"pk": erasure_request_create(user=worker, space="interim").pk}
+
+
+def own_passkey(membership):
+    return {"pk": passkey(membership.user).pk}
 
 
 ROUTES = {
@@ -64,4 +68,10 @@ ROUTES = {
     # Any organisation's admins, for the requests of their own organisations' people.
     "accounts:erasure_list": Restricted(frozenset(), admin_only=True),
     "accounts:erasure_process": Owned("agency_staff", make=erasure_request),
+    # Passkeys: the JSON ceremonies (tests/accounts/test_passkeys.py), one's own passkey to remove.
+    "accounts:passkey_register_begin": TECHNICAL,
+    "accounts:passkey_register_complete": TECHNICAL,
+    "accounts:passkey_authentication_begin": TECHNICAL,
+    "accounts:passkey_authentication_complete": TECHNICAL,
+    "accounts:passkey_remove": Owned("cooperator", make=own_passkey),
 }

@@ -132,7 +132,9 @@ class TestProcessing:
         # The person is signed in elsewhere: that session ends.
         other = signed_in_client(user)
 
-        response = client.post(reverse("accounts:erasure_process", args=[erasure.pk]), {"decision": "done"})
+        response = client.post(
+            reverse("accounts:erasure_process", args=[erasure.pk]), {"decision": "done", "confirmed": "1"}
+        )
         assert response.url == reverse("accounts:erasure_list")
         user.refresh_from_db()
         assert user.identifier == f"supprime-{user_id}"
@@ -154,7 +156,7 @@ class TestProcessing:
         url = reverse("accounts:erasure_process", args=[erasure.pk])
         missing = client.post(url, {"decision": "refused", "reason": " "})
         assert "reason" in missing.context["form"].errors
-        client.post(url, {"decision": "refused", "reason": "Dossier de prestation en cours"})
+        client.post(url, {"decision": "refused", "reason": "Dossier de prestation en cours", "confirmed": "1"})
         erasure.refresh_from_db()
         assert erasure.status == "refused" and erasure.decision_reason == "Dossier de prestation en cours"
         assert erasure.user.is_active

@@ -127,7 +127,9 @@ def test_a_payment_date_before_the_request_or_far_ahead_is_refused(world, client
             request_id=request.pk, scope=scope, actor=world["officer"], payment_date=today + datetime.timedelta(days=61)
         )
     sign_in(client, world["officer"])
-    response = client.post(reverse("benefits:request_pay", args=[request.pk]), {"payment_date": "2019-01-01"})
+    response = client.post(
+        reverse("benefits:request_pay", args=[request.pk]), {"payment_date": "2019-01-01", "confirmed": "1"}
+    )
     assert response.status_code == 400 and "ne peut pas précéder la saisie" in response.content.decode()
     request.refresh_from_db()
     assert request.state == RequestState.PROCESSING

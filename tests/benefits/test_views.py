@@ -444,7 +444,9 @@ def test_manager_approves_and_rejects(client, world):
     assert not waiting.awaiting_approval
     response = client.post(reverse("benefits:request_reject", args=[other.pk]), {"rejet-reason": ""})
     assert response.status_code == 400 and "Ce champ est obligatoire" in response.content.decode()
-    client.post(reverse("benefits:request_reject", args=[other.pk]), {"rejet-reason": "Facture manquante"})
+    client.post(
+        reverse("benefits:request_reject", args=[other.pk]), {"rejet-reason": "Facture manquante", "confirmed": "1"}
+    )
     other.refresh_from_db()
     assert other.state == RequestState.REFUSED and other.decision_reason == "Facture manquante"
     # The cooperator cannot approve their own request.
@@ -470,7 +472,7 @@ def test_edit_add_documents_and_withdraw_then_locked(client, world):
     assert (
         "Retirer la demande" in page(client, reverse("benefits:request_withdraw", args=[request.pk])).content.decode()
     )
-    client.post(reverse("benefits:request_withdraw", args=[request.pk]))
+    client.post(reverse("benefits:request_withdraw", args=[request.pk]), {"confirmed": "1"})
     request.refresh_from_db()
     assert request.state == RequestState.WITHDRAWN
     response = client.get(edit, follow=True)
@@ -517,7 +519,9 @@ def test_officer_processes_and_pays(client, world):
     assert response.status_code == 400 and "indiquez le motif" in html and 'value="45,50"' in html
     client.post(reverse("benefits:request_amount", args=[world.request.pk]), {"amount": "45,50", "reason": "Facture"})
     paid_on = timezone.localdate()  # issue 9: a payment date is not before the request was entered
-    response = client.post(reverse("benefits:request_pay", args=[world.request.pk]), {"payment_date": paid_on})
+    response = client.post(
+        reverse("benefits:request_pay", args=[world.request.pk]), {"payment_date": paid_on, "confirmed": "1"}
+    )
     world.request.refresh_from_db()
     assert world.request.state == RequestState.PAID and world.request.amount == Decimal("45.50")
     assert world.request.payment_date == paid_on
@@ -536,7 +540,10 @@ def test_two_officers_one_wins_the_other_is_told(client, world):
     world.request.save()
     other = member(Role.UNION_OFFICER, organisation=world.union)
     sign_in(client, world.officer)
-    client.post(reverse("benefits:request_pay", args=[world.request.pk]), {"payment_date": timezone.localdate()})
+    client.post(
+        reverse("benefits:request_pay", args=[world.request.pk]),
+        {"payment_date": timezone.localdate(), "confirmed": "1"},
+    )
     sign_in(client, other)
     response = client.post(
         reverse("benefits:request_refuse", args=[world.request.pk]), {"refus-reason": "Doublon"}, follow=True
@@ -568,7 +575,11 @@ def test_queue_filters_bulk_pay_and_constant_queries(client, world):
     assert ready[0].reference in html and world.request.reference not in html
     response = client.post(
         reverse("benefits:bulk_pay"),
-        {"ids": [r.pk for r in ready] + [foreign.pk, world.request.pk], "groupe-payment_date": timezone.localdate()},
+        {
+            "ids": [r.pk for r in ready] + [foreign.pk, world.request.pk],
+            "groupe-payment_date": timezone.localdate(),
+            "confirmed": "1",
+        },
         follow=True,
     )
     html = response.content.decode()

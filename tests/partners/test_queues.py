@@ -123,7 +123,9 @@ def test_national_admin_decides_in_the_page_and_goes_back_to_supervision(client)
     national = _national()
     prereg = PreRegistrationFactory()
     sign_in(client, national.user)
-    response = client.post(prereg.get_absolute_url(), {"action": "invalidate", "reason": "Caisse inconnue"})
+    response = client.post(
+        prereg.get_absolute_url(), {"action": "invalidate", "reason": "Caisse inconnue", "confirmed": "1"}
+    )
     assert response.url == reverse("partners:supervision")
     prereg.refresh_from_db()
     assert prereg.state == PreRegistrationState.INVALIDATED and prereg.decision_reason == "Caisse inconnue"
@@ -220,7 +222,7 @@ def test_partner_corrects_then_withdraws_a_pending_convention(client):
     assert convention.code == "BON01" and convention.state == ConventionState.AWAITING
     withdraw = reverse("partners:admin_convention_withdraw", args=[convention.pk])
     assert client.get(withdraw).status_code == 405
-    client.post(withdraw)
+    client.post(withdraw, {"confirmed": "1"})
     convention.refresh_from_db()
     assert convention.state == ConventionState.WITHDRAWN
     assert OutboundMessage.objects.filter(recipient=fadmin.user.email, event="partners.convention_withdrawn").exists()

@@ -210,7 +210,7 @@ def test_fund_admin_validates_and_invalidates(client):
     url = reverse("partners:fund_preregistration", args=[prereg.pk])
     response = client.post(url, {"action": "invalidate", "reason": ""})
     assert "Indiquez le motif" in response.text
-    client.post(url, {"action": "validate"})
+    client.post(url, {"action": "validate", "confirmed": "1"})
     prereg.refresh_from_db()
     assert prereg.state == PreRegistrationState.VALIDATED
     # A second click (or a second admin) cannot act again.
@@ -219,7 +219,8 @@ def test_fund_admin_validates_and_invalidates(client):
     convention = ConventionFactory(fund=admin.organisation)
     partner_admin = partner_member(convention.partner, is_admin=True)
     client.post(
-        reverse("partners:fund_convention", args=[convention.pk]), {"action": "invalidate", "reason": "Code erroné"}
+        reverse("partners:fund_convention", args=[convention.pk]),
+        {"action": "invalidate", "reason": "Code erroné", "confirmed": "1"},
     )
     convention.refresh_from_db()
     assert convention.state == ConventionState.INVALIDATED
@@ -300,7 +301,7 @@ def test_users_tab_create_edit_grant_and_delete_rules(client, partner_admin):
     martin.refresh_from_db()
     assert martin.is_admin
     # An admin cannot be deleted before losing the right.
-    response = client.post(reverse("partners:admin_user_delete", args=[martin.pk]), {"confirm": "1"}, follow=True)
+    response = client.post(reverse("partners:admin_user_delete", args=[martin.pk]), {"confirmed": "1"}, follow=True)
     assert "abord les droits" in response.text
     # One's own box: disabled in the page, and a forged POST changes nothing.
     own = reverse("partners:admin_user_edit", args=[partner_admin.pk])
@@ -312,7 +313,7 @@ def test_users_tab_create_edit_grant_and_delete_rules(client, partner_admin):
     # First POST without confirmation: the confirmation page.
     delete = reverse("partners:admin_user_delete", args=[martin.pk])
     assert "Voulez-vous vraiment supprimer" in client.post(delete).text
-    client.post(delete, {"confirm": "1"})
+    client.post(delete, {"confirmed": "1"})
     martin.refresh_from_db()
     assert not martin.is_active
     assert "est supprimé" in client.get(url).text  # the message, once
@@ -376,7 +377,7 @@ def test_partner_user_without_admin_right_is_refused(client):
 def test_partner_never_sees_another_partners_users(client, partner_admin):
     stranger = partner_member()
     assert client.get(reverse("partners:admin_user_edit", args=[stranger.pk])).status_code == 404
-    assert client.post(reverse("partners:admin_user_delete", args=[stranger.pk]), {"confirm": "1"}).status_code == 404
+    assert client.post(reverse("partners:admin_user_delete", args=[stranger.pk]), {"confirmed": "1"}).status_code == 404
 
 
 # --- permission matrix ----------------------------------------------------------------------------
