@@ -8,3 +8,5 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import signals, workflows  # noqa: F401
+
+        signals.connect_generations()

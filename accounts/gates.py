@@ -42,9 +42,20 @@ def second_factor(request):
 
 @gate
 def consent(request):
-    """The current consent text of each of the user's spaces, accepted before using them."""
-    from .services.consent import consent_pending
+    """The current consent text of each of the user's spaces, accepted before using them.
 
-    if consent_pending(request.user, request.memberships):
+    Once found accepted, the session remembers it for these spaces, until a text is published or an
+    acceptance of the user's withdrawn (accounts/generations.py): then it is checked again.
+    """
+    from . import generations
+    from .middleware import SESSION_CONSENT_CHECKED
+    from .services.consent import consent_pending, user_spaces
+
+    user = request.user
+    stamp = [user.pk, user_spaces(request.memberships), *generations.current(request, user.pk)]
+    if request.session.get(SESSION_CONSENT_CHECKED) == stamp:
+        return None
+    if consent_pending(user, request.memberships):
         return reverse("accounts:consent")
+    request.session[SESSION_CONSENT_CHECKED] = stamp
     return None

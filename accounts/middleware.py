@@ -6,13 +6,43 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware as BaseOTPMiddleware
 
-from . import perms
+from . import generations, perms
 
 SESSION_AUTH_STARTED = "guichet_auth_started"
 SESSION_MEMBERSHIP = "guichet_membership_id"
 SESSION_EXPIRED = "guichet_session_expired"
 SESSION_TOUCHED = "guichet_touched"
+# What the gates found, with the generations (accounts/generations.py) it was found under.
+SESSION_OTP_CHECKED = "guichet_otp_checked"
+SESSION_CONSENT_CHECKED = "guichet_consent_checked"
+
+
+class OTPMiddleware(BaseOTPMiddleware):
+    """django-otp's, without its query per request: the device that verified the session is re-read
+    only when one of the user's devices changed since (a removed or unconfirmed device: generations).
+
+    `user.otp_device` is then loaded on first use only (`is_verified()` does not use it).
+    """
+
+    def _verify_user_sync(self, request, user):
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY) if user.is_authenticated else None
+        if not persistent_id:
+            return super()._verify_user_sync(request, user)
+        stamp = [user.pk, persistent_id, *generations.current(request, user.pk)]
+        if request.session.get(SESSION_OTP_CHECKED) == stamp:
+            self._init_user_fields(user)
+            user.otp_device = SimpleLazyObject(lambda: self._device_from_persistent_id(persistent_id))
+            return user
+        user = super()._verify_user_sync(request, user)
+        if user.otp_device is not None:
+            request.session[SESSION_OTP_CHECKED] = stamp
+        else:
+            request.session.pop(SESSION_OTP_CHECKED, None)
+        return user
 
 
 class SessionLifetimeMiddleware:

@@ -9,6 +9,7 @@ import time
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from .backends import find_user_for_login
@@ -128,3 +129,42 @@ def on_locked_out(sender, request=None, username=None, ip_address=None, **kwargs
         from .services.security_mail import lockout_minutes, security_notice
 
         security_notice(user=user, kind="locked_out", request=request, minutes=lockout_minutes())
+
+
+# --- Generations (accounts/generations.py): what a session remembered of the gates is re-checked -----
+
+
+def _bump_consent_texts(sender, **kwargs):
+    from . import generations
+
+    generations.bump(generations.CONSENT_TEXTS)
+
+
+def _bump_user_of_acceptance(sender, instance, **kwargs):
+    from . import generations
+
+    if kwargs.get("signal") is post_save and instance.withdrawn_at is None:
+        return  # an acceptance: what the session found (a pending consent) is re-checked anyway
+    generations.bump(generations.user(instance.user_id))
+
+
+def _bump_user_of_device(sender, instance, **kwargs):
+    from . import generations
+
+    generations.bump(generations.user(instance.user_id))
+
+
+def connect_generations():
+    """Called from AccountsConfig.ready(): every second-factor device model (django-otp's registry)."""
+    from django_otp import device_classes
+
+    from .models import ConsentAcceptance, ConsentText
+
+    for name, signal in (("save", post_save), ("delete", post_delete)):
+        signal.connect(_bump_consent_texts, sender=ConsentText, dispatch_uid=f"accounts.generation.texts.{name}")
+        signal.connect(
+            _bump_user_of_acceptance, sender=ConsentAcceptance, dispatch_uid=f"accounts.generation.consent.{name}"
+        )
+        for model in device_classes():
+            uid = f"accounts.generation.{model._meta.label}.{name}"
+            signal.connect(_bump_user_of_device, sender=model, dispatch_uid=uid)

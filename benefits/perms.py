@@ -12,7 +12,7 @@ says who may, the workflow says when.
 """
 
 from accounts.enums import Role
-from accounts.perms import Acting, active_memberships, rule
+from accounts.perms import Acting, active_memberships, memo, rule
 
 from .enums import EDITABLE_STATES, SCOP_SCIC
 from .models import BenefitRequest, Cooperative, Cooperator, Dependant, FamilyDocument, RequestDocument
@@ -146,9 +146,14 @@ def _is_scop_or_scic(user, obj):
     if isinstance(obj, Cooperative):
         return obj.legal_form in SCOP_SCIC
     if isinstance(obj, Acting):
-        return Cooperative.objects.filter(organisation_id=obj.organisation_id, legal_form__in=SCOP_SCIC).exists()
-    managed = [m.organisation_id for m in active_memberships(user) if m.role == MANAGER]
-    return Cooperative.objects.filter(organisation_id__in=managed, legal_form__in=SCOP_SCIC).exists()
+        ids = (obj.organisation_id,)
+    else:
+        ids = tuple(sorted(m.organisation_id for m in active_memberships(user) if m.role == MANAGER))
+    return memo(
+        user,
+        ("benefits.scop_or_scic", ids),
+        lambda: Cooperative.objects.filter(organisation_id__in=ids, legal_form__in=SCOP_SCIC).exists(),
+    )
 
 
 can_view_statistics = _granted_to("benefits.view_statistics", "manager", "officer")

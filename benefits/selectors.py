@@ -179,12 +179,12 @@ def statistics(membership, *, year, cooperative=None):
         .annotate(total=Sum("amount"), count=Count("pk"))
         .order_by("-total", "cooperator__sort_name", "cooperator_id")
     )
-    totals = paid.aggregate(total=Sum("amount"), count=Count("pk"))
     return {
         "by_type": by_type,
         "by_cooperator": by_cooperator,
-        "total": totals["total"] or Decimal("0"),
-        "count": totals["count"] or 0,
+        # The year's totals are the sum of the per-type rows: no second aggregate over the year.
+        "total": sum((row["total"] or Decimal("0") for row in by_type), Decimal("0")),
+        "count": sum(row["count"] for row in by_type),
     }
 
 

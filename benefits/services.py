@@ -706,7 +706,9 @@ def unapproved_requests_remind(*, now=None, dry_run=False, should_stop=None):
     waiting for approval (once: purge_reminded_at). Returns how many were reminded."""
     return REQUEST.run_due(
         "remind_purge",
-        selectors.purge_reminder_candidates(now=now),
+        selectors.purge_reminder_candidates(now=now).select_related(
+            "cooperator__user", "benefit_type", "dependant", "cooperative__organisation"
+        ),
         dry_run=dry_run,
         should_stop=should_stop,
         now=now,
@@ -719,7 +721,10 @@ def unapproved_requests_purge(*, now=None, batch_size=100, dry_run=False, should
     Idempotent; two workers share the work (SKIP LOCKED). Returns the number deleted (or that would be)."""
     return REQUEST.run_due(
         "purge",
-        selectors.purge_candidates(now=now).select_related("cooperator", "benefit_type", "dependant"),
+        # What the e-mail's context reads, loaded with each batch.
+        selectors.purge_candidates(now=now).select_related(
+            "cooperator", "benefit_type", "dependant", "cooperative__organisation"
+        ),
         batch_size=batch_size,
         dry_run=dry_run,
         should_stop=should_stop,

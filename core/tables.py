@@ -28,9 +28,17 @@ Dates and times: an accessor returns the date or datetime itself (never a string
 strftime, which would show UTC); the component shows it in Europe/Paris through the `local_date` /
 `local_datetime` filters. `Column(..., date_only=True)` shows a datetime as its local day.
 
+Cells are rendered in Python, a row at a time (no template per cell): a column shows its value
+(escaped, linked with `link`, dates in Europe/Paris) or what `render(row, value)` returns, HTML built
+with `format_html` (the renderers below: `date_cell`, `datetime_cell`, `amount_cell`, `badge_html`,
+`state_cell`). A column may still name a `cell_template` (included with `row`, `value` and the page's
+context): the whole table then renders through templates, several times slower; keep it off long lists.
+
 Sorting uses allowlisted keys only (the columns' keys; `?tri=montant`, `?tri=-montant`), with the primary
 key as a tie-breaker so that pages are stable. The whole table costs two queries (count and page)
-whatever the rows, as long as `accessor`s only follow relations the queryset selects.
+whatever the rows, as long as `accessor`s only follow relations the queryset selects; a view that
+counted the rows already passes `count=` (one query), and a deep page reads its ids, then its rows
+(three queries, but no OFFSET over joined rows).
 """
 
 import datetime
@@ -39,14 +47,21 @@ from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
+from django.template.defaultfilters import floatformat
 from django.utils.functional import Promise
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+
+EMPTY = "—"
 
 SORT_PARAM = "tri"
 PAGE_PARAM = "page"
 PAGE_SIZE_PARAM = "par_page"
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
+# From this many rows skipped, a page reads its ids first, then its rows (DataTable._defer_join).
+DEFERRED_JOIN_OFFSET = 500
 
 
 @dataclass(frozen=True)
@@ -57,7 +72,9 @@ class Column:
     order_by: str | tuple | None = None
     # Dotted path from the row (attributes, methods without arguments), a callable(row), or None: `key`.
     accessor: Any = None
-    # A template rendering the cell, included with `row` and `value` (for badges, links, actions).
+    # A callable(row, value) -> HTML of the cell (format_html; see the renderers at the end).
+    render: Any = None
+    # A template rendering the cell with `row` and `value` (slower than `render`: rare cells only).
     cell_template: str | None = None
     # A callable(row) giving the URL the cell links to.
     link: Any = None
@@ -137,6 +154,7 @@ class DataTable:
         caption="",
         empty_message=None,
         row_template=None,
+        count=None,
     ):
         self.request = request
         self.params = request.GET
@@ -158,8 +176,21 @@ class DataTable:
 
         self.page_size = self._clean_page_size(self.params.get(PAGE_SIZE_PARAM), default_page_size)
         self.paginator = Paginator(queryset, self.page_size)
+        if count is not None:  # counted already by the view (its per-state counts): not counted twice
+            self.paginator.count = count
         self.page = self.paginator.get_page(self.params.get(PAGE_PARAM))
         self.total = self.paginator.count
+        self._defer_join(queryset)
+
+    def _defer_join(self, queryset):
+        """A deep page reads its ids first (the sort's columns only: no joins of select_related, an
+        index scan past the offset), then its rows by id: page 1,000 costs about what page 1 does."""
+        offset = (self.page.number - 1) * self.page_size
+        if offset < DEFERRED_JOIN_OFFSET or queryset.query.distinct:
+            return
+        ids = list(queryset.values_list("pk", flat=True)[offset : offset + self.page_size])
+        rows = {row.pk: row for row in queryset.filter(pk__in=ids)}
+        self.page.object_list = [rows[pk] for pk in ids if pk in rows]
 
     # -- sorting
     def _clean_sort(self, value):
@@ -202,14 +233,60 @@ class DataTable:
 
     # -- rows
     def rows(self):
-        return [{"object": row, "cells": self._cells(row)} for row in self.page.object_list]
+        """The page's rows: `object`, `cells` (column, value, link, temporal) and `html`, the whole
+        `<tr>` rendered in Python (no template per cell)."""
+        rows = []
+        for row in self.page.object_list:
+            cells = self._cells(row)
+            if self.has_cell_templates:  # components/data_table.html includes them, with the page's context
+                rows.append({"object": row, "cells": cells})
+                continue
+            parts = ["<tr>"]
+            for index, cell in enumerate(cells):
+                column = cell["column"]
+                if index == 0:
+                    parts.append('<th scope="row">')
+                else:
+                    parts.append('<td class="num">' if column.numeric else "<td>")
+                parts.append(self._cell_html(column, row, cell))
+                parts.append("</th>" if index == 0 else "</td>")
+            parts.append("</tr>")
+            rows.append({"object": row, "cells": cells, "html": mark_safe("".join(parts))})  # noqa: S308 - escaped parts
+        return rows
+
+    @property
+    def has_cell_templates(self):
+        return any(column.cell_template and not column.render for column in self.columns)
+
+    def _cell_html(self, column, row, cell):
+        value = cell["value"]
+        if cell["rendered"] is not None:
+            return cell["rendered"]
+        if cell["temporal"] == "datetime":
+            text = local_datetime(value)
+        elif cell["temporal"] == "date":
+            text = local_date(value)
+        else:
+            text = value
+        if cell["link"]:
+            return format_html('<a href="{}">{}</a>', cell["link"], text)
+        return conditional_escape(EMPTY if text is None else text)
 
     def _cells(self, row):
         cells = []
         for column in self.columns:
             link = column.link(row) if column.link else None
             value = column.value(row)
-            cells.append({"column": column, "value": value, "link": link, "temporal": column.temporal(value)})
+            rendered = conditional_escape(column.render(row, value)) if column.render is not None else None
+            cells.append(
+                {
+                    "column": column,
+                    "value": value,
+                    "link": link,
+                    "temporal": column.temporal(value),
+                    "rendered": rendered,
+                }
+            )
         return cells
 
     # -- filters and parameters
@@ -251,3 +328,51 @@ class DataTable:
     sort_param = SORT_PARAM
     page_param = PAGE_PARAM
     page_size_param = PAGE_SIZE_PARAM
+
+
+# -- renderers: Column(render=...) ----------------------------------------------------------------
+
+
+def local_date(value):
+    from core.templatetags.guichet import local_date as as_date
+
+    return as_date(value)
+
+
+def local_datetime(value):
+    from core.templatetags.guichet import local_datetime as as_datetime
+
+    return as_datetime(value)
+
+
+def date_cell(row, value):
+    """The day (Europe/Paris), or a dash."""
+    return local_date(value) if value else EMPTY
+
+
+def datetime_cell(row, value):
+    """Day and time (Europe/Paris), or a dash."""
+    return local_datetime(value) if value else EMPTY
+
+
+def amount_cell(row, value):
+    """An amount in euros, two decimals with grouped thousands ("1 234,50 €"), or a dash."""
+    return EMPTY if value is None else f"{floatformat(value, '2g')} €"
+
+
+def badge_html(label, colour="grey") -> SafeString:
+    """The status badge of components/badge.html: colour AND text."""
+    from core.templatetags.guichet import badge_colour
+
+    return format_html('<span class="badge badge-{}">{}</span>', badge_colour(colour), label)
+
+
+def state_cell(row, value):
+    """The badge of the row's state in its declared workflow (core.workflows)."""
+    from core.workflows import workflow_for
+
+    obj = value if value is not None and workflow_for(value) is not None else row
+    workflow = workflow_for(obj)
+    if workflow is None:
+        raise ValueError(f"no workflow declared for {type(obj).__name__}")
+    return badge_html(*workflow.badge(obj))

@@ -40,7 +40,8 @@ A timed step runs in batches: `WORKFLOW.run_due("expire", queryset_of_due)` lock
 and a killed run loses at most its open batch. A batch is written in bulk, not row by row: one
 UPDATE for the state and stamps, one insert for the history, the follow-up `after_batch[step](objs,
 now=...)` (else `after[step]` per object), the events' messages inserted together with one delivery
-task per batch (core.notifications.batched). Give `due` the `select_related` its events read.
+task per batch (core.notifications.batched); a deleting step deletes the batch with the model's
+`delete_many(objs)` classmethod when it has one. Give `due` the `select_related` its events read.
 
 Templates and rules ask what an object allows: `WORKFLOW.allowed(obj, user)` (steps whose source
 state matches and whose permission the user has), `WORKFLOW.can(obj, user, "pay")`, and the
@@ -304,8 +305,12 @@ class Workflow:
                 with notifications.batched():
                     for obj in objs:
                         notifications.emit(step.event, obj)
-            for obj in objs:
-                obj.delete()  # the model's own delete (files, cascades), as a person's step does
+            delete_many = getattr(self.model, "delete_many", None)
+            if delete_many is not None:  # the model deletes a batch at once (one statement per relation)
+                delete_many(objs)
+            else:
+                for obj in objs:
+                    obj.delete()  # the model's own delete (files, cascades), as a person's step does
             history.history_delete(self.model, pks)
             return
         values: dict[str, Any] = {self.field: step.target}

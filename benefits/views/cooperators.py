@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from core.access import error_messages, form_errors, require
 from core.files import private_file_response
 from core.history import TransitionNotAllowed
-from core.tables import Column, DataTable
+from core.tables import Column, DataTable, badge_html, date_cell
 from core.validators import format_iban
 
 from .. import selectors, services
@@ -31,6 +31,12 @@ from .common import current_cooperative, is_officer
 
 def _cooperator_or_404(request, pk):
     return get_object_or_404(selectors.cooperators_for(request.membership), pk=pk)
+
+
+def _presence_cell(row, value):
+    if value.is_present:
+        return badge_html(_("Présent"), "green")
+    return badge_html(_("Sorti"), "grey")
 
 
 def cooperator_list(request):
@@ -53,12 +59,10 @@ def cooperator_list(request):
     if officer:
         columns.append(Column("cooperative", gettext_lazy("Coopérative"), accessor="cooperative.organisation.name"))
     columns += [
-        Column("entry_date", gettext_lazy("Entrée"), order_by="entry_date", cell_template="benefits/cells/date.html"),
-        Column("exit_date", gettext_lazy("Sortie"), order_by="exit_date", cell_template="benefits/cells/date.html"),
+        Column("entry_date", gettext_lazy("Entrée"), order_by="entry_date", render=date_cell),
+        Column("exit_date", gettext_lazy("Sortie"), order_by="exit_date", render=date_cell),
         Column("weekly_hours", gettext_lazy("Heures / semaine"), order_by="weekly_hours", numeric=True),
-        Column(
-            "situation", gettext_lazy("Situation"), accessor=lambda c: c, cell_template="benefits/cells/presence.html"
-        ),
+        Column("situation", gettext_lazy("Situation"), accessor=lambda c: c, render=_presence_cell),
         Column("login", gettext_lazy("Identifiant"), accessor=lambda c: c.user.identifier if c.user_id else None),
     ]
     filters = OfficerCooperatorFilters if officer else CooperatorFilters

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from core.access import form_errors, require
 from core.exports import ExportColumn, xlsx_response
 from core.params import parse_id
-from core.tables import Column, DataTable
+from core.tables import Column, DataTable, amount_cell, date_cell
 
 from .. import selectors, services
 from ..enums import ContributionKind
@@ -35,7 +35,7 @@ def contributions(request):
         raise PermissionDenied
     queryset = selectors.contributions_for(request.membership)
     columns = [
-        Column("date", gettext_lazy("Date"), order_by="date", cell_template="benefits/cells/date.html"),
+        Column("date", gettext_lazy("Date"), order_by="date", render=date_cell),
         Column("kind", gettext_lazy("Nature"), accessor="get_kind_display", order_by="kind"),
         Column("label", gettext_lazy("Libellé")),
         Column("year", gettext_lazy("Année"), order_by="year"),
@@ -44,7 +44,7 @@ def contributions(request):
             gettext_lazy("Montant"),
             order_by="amount",
             numeric=True,
-            cell_template="benefits/cells/amount.html",
+            render=amount_cell,
         ),
     ]
     if officer:

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,7 +19,7 @@ from core.confirm import confirmation
 from core.files import private_file_response
 from core.history import TransitionNotAllowed, timeline_for
 from core.params import parse_id, parse_ids
-from core.tables import Column, DataTable
+from core.tables import Column, DataTable, amount_cell, date_cell, state_cell
 
 from .. import selectors, services
 from ..enums import RequestState
@@ -61,14 +62,32 @@ def _act(request, obj, service, success, **fields):
     )
 
 
+def _select_cell(row, value):
+    """The bulk payment's checkbox (requests being processed)."""
+    if value.state != RequestState.PROCESSING:
+        return format_html('<span class="visually-hidden">{}</span>', _("Non sélectionnable"))
+    return format_html(
+        '<input type="checkbox" name="ids" value="{}" form="paiement-groupe" id="choix-{}" aria-label="{}">',
+        value.pk,
+        value.pk,
+        _("Sélectionner la demande %(ref)s") % {"ref": value.reference},
+    )
+
+
+def _state_cell(row, value):
+    """The state's badge; for a request awaiting approval, the days left before its purge."""
+    badge = state_cell(row, value)
+    days = value.days_before_purge() if value.state == RequestState.AWAITING else None
+    if days is None:
+        return badge
+    note = ngettext("%(counter)s jour restant", "%(counter)s jours restants", days) % {"counter": days}
+    return format_html('{}<br><span class="approval-note">{}</span>', badge, note)
+
+
 def _columns(*, with_cooperator, with_cooperative=False, select=False):
     columns = []
     if select:
-        columns.append(
-            Column(
-                "select", gettext_lazy("Sélection"), accessor=lambda r: r, cell_template="benefits/cells/select.html"
-            )
-        )
+        columns.append(Column("select", gettext_lazy("Sélection"), accessor=lambda r: r, render=_select_cell))
     columns.append(Column("reference", gettext_lazy("Demande"), accessor="reference", order_by="pk", link=_detail_url))
     if with_cooperative:
         columns.append(
@@ -95,26 +114,22 @@ def _columns(*, with_cooperator, with_cooperative=False, select=False):
             accessor=lambda r: f"{r.beneficiary_name} ({r.beneficiary_kind_label.lower()})",
         ),
         Column("type", gettext_lazy("Prestation"), accessor="benefit_type.name", order_by="benefit_type__position"),
-        Column(
-            "created_at", gettext_lazy("Saisie le"), order_by="created_at", cell_template="benefits/cells/date.html"
-        ),
+        Column("created_at", gettext_lazy("Saisie le"), order_by="created_at", render=date_cell),
         Column(
             "state",
             gettext_lazy("État"),
             accessor=lambda r: r,
             order_by="state",
-            cell_template="benefits/cells/state.html",
+            render=_state_cell,
         ),
         Column(
             "amount",
             gettext_lazy("Montant"),
             order_by="amount",
             numeric=True,
-            cell_template="benefits/cells/amount.html",
+            render=amount_cell,
         ),
-        Column(
-            "payment_date", gettext_lazy("Payée le"), order_by="payment_date", cell_template="benefits/cells/date.html"
-        ),
+        Column("payment_date", gettext_lazy("Payée le"), order_by="payment_date", render=date_cell),
     ]
     return columns
 
@@ -386,6 +401,15 @@ def queue(request):
             super().__init__(*args, benefit_types=selectors.benefit_types(), years=years, **kwargs)
 
     queryset = selectors.officer_queue(request.membership)
+    counts = dict(
+        selectors.officer_queue(request.membership)
+        .filter(state__in=[RequestState.ENTERED, RequestState.PROCESSING])
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    # Unfiltered, the queue is what is to be processed: its per-state counts are its count.
+    unfiltered = not any(request.GET.get(name) for name in QueueFilters.base_fields)
     table = DataTable(
         request,
         queryset,
@@ -394,13 +418,7 @@ def queue(request):
         default_sort="created_at",
         caption=_("Demandes à traiter"),
         empty_message=_("Aucune demande à traiter."),
-    )
-    counts = dict(
-        selectors.officer_queue(request.membership)
-        .filter(state__in=[RequestState.ENTERED, RequestState.PROCESSING])
-        .values_list("state")
-        .annotate(n=Count("pk"))
-        .values_list("state", "n")
+        count=sum(counts.values()) if unfiltered else None,
     )
     return render(
         request,

@@ -63,7 +63,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.OTPMiddleware",  # django-otp's, its check kept in the session
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.CurrentOrganisationMiddleware",
     "accounts.middleware.AccountGateMiddleware",

@@ -188,3 +188,22 @@ def test_hr_and_the_cooperator_are_reminded_once_three_days_before(cooperator):
 def test_the_reminder_is_scheduled():
     entry = BEAT_SCHEDULE["remind-unapproved-benefit-requests"]
     assert entry["task"] == "benefits.tasks.remind_unapproved_benefit_requests"
+
+
+@pytest.mark.django_db
+def test_the_purge_runs_a_constant_number_of_queries_per_batch(cooperator, django_capture_on_commit_callbacks):
+    from django.test.utils import CaptureQueriesContext
+
+    def purge(count):
+        for _ in range(count):
+            request = waiting(cooperator, days=15)
+            RequestDocument.objects.create(request=request, file="", original_name="scan.pdf", size=1)
+        capture = CaptureQueriesContext(connection)
+        with django_capture_on_commit_callbacks(execute=False) as callbacks, capture as queries:
+            assert services.unapproved_requests_purge() == count
+        return len(queries.captured_queries), len(callbacks)
+
+    few, few_tasks = purge(2)
+    many, many_tasks = purge(12)
+    assert few == many  # related rows loaded with the batch, outbox inserted in bulk, deleted at once
+    assert few_tasks == many_tasks == 1  # one delivery task per batch

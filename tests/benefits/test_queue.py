@@ -63,3 +63,22 @@ def test_only_working_actions_are_shown_and_a_stale_click_gets_a_message(client,
     assert "n’est pas possible dans l’état actuel (« Payée »)" in response.content.decode()
     paid.refresh_from_db()
     assert paid.state == RequestState.PAID
+
+
+def test_the_queue_counts_its_rows_once_and_stays_within_twelve_queries(client, world):
+    from tests.utils.queries import assert_constant_queries, count_queries
+
+    sign_in(client, world["officer"])
+    url = reverse("benefits:queue")
+    client.get(url)
+    queries = [q["sql"] for q in count_queries(client, url)]
+    assert not [sql for sql in queries if sql.startswith("SELECT COUNT(*)")]  # the per-state counts are its count
+    assert "2 résultats" in client.get(url).content.decode()
+    count = assert_constant_queries(
+        client,
+        url + "?etat=tous&page=2&par_page=10",
+        lambda n: BenefitRequestFactory.create_batch(n * 6, cooperator=world["family"], state=RequestState.PROCESSING),
+        few=2,
+        more=3,
+    )
+    assert count <= 12

@@ -208,3 +208,67 @@ def test_local_date_filters():
     )
     with timezone.override("Europe/Paris"):
         assert template.render(Context({"at": stamp, "none": None})) == "01/07/2026|01/07/2026 00:15|00:15|"
+
+
+def test_cells_are_rendered_in_python_escaped_linked_and_dashed(organisations):
+    from core.tables import badge_html, date_cell
+
+    OrganisationFactory(name="<b>Gras</b>")
+    columns = [
+        Column("name", "Nom", order_by="name", link=lambda o: f"/o/{o.pk}/?a=1&b=2"),
+        Column("parent", "Rattachée à", accessor="parent.name"),
+        Column("created", "Créée", accessor=lambda o: None, render=date_cell),
+        Column("badge", "État", accessor=lambda o: o.name, render=lambda row, value: badge_html(value, "pink")),
+    ]
+    request, table = make_table("tri=name", columns=columns)
+    html = render(request, table)
+    assert "&lt;b&gt;Gras&lt;/b&gt;" in html and "<b>Gras</b>" not in html
+    assert '<a href="/o/' in html and "?a=1&amp;b=2" in html
+    assert "<td>—</td>" in html  # no parent, no date
+    assert '<span class="badge badge-grey">Alpha</span>' in html  # unknown colour: grey
+
+
+def test_a_cell_template_gets_row_value_and_the_csrf_token(organisations, tmp_path, settings):
+    (tmp_path / "cell.html").write_text("<form>{% csrf_token %}{{ row.name }}:{{ value }}</form>")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    columns = [
+        Column("name", "Nom", order_by="name"),
+        Column("form", "Action", accessor="kind", cell_template="cell.html"),
+    ]
+    request, table = make_table("tri=name", columns=columns)
+    html = render(request, table)
+    assert 'name="csrfmiddlewaretoken"' in html and "Alpha:" in html
+
+
+def test_a_rendered_column_beside_a_cell_template(organisations, tmp_path, settings):
+    from core.tables import badge_html
+
+    (tmp_path / "cell.html").write_text("[{{ value }}]")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    columns = [
+        Column("name", "Nom", order_by="name", render=lambda row, value: badge_html(value, "green")),
+        Column("form", "Action", accessor="name", cell_template="cell.html"),
+    ]
+    request, table = make_table("tri=name", columns=columns)
+    html = render(request, table)
+    assert '<span class="badge badge-green">Alpha</span>' in html and "[Alpha]" in html
+
+
+def test_a_deep_page_reads_its_ids_then_its_rows_in_the_same_order(monkeypatch):
+    import core.tables
+
+    for index in range(30):
+        OrganisationFactory(name=f"Org {index:02d}")
+    _request, plain = make_table("tri=-name&page=2&par_page=10")
+    monkeypatch.setattr(core.tables, "DEFERRED_JOIN_OFFSET", 5)
+    _request, deferred = make_table("tri=-name&page=2&par_page=10")
+    assert names(deferred) == names(plain) and len(names(plain)) == 10
+    assert deferred.total == plain.total and deferred.page.number == 2
+
+
+def test_a_count_given_by_the_view_is_not_counted_again(organisations, django_assert_num_queries):
+    request = RequestFactory().get("/liste/")
+    queryset = Organisation.objects.filter(code="").select_related("parent")
+    with django_assert_num_queries(1):  # the page only
+        table = DataTable(request, queryset, columns=COLUMNS, default_sort="name", count=4)
+        assert len(table.rows()) == 4 and table.total == 4
