@@ -51,7 +51,9 @@ def prepare():
     manage("benefits_seed_volume", settings="portal.settings.development")
 
 
-def clients():
+def signed_in_clients(**identifiers):
+    """Test clients signed in as the given demo identifiers (role name -> identifier), consents
+    accepted and second factor verified, as a person past the gates would be."""
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -72,11 +74,11 @@ def clients():
         session.save()
         return client
 
-    return {
-        "hr": client_for("rh@ateliers-canal.demo"),
-        "officer": client_for("gestion@union.demo"),
-        "admin": client_for("admin"),
-    }
+    return {role: client_for(identifier) for role, identifier in identifiers.items()}
+
+
+def clients():
+    return signed_in_clients(hr="rh@ateliers-canal.demo", officer="gestion@union.demo", admin="admin")
 
 
 PAGES = [

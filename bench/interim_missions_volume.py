@@ -53,27 +53,9 @@ def prepare():
 
 
 def staff_and_admin():
-    from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from bench.benefits_volume import signed_in_clients
 
-    from accounts.models import ConsentAcceptance, ConsentText, User
-
-    def client_for(identifier):
-        user = User.objects.get(identifier=identifier)
-        for text in ConsentText.objects.all():
-            ConsentAcceptance.objects.get_or_create(user=user, text=text)
-        client = Client()
-        client.force_login(user)
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
-            user=user, name="bench", confirmed=True
-        )
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-        return client
-
-    return {"staff": client_for("agence@coop-emploi.demo"), "admin": client_for("admin")}
+    return signed_in_clients(staff="agence@coop-emploi.demo", admin="admin")
 
 
 def pages():

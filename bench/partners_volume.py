@@ -60,32 +60,9 @@ def pages():
 
 
 def clients():
-    from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from accounts.models import ConsentAcceptance, ConsentText, User
-
-    def client_for(identifier):
-        user = User.objects.get(identifier=identifier)
-        for text in ConsentText.objects.all():
-            ConsentAcceptance.objects.get_or_create(user=user, text=text)
-        client = Client()
-        client.force_login(user)
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
-            user=user, name="bench", confirmed=True
-        )
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-        return client
-
-    return {
-        "fund": client_for("caisse@carsat.demo"),
-        "national": client_for("national@partenaires.demo"),
-        "partner": client_for("aidadom01"),
-        "admin": client_for("admin"),
-    }
+    return common.signed_in_clients(
+        fund="caisse@carsat.demo", national="national@partenaires.demo", partner="aidadom01", admin="admin"
+    )
 
 
 def main():
