@@ -9,6 +9,7 @@ import datetime
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from accounts.enums import Role
 from accounts.models import Organisation
@@ -233,7 +234,8 @@ def test_offline_fill_then_synchronise_and_settle_a_conflict(page):
         page.get_by_role("button", name="Enregistrer le brouillon").click()
         page.get_by_text("gardé sur cet appareil").wait_for()
     page.goto(f"/partenaires/evaluations/{calm.pk}/")
-    assert page.get_by_label("Besoins constatés").input_value() == "Saisi hors ligne."  # restored from the device
+    # restored from the device by the script once the page has loaded: wait for it
+    expect(page.get_by_label("Besoins constatés")).to_have_value("Saisi hors ligne.")
 
     # Meanwhile another evaluator changed the second one on the portal.
     member = evaluator.memberships.get()
