@@ -188,14 +188,14 @@ def test_two_purge_runs_at_once_execute_once(monkeypatch):
         request = BenefitRequestFactory(cooperator=cooperator, awaiting=True, created_by=cooperator.user)
         BenefitRequest.objects.filter(pk=request.pk).update(created_at=timezone.now() - datetime.timedelta(days=20))
     inside, release = threading.Event(), threading.Event()
-    real_delete = BenefitRequest.delete
+    real_delete_many = BenefitRequest.delete_many.__func__  # the purge deletes a batch at once
 
-    def slow_delete(self, *args, **kwargs):  # the first run, in the middle of its batch
+    def slow_delete_many(cls, requests):  # the first run, in the middle of its batch
         inside.set()
         release.wait(5)
-        return real_delete(self, *args, **kwargs)
+        return real_delete_many(cls, requests)
 
-    monkeypatch.setattr(BenefitRequest, "delete", slow_delete)
+    monkeypatch.setattr(BenefitRequest, "delete_many", classmethod(slow_delete_many))
     results = {}
 
     def first_beat():
