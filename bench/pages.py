@@ -14,6 +14,43 @@ ROLES = {
     "fund": "caisse@carsat.demo",
     "admin": "admin",
     "agency": "agence@coop-emploi.demo",
+    # Espace intérimaire: a worker of the volume agency (interim_seed_volume: ~40 contracts, a month of
+    # validated hours, an advance) and the demo client company's user.
+    "worker": "ivol20001@volume.test",
+    "client": "client@menuiseries.demo",
+    # Espace Organismes (seed_demo): an agent with requests and rights, the CPAM's correspondent.
+    "requester": "agent@cpam.demo",
+    "correspondent": "correspondant@cpam.demo",
+}
+
+# Ids in paths: "{name}" in a path is filled at bench time with the value of RESOLVE[name], an expression
+# evaluated in the bench's Django shell (bench/run.py, SESSION_SNIPPET) where `users` maps each role of
+# ROLES to its account, `model("app.Model")` gives a model and Count is imported. Choose rows with the
+# most related rows (documents, dependants, entries): those are the pages whose queries must not grow.
+RESOLVE = {
+    "hr_request": (
+        "model('benefits.BenefitRequest').objects.filter(cooperative__organisation__memberships__user=users['hr'])"
+        ".annotate(n=Count('documents')).order_by('-n', '-pk')[0].pk"
+    ),
+    "officer_request": (
+        "model('benefits.BenefitRequest').objects.filter(cooperative__union__memberships__user=users['officer'], "
+        "state='processing').annotate(n=Count('documents')).order_by('-n', '-pk')[0].pk"
+    ),
+    "cooperator": (
+        "model('benefits.Cooperator').objects.filter(cooperative__union__memberships__user=users['officer'])"
+        ".annotate(n=Count('dependants')).order_by('-n', 'pk')[0].pk"
+    ),
+    "preregistration": (
+        "model('partners.PreRegistration').objects.filter(fund__memberships__user=users['fund'])"
+        ".order_by('state', '-pk')[0].pk"
+    ),
+    "worker_contract": (
+        "model('interim.Contract').objects.filter(worker__user=users['worker']).order_by('-created_at')[0].pk"
+    ),
+    "access_request": (
+        "model('habilitations.AccessRequest').objects.filter(organisme__memberships__user=users['correspondent'], "
+        "state='pending', application__management='local').order_by('-pk')[0].pk"
+    ),
 }
 
 # label, path, role (None: anonymous), key: a key page (target >= 0.2x the bare view, p95 <= 150 ms)
@@ -30,6 +67,25 @@ PAGES = [
     Page("cooperators (officer)", "/prestations/cooperateurs/", "officer", True),
     Page("fund queue", "/partenaires/caisse/", "fund", True),
     Page("statistics (officer)", "/prestations/statistiques/", "officer"),
+    Page("request detail (HR)", "/prestations/demandes/{hr_request}/", "hr", True),
+    Page("request detail (officer)", "/prestations/demandes/{officer_request}/", "officer", True),
+    Page("cooperator detail (officer)", "/prestations/cooperateurs/{cooperator}/", "officer"),
+    Page("pre-registration (fund)", "/partenaires/caisse/preinscriptions/{preregistration}/", "fund"),
+    # Espace intérimaire at volume (one agency: 5,000 workers, 200,000 contracts).
+    Page("worker's home", "/tableau-de-bord/", "worker", True),
+    Page("worker's planning", "/interimaires/plannings/", "worker", True),
+    Page("worker's contracts", "/interimaires/contrats/", "worker", True),
+    Page("worker's contract", "/interimaires/contrats/{worker_contract}/", "worker"),
+    Page("worker's advances", "/interimaires/acomptes/", "worker"),
+    Page("dashboard (agency)", "/tableau-de-bord/", "agency", True),
+    Page("agency missions", "/interimaires/agence/missions/", "agency", True),
+    Page("agency advances", "/interimaires/agence/acomptes/", "agency"),
+    Page("client timesheets", "/interimaires/feuilles-heures/", "client", True),
+    Page("client hours entry", "/interimaires/heures/", "client"),
+    # Espace Organismes (seed_demo's organismes).
+    Page("my requests and rights (requester)", "/organismes/mes-informations/habilitations/", "requester", True),
+    Page("correspondent's queue", "/organismes/a-valider/", "correspondent", True),
+    Page("access request (correspondent)", "/organismes/a-valider/{access_request}/", "correspondent"),
 ]
 
 # label, our list at 100 rows a page, its role, Django admin's changelist of the same rows (100 a page)
@@ -85,3 +141,17 @@ EXPORTS = [
 
 # label, page whose SQL time is the target (<= 50 ms at volume)
 STATISTICS = ("statistics: SQL", "/prestations/statistiques/", "officer")
+
+
+def resolve(ids):
+    """Fills the ids of every path (RESOLVE) in place, with `ids` {name: value} computed at bench time."""
+    global PAGES, LISTS, DEEP, EXPORTS, STATISTICS
+
+    def fill(path):
+        return path.format(**ids) if "{" in path else path
+
+    PAGES = [page._replace(path=fill(page.path)) for page in PAGES]
+    LISTS = [item._replace(path=fill(item.path), admin_path=fill(item.admin_path)) for item in LISTS]
+    DEEP = [item._replace(first=fill(item.first), deep=fill(item.deep)) for item in DEEP]
+    EXPORTS = [item._replace(path=fill(item.path)) for item in EXPORTS]
+    STATISTICS = (STATISTICS[0], fill(STATISTICS[1]), STATISTICS[2])

@@ -153,15 +153,29 @@ for role, identifier in ROLES.items():
         sessions.append(settings.SESSION_COOKIE_NAME + "=" + session.session_key)
     cookies[role] = sessions
 print("BENCH_COOKIES=" + json.dumps(cookies))
+
+# The ids in the paths, computed by the expressions of bench/pages.py.
+from django.apps import apps
+from django.db.models import Count
+
+model = apps.get_model
+users = {role: User.objects.get(identifier=identifier) for role, identifier in ROLES.items()}
+print("BENCH_IDS=" + json.dumps({name: eval(expression) for name, expression in RESOLVE.items()}))
 """
 
 
 def sessions(env, count):
-    """Sessions of each role's demo account, made server-side (the login form has a captcha and OTP)."""
-    snippet = SESSION_SNIPPET.replace("ROLES", repr(spec.ROLES)).replace("COUNT", repr(count))
+    """Sessions of each role's demo account, made server-side (the login form has a captcha and OTP);
+    fills the ids of the paths (bench/pages.py RESOLVE) on the way."""
+    snippet = (
+        SESSION_SNIPPET.replace("ROLES", repr(spec.ROLES))
+        .replace("RESOLVE", repr(spec.RESOLVE))
+        .replace("COUNT", repr(count))
+    )
     out = manage(["shell", "--no-imports", "-c", snippet], env, True)
-    line = next(line for line in out.splitlines() if line.startswith("BENCH_COOKIES="))
-    return json.loads(line.split("=", 1)[1])
+    values = dict(line.split("=", 1) for line in out.splitlines() if line.startswith(("BENCH_COOKIES=", "BENCH_IDS=")))
+    spec.resolve(json.loads(values["BENCH_IDS"]))  # the paths' ids, filled in bench/pages.py
+    return json.loads(values["BENCH_COOKIES"])
 
 
 def wait_ready(port, process, timeout=60):
