@@ -13,6 +13,9 @@
             redirect_to=obj.get_absolute_url(),
         )
 
+An irreversible step (declared `confirm=True`) passes `confirm={"step": ..., "obj": obj, "message": ...,
+"cancel_url": ...}`: the action runs only once confirmed (core/confirm.py).
+
 `require` raises PermissionDenied (403) unless `request.user.has_perm(perm, target)`, where the
 target is the object, or else `request.acting` (set by accounts' CurrentOrganisationMiddleware:
 the membership the user is acting for). `run_action` calls a service; a refusal (ValidationError,
@@ -55,8 +58,18 @@ def form_errors(form, error):
             form.add_error(None, message)
 
 
-def run_action(request, call, *, success, redirect_to, refusal=ValidationError):
-    """Runs `call()`; its refusal becomes messages, its success the message `success`; redirects."""
+def run_action(request, call, *, success, redirect_to, refusal=ValidationError, confirm=None):
+    """Runs `call()`; its refusal becomes messages, its success the message `success`; redirects.
+
+    `confirm`: the keyword arguments of core.confirm.confirmation (the step, the object, the message,
+    the cancel URL...) for an irreversible action: until the POST is confirmed, the confirmation page
+    is the answer and nothing runs (without JavaScript as with it)."""
+    if confirm is not None:
+        from .confirm import confirmation
+
+        page = confirmation(request, **confirm)
+        if page is not None:
+            return page
     try:
         result = call()
     except refusal as error:

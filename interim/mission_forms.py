@@ -111,6 +111,19 @@ class MissionForm(forms.Form):
         return data
 
 
+class CancelForm(forms.Form):
+    """The agency cancels a contract not signed: the worker reads the reason."""
+
+    prefix = "annulation"
+    reason = forms.CharField(
+        label=_("Motif de l'annulation"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("L'intérimaire le lira dans le message qui lui annonce l'annulation."),
+        error_messages={"required": _("Indiquez le motif de l'annulation : l'intérimaire le lira.")},
+    )
+
+
 class DatesForm(forms.Form):
     start_date = DateField(label=_("Nouvelle date de début"))
     end_date = DateField(label=_("Nouvelle date de fin"))

@@ -24,6 +24,7 @@ CHANGE_DECIDED = "interim.change_decided"
 BANK_CHANGE_REQUESTED = "interim.bank_change_requested"
 DIPLOMA_DECIDED = "interim.diploma_decided"
 CONTRACT_SIGNED = "interim.contract_signed"
+CONTRACT_CANCELLED = "interim.contract_cancelled"
 TIMESHEET_DECIDED = "interim.timesheet_decided"
 
 # (event, label, description): the worker's switches, in the manual's order.
@@ -121,6 +122,7 @@ def register():
         (BANK_CHANGE_REQUESTED, _("Demande de changement de coordonnées bancaires"), _worker_address_on_file),
         (DIPLOMA_DECIDED, _("Diplôme validé ou refusé"), _worker),
         (CONTRACT_SIGNED, _("Contrat signé par l'intérimaire"), _contract_staff),
+        (CONTRACT_CANCELLED, _("Contrat annulé par l'agence"), _worker),
     ):
         register_event(
             key,

@@ -79,6 +79,35 @@ def audit_append(contract, event, *, actor=None, request=None, data=None, at=Non
     return entry
 
 
+def audit_append_many(contracts, event, *, at, data=None) -> list[ContractAuditEntry]:
+    """One entry per contract, chained to each one's last entry, in two queries (a timed step's batch:
+    the contract rows are already locked by the caller)."""
+    from django.db.models import OuterRef, Subquery
+
+    pks = [contract.pk for contract in contracts]
+    newest = ContractAuditEntry.objects.filter(contract_id=OuterRef("contract_id")).order_by("-position")
+    last = {
+        entry.contract_id: entry
+        for entry in ContractAuditEntry.objects.filter(
+            contract_id__in=pks, position=Subquery(newest.values("position")[:1])
+        ).only("contract_id", "position", "hash")
+    }
+    entries = []
+    for contract in contracts:
+        previous = last.get(contract.pk)
+        entry = ContractAuditEntry(
+            contract=contract,
+            position=(previous.position + 1) if previous else 1,
+            event=event,
+            at=at,
+            data=data or {},
+            previous_hash=previous.hash if previous else GENESIS,
+        )
+        entry.hash = entry.compute_hash()
+        entries.append(entry)
+    return ContractAuditEntry.objects.bulk_create(entries)
+
+
 def audit_problems(contract) -> list[str]:
     """What breaks the contract's chain (an edited, removed or inserted entry); [] when intact."""
     problems = []
@@ -493,6 +522,7 @@ def seal_certificate_pem() -> bytes:
 
 def contract_send(*, contract_id, scope, actor, request=None) -> Contract:
     """The agency sends a contract to sign: the step (the worker is told, per their switch) and its trail.
+    A contract whose signing deadline passed is sent again the same way, with a new deadline.
 
     The worker has INTERIM_SIGNATURE_DEADLINE_HOURS (48 h by default) to sign; past it the contract
     turns "Délai de signature dépassé" (the timed step "expire", run by expire_unsigned_contracts)."""
@@ -509,3 +539,19 @@ def contract_send(*, contract_id, scope, actor, request=None) -> Contract:
             contract, AuditEvent.SENT, actor=actor, request=request, data={"document_sha256": contract.document_sha256}
         )
     return contract
+
+
+def contract_cancel(*, contract_id, scope, actor, reason, request=None) -> Contract:
+    """The agency cancels a contract not signed (awaiting, to sign, or past its deadline): the step (the
+    worker is told, with the reason) and its trail. A signed contract is not cancelled: its dates change."""
+    from .workflows import CONTRACT
+
+    with transaction.atomic():
+        contract = CONTRACT.run("cancel", contract_id, actor=actor, scope=scope, reason=reason)
+        audit_append(contract, AuditEvent.CANCELLED, actor=actor, request=request, data={"reason": reason})
+    return contract
+
+
+def audit_expired(contracts, *, now):
+    """The timed step "expire" (a batch of contracts, in its transaction): one trail entry each."""
+    audit_append_many(contracts, AuditEvent.EXPIRED, at=now)

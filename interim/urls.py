@@ -96,6 +96,7 @@ urlpatterns = [
         name="agency_amendment_pdf",
     ),
     path("agence/contrats/<int:pk>/envoyer/", contracts.agency_contract_send, name="agency_contract_send"),
+    path("agence/contrats/<int:pk>/annuler/", agency_contracts.contract_cancel, name="agency_contract_cancel"),
     path("agence/contrats/<int:pk>/preuves/", contracts.evidence_zip, name="agency_evidence"),
     # Agency: missions, targeting, documents in bulk
     path("agence/missions/", agency_missions.mission_list, name="agency_missions"),

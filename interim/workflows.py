@@ -31,6 +31,7 @@ from .models import (
     TargetingOffer,
     Timesheet,
 )
+from .signature import audit_expired
 
 PENDING_CHANGE = [ChangeState.PENDING]
 
@@ -110,7 +111,7 @@ CONTRACT = Workflow(
     steps=[
         Step(
             "send",
-            [ContractState.AWAITING],
+            [ContractState.AWAITING, ContractState.EXPIRED],
             ContractState.TO_SIGN,
             perm="interim.manage_contracts",
             event=events.CONTRACT_ADDED,
@@ -145,12 +146,15 @@ CONTRACT = Workflow(
             [ContractState.AWAITING, ContractState.TO_SIGN, ContractState.EXPIRED],
             ContractState.CANCELLED,
             perm="interim.manage_contracts",
+            event=events.CONTRACT_CANCELLED,
             reason=True,
             label=_("Annuler le contrat"),
             style="danger",
             confirm=True,
         ),
     ],
+    # The trail of each contract says when its signing deadline passed (one insert for the batch).
+    after_batch={"expire": audit_expired},
 )
 
 ADVANCE = Workflow(

@@ -4,6 +4,7 @@ Mes contacts; cancelling one's own pending request."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from core.access import form_errors, require, run_action
 from .. import selectors, services
 from ..forms import ProfileForm, SubscriptionsForm
 from ..models import Profile, Subscription
+from ..workflows import ACCESS_REQUEST
 
 
 def my_details(request):
@@ -69,6 +71,13 @@ def access_request_cancel(request, pk):
         lambda: services.access_request_cancel(access_request_id=access_request.pk, actor=request.user),
         success=_("Votre demande d’accès à « %(app)s » est annulée.") % {"app": access_request.application.name},
         redirect_to="habilitations:my_rights",
+        confirm={
+            "step": ACCESS_REQUEST.step("cancel"),
+            "obj": access_request,
+            "message": _("Votre demande d’accès à « %(app)s » sera annulée : personne n’aura à la traiter.")
+            % {"app": access_request.application.name},
+            "cancel_url": reverse("habilitations:my_rights"),
+        },
     )
 
 

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Membership
 from core.access import error_messages, form_errors, require, run_action
+from core.confirm import confirmation
 from core.exports import ExportColumn, csv_response, xlsx_response
 from core.history import timeline_for
 from core.tables import Column, DataTable, FilterForm
@@ -25,6 +27,7 @@ from .. import selectors, services
 from ..enums import RightState
 from ..forms import DelegationForm, QueueFilters, ReasonForm, RevokeForm
 from ..models import Application, Organisme
+from ..workflows import RIGHT
 
 
 class QueueFilterForm(QueueFilters, FilterForm):
@@ -187,6 +190,17 @@ def right_detail(request, pk):
     right = get_object_or_404(scope, pk=pk)
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        page = confirmation(
+            request,
+            RIGHT.step("revoke"),
+            obj=right,
+            message=_("%(user)s n’aura plus accès à « %(app)s » et en sera prévenu.")
+            % {"user": right.user.get_full_name(), "app": right.application.name},
+            summary=[(_("Motif"), form.cleaned_data["reason"])],
+            cancel_url=reverse("habilitations:right_detail", args=[right.pk]),
+        )
+        if page is not None:
+            return page
         try:
             services.right_revoke(right_id=pk, actor=request.user, scope=scope, reason=form.cleaned_data["reason"])
         except ValidationError as error:

@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -13,6 +15,7 @@ from core.tables import Column, DataTable
 from .. import payroll, selectors, services
 from ..enums import AdvanceState
 from ..forms import AdvanceForm
+from ..workflows import ADVANCE
 from .common import worker_page
 
 
@@ -103,4 +106,11 @@ def advance_cancel(request, worker, pk):
         lambda: services.advance_cancel(advance_id=advance.pk, scope=scope, actor=request.user),
         success=_("Votre demande d'acompte est annulée."),
         redirect_to="interim:advances",
+        confirm={
+            "step": ADVANCE.step("cancel"),
+            "obj": advance,
+            "message": _("Votre demande d'acompte de %(amount)s € sera annulée. L'agence n'aura pas à la traiter.")
+            % {"amount": number_format(advance.amount, 2)},
+            "cancel_url": reverse("interim:advances"),
+        },
     )

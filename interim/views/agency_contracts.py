@@ -8,13 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
-from core.access import form_errors, require
+from core.access import form_errors, require, run_action
 from core.files import private_file_response
 from core.tables import Column, DataTable
 
-from .. import missions, selectors
-from ..mission_forms import DatesForm, agency_filters
+from .. import missions, selectors, signature
+from ..mission_forms import CancelForm, DatesForm, agency_filters
 from ..workflows import CONTRACT
 from .contracts import PAGE_SIZES, _none, contract_columns
 
@@ -68,13 +69,14 @@ def _contract(request, pk):
     return contract
 
 
+def _dates_form(contract, data=None):
+    return DatesForm(data, initial={"start_date": contract.mission.start_date, "end_date": contract.mission.end_date})
+
+
 def contract_detail(request, pk):
     contract = _contract(request, pk)
     scope = selectors.contracts_for(request.membership)
-    form = DatesForm(
-        request.POST or None,
-        initial={"start_date": contract.mission.start_date, "end_date": contract.mission.end_date},
-    )
+    form = _dates_form(contract, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             amendment = missions.contract_dates_change(
@@ -98,14 +100,48 @@ def contract_detail(request, pk):
             else:
                 messages.success(request, _("Dates modifiées : l'intérimaire en est prévenu."))
             return redirect("interim:agency_contract", contract.pk)
+    return _page(request, contract, form=form)
+
+
+def _page(request, contract, *, form=None, cancel_form=None):
     context = {
         "contract": contract,
-        "form": form,
+        "form": form or _dates_form(contract),
+        "cancel_form": cancel_form or CancelForm(),
         "amendments": contract.amendments.select_related("created_by"),
         "can_send": CONTRACT.can(contract, request.user, "send"),
+        "can_cancel": CONTRACT.can(contract, request.user, "cancel"),
         "can_change_dates": contract.state in missions.ACTIVE_CONTRACT_STATES,
     }
     return render(request, "interim/agency/contract.html", context)
+
+
+@require_POST
+def contract_cancel(request, pk):
+    """Cancels a contract not signed, with a reason the worker reads; asked to confirm first."""
+    contract = _contract(request, pk)
+    scope = selectors.contracts_for(request.membership)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        return _page(request, contract, cancel_form=form)
+    reason = form.cleaned_data["reason"]
+    url = reverse("interim:agency_contract", args=[contract.pk])
+    return run_action(
+        request,
+        lambda: signature.contract_cancel(
+            contract_id=contract.pk, scope=scope, actor=request.user, reason=reason, request=request
+        ),
+        success=_("Contrat %(ref)s annulé : l'intérimaire en est prévenu.") % {"ref": contract.reference},
+        redirect_to=url,
+        confirm={
+            "step": CONTRACT.step("cancel"),
+            "obj": contract,
+            "message": _("Le contrat %(ref)s de %(name)s sera annulé ; l'intérimaire en sera prévenu avec ce motif.")
+            % {"ref": contract.reference, "name": contract.worker},
+            "summary": [(_("Motif"), reason)],
+            "cancel_url": url,
+        },
+    )
 
 
 def contract_pdf(request, pk):

@@ -141,12 +141,16 @@ def batch_act(request, pk, step):
     if step == "publish":
         call = lambda: batches.batch_publish_request(batch_id=batch.pk, scope=scope, actor=request.user)  # noqa: E731
         success = _("Publication en cours : chaque intérimaire sera prévenu selon ses préférences.")
+        message = _("Les documents reconnus seront publiés dans l'espace de chaque intérimaire, qui en sera prévenu.")
     elif step == "cancel":
         call = lambda: DOCUMENT_BATCH.run("cancel", batch.pk, actor=request.user, scope=scope)  # noqa: E731
         success = _("Dépôt abandonné : rien n'a été publié.")
+        message = _("Le dépôt sera abandonné : aucun de ses documents ne sera publié.")
     else:
         raise Http404
-    return run_action(request, call, success=success, redirect_to=reverse("interim:agency_batch", args=[batch.pk]))
+    url = reverse("interim:agency_batch", args=[batch.pk])
+    confirm = {"step": DOCUMENT_BATCH.step(step), "obj": batch, "message": message, "cancel_url": url}
+    return run_action(request, call, success=success, redirect_to=url, confirm=confirm)
 
 
 @require_POST
@@ -155,9 +159,13 @@ def item_act(request, pk, step):
     scope = selectors.batch_items_for(request.membership)
     item = get_object_or_404(scope, pk=pk)
     require(request, PERM, item)
+    url = reverse("interim:agency_batch", args=[item.batch_id])
+    confirm = None
     if step == "withdraw":
         call = lambda: batches.item_withdraw(item_id=item.pk, scope=scope, actor=request.user)  # noqa: E731
         success = _("Document %(name)s retiré de l'espace de l'intérimaire.") % {"name": item.filename}
+        message = _("Le document %(name)s sera retiré de l'espace de l'intérimaire.") % {"name": item.filename}
+        confirm = {"step": BATCH_ITEM.step("withdraw"), "obj": item, "message": message, "cancel_url": url}
     elif step in ("exclude", "include") and item.batch.state == BatchState.READY:
         call = lambda: BATCH_ITEM.run(step, item.pk, actor=request.user, scope=scope)  # noqa: E731
         success = _("Fichier %(name)s écarté.") if step == "exclude" else _("Fichier %(name)s repris.")
@@ -167,4 +175,4 @@ def item_act(request, pk, step):
         return redirect("interim:agency_batch", item.batch_id)
     else:
         raise Http404
-    return run_action(request, call, success=success, redirect_to=reverse("interim:agency_batch", args=[item.batch_id]))
+    return run_action(request, call, success=success, redirect_to=url, confirm=confirm)

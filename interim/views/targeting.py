@@ -98,6 +98,15 @@ def targeting_close(request, pk):
         lambda: missions.targeting_close(targeting_id=targeting.pk, scope=scope, actor=request.user),
         success=_("Ciblage fermé : les autres intérimaires en sont prévenus."),
         redirect_to=reverse("interim:agency_targeting", args=[targeting.pk]),
+        confirm={
+            "step": TARGETING.step("close"),
+            "obj": targeting,
+            "message": _(
+                "Le ciblage sera fermé : les intérimaires ciblés ne pourront plus répondre et ceux qui n'ont pas "
+                "été retenus en seront prévenus."
+            ),
+            "cancel_url": reverse("interim:agency_targeting", args=[targeting.pk]),
+        },
     )
 
 

@@ -137,6 +137,106 @@ def erasure_refuse():
     return _erasure("refused", "Dossier en cours")
 
 
+def advance_cancel():
+    from interim.enums import AdvanceState
+    from tests.interim.factories import AdvanceFactory
+
+    obj = AdvanceFactory(state=AdvanceState.PENDING, amount=Decimal("50"))
+    url = reverse("interim:advance_cancel", args=[obj.pk])
+    return obj.worker.user, url, {}, lambda: _state(obj) == AdvanceState.CANCELLED
+
+
+def targeting_close():
+    from interim.enums import TargetingState
+    from tests.interim import mission_factories as mf
+
+    obj = mf.targeting()
+    url = reverse("interim:agency_targeting_close", args=[obj.pk])
+    return mf.staff_of(obj.agency), url, {}, lambda: _state(obj) == TargetingState.CLOSED
+
+
+def _batch_step(step, *targets):
+    from tests.interim import mission_factories as mf
+
+    obj = mf.batch_item().batch  # a batch ready, with one document recognised
+    url = reverse("interim:agency_batch_act", args=[obj.pk, step])
+    return mf.staff_of(obj.agency), url, {}, lambda: _state(obj) in targets
+
+
+def batch_publish():
+    from interim.enums import BatchState
+
+    return _batch_step("publish", BatchState.PUBLISHING, BatchState.PUBLISHED)  # the task runs eagerly in tests
+
+
+def batch_cancel():
+    from interim.enums import BatchState
+
+    return _batch_step("cancel", BatchState.CANCELLED)
+
+
+def batch_item_withdraw():
+    from interim.enums import BatchItemState, BatchState
+    from tests.interim import mission_factories as mf
+
+    obj = mf.batch_item(BatchItemState.PUBLISHED, batch_state=BatchState.PUBLISHED)
+    type(obj.batch).objects.filter(pk=obj.batch_id).update(published=1)
+    url = reverse("interim:agency_batch_item_act", args=[obj.pk, "withdraw"])
+    return mf.staff_of(obj.batch.agency), url, {}, lambda: _state(obj) == BatchItemState.WITHDRAWN
+
+
+def access_request_cancel():
+    from habilitations.enums import AccessRequestState
+    from tests.habilitations.factories import AccessRequestFactory
+
+    obj = AccessRequestFactory()
+    url = reverse("habilitations:access_request_cancel", args=[obj.pk])
+    return obj.user, url, {}, lambda: _state(obj) == AccessRequestState.CANCELLED
+
+
+def right_revoke():
+    from habilitations.enums import RightState
+    from tests.habilitations.factories import RightFactory, correspondent
+
+    validator = correspondent()
+    obj = RightFactory(organisme=validator.organisation)
+    url = reverse("habilitations:right_detail", args=[obj.pk])
+    return validator.user, url, {"reason": "Départ de l’agent"}, lambda: _state(obj) == RightState.REVOKED
+
+
+def _evaluation(data, target):
+    from partners.evaluations.enums import EvaluationState
+    from tests.partners.evaluation_factories import EvaluationFactory, exchange_pair
+
+    admin, _member, convention = exchange_pair()
+    state = EvaluationState.ORDERED if data["action"] == "cancel" else EvaluationState.TRANSMITTED
+    obj = EvaluationFactory(convention=convention, state=state, filled=True)
+    url = reverse("partners:eval_fund_detail", args=[obj.pk])
+    return admin.user, url, data, lambda: _state(obj) == target
+
+
+def evaluation_accept():
+    from partners.evaluations.enums import EvaluationState
+
+    return _evaluation({"action": "accept"}, EvaluationState.ACCEPTED)
+
+
+def evaluation_cancel():
+    from partners.evaluations.enums import EvaluationState
+
+    return _evaluation({"action": "cancel", "reason": "Bénéficiaire hospitalisé"}, EvaluationState.CANCELLED)
+
+
+def contract_cancel():
+    from interim.enums import ContractState
+    from tests.interim.factories import ContractFactory, staff_of
+
+    obj = ContractFactory(state=ContractState.TO_SIGN)
+    url = reverse("interim:agency_contract_cancel", args=[obj.pk])
+    data = {"annulation-reason": "Mission annulée par le client"}
+    return staff_of(obj.agency), url, data, lambda: _state(obj) == ContractState.CANCELLED
+
+
 ACTIONS = [
     pay,
     refuse,
@@ -151,7 +251,51 @@ ACTIONS = [
     partner_user_delete,
     erasure_accept,
     erasure_refuse,
+    advance_cancel,
+    targeting_close,
+    batch_publish,
+    batch_cancel,
+    batch_item_withdraw,
+    access_request_cancel,
+    right_revoke,
+    evaluation_accept,
+    evaluation_cancel,
+    contract_cancel,
 ]
+
+# Each workflow step declared `confirm=True`, and the action above that proves its view asks first.
+# A step no person runs from a page (none today) would be listed with None and the reason.
+CONFIRMED_STEPS = {
+    "BenefitRequest.pay": pay,
+    "BenefitRequest.refuse": refuse,
+    "BenefitRequest.reject": reject,
+    "BenefitRequest.withdraw": withdraw,
+    "PreRegistration.validate": preregistration_validate,
+    "PreRegistration.invalidate": preregistration_invalidate,
+    "Convention.validate": convention_validate,
+    "Convention.invalidate": convention_invalidate,
+    "Convention.withdraw": convention_withdraw,
+    "ErasureRequest.accept": erasure_accept,
+    "ErasureRequest.refuse": erasure_refuse,
+    "Advance.cancel": advance_cancel,
+    "Targeting.close": targeting_close,
+    "DocumentBatch.publish": batch_publish,
+    "DocumentBatch.cancel": batch_cancel,
+    "DocumentBatchItem.withdraw": batch_item_withdraw,
+    "AccessRequest.cancel": access_request_cancel,
+    "Right.revoke": right_revoke,
+    "Evaluation.accept": evaluation_accept,
+    "Evaluation.cancel": evaluation_cancel,
+    "Contract.cancel": contract_cancel,
+}
+
+
+def test_every_step_declared_irreversible_has_a_view_that_asks_first():
+    from core.workflows import workflows
+
+    declared = {f"{w.model.__name__}.{s.name}" for w in workflows() for s in w.steps if s.confirm}
+    assert declared == set(CONFIRMED_STEPS), declared ^ set(CONFIRMED_STEPS)
+    assert all(action in ACTIONS for action in CONFIRMED_STEPS.values())
 
 
 def _hidden_fields(html):

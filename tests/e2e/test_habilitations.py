@@ -273,6 +273,10 @@ def test_validator_revokes_exports_delegates_and_sees_a_second_organisme_request
     assert page.get_by_text("Indiquez le motif du retrait.").first.is_visible()
     page.get_by_label("Motif du retrait").fill("Départ du service.")
     page.get_by_role("button", name="Retirer l’habilitation").click()
+    # Irreversible: the server asks first (core/confirm.py), with the reason typed.
+    assert page.get_by_text("Départ du service.").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Retirer l’habilitation").click()
     page.wait_for_url(re.compile(r"/organismes/habilitations/$"))
     right.refresh_from_db()
     assert right.state == "revoked" and right.decision_reason == "Départ du service."

@@ -307,7 +307,7 @@ def test_refuse_with_reason_and_revoke_with_reason(client):
     assert access_request.decision_reason == "Application réservée au service RH."
     url = reverse("habilitations:right_detail", args=[right.pk])
     assert "Indiquez le motif du retrait." in client.post(url, {"reason": ""}).content.decode()
-    client.post(url, {"reason": "Départ"})
+    client.post(url, {"reason": "Départ", "confirmed": "1"})
     right.refresh_from_db()
     assert right.state == RightState.REVOKED
 
@@ -365,7 +365,7 @@ def test_the_export_answers_404_for_an_unknown_application_and_403_to_a_plain_us
 def test_cancel_my_pending_request(client):
     access_request = AccessRequestFactory()
     sign_in(client, access_request.user)
-    client.post(reverse("habilitations:access_request_cancel", args=[access_request.pk]))
+    client.post(reverse("habilitations:access_request_cancel", args=[access_request.pk]), {"confirmed": "1"})
     access_request.refresh_from_db()
     assert access_request.state == AccessRequestState.CANCELLED
 

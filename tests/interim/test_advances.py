@@ -91,7 +91,7 @@ def test_modify_and_cancel_while_pending_only(world, hours):
     client.post(reverse("interim:advance_edit", args=[advance.pk]), {"amount": "150"})
     advance.refresh_from_db()
     assert advance.amount == Decimal("150")
-    client.post(reverse("interim:advance_cancel", args=[advance.pk]))
+    client.post(reverse("interim:advance_cancel", args=[advance.pk]), {"confirmed": "1"})
     advance.refresh_from_db()
     assert advance.state == AdvanceState.CANCELLED
     response = client.post(reverse("interim:advance_edit", args=[advance.pk]), {"amount": "10"})

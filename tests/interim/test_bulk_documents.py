@@ -79,7 +79,7 @@ def test_a_zip_is_matched_reported_then_published(world, two_workers, django_cap
 
     run_on_commit(
         django_capture_on_commit_callbacks,
-        lambda: client.post(reverse("interim:agency_batch_act", args=[batch.pk, "publish"])),
+        lambda: client.post(reverse("interim:agency_batch_act", args=[batch.pk, "publish"]), {"confirmed": "1"}),
     )
     batch.refresh_from_db()
     assert batch.state == BatchState.PUBLISHED and batch.published == 2 and batch.published_at
@@ -99,13 +99,13 @@ def test_a_zip_is_matched_reported_then_published(world, two_workers, django_cap
     again = DocumentBatch.objects.exclude(pk=batch.pk).get()
     assert again.items.filter(state=BatchItemState.DUPLICATE).count() == 2
     assert not again.items.filter(state=BatchItemState.MATCHED).exists()
-    response = client.post(reverse("interim:agency_batch_act", args=[again.pk, "publish"]))
+    response = client.post(reverse("interim:agency_batch_act", args=[again.pk, "publish"]), {"confirmed": "1"})
     again.refresh_from_db()
     assert again.state == BatchState.READY and Document.objects.count() == 2
 
     # A wrong file is withdrawn from the worker's space.
     item = batch.items.get(worker=first)
-    client.post(reverse("interim:agency_batch_item_act", args=[item.pk, "withdraw"]))
+    client.post(reverse("interim:agency_batch_item_act", args=[item.pk, "withdraw"]), {"confirmed": "1"})
     item.refresh_from_db()
     assert item.state == BatchItemState.WITHDRAWN and not Document.objects.filter(worker=first).exists()
     assert item.file  # the file is kept with the batch
@@ -135,7 +135,7 @@ def test_several_pdfs_and_a_file_excluded_before_publication(world, two_workers,
     assert wrong.state == BatchItemState.EXCLUDED
     run_on_commit(
         django_capture_on_commit_callbacks,
-        lambda: client.post(reverse("interim:agency_batch_act", args=[batch.pk, "publish"])),
+        lambda: client.post(reverse("interim:agency_batch_act", args=[batch.pk, "publish"]), {"confirmed": "1"}),
     )
     assert list(Document.objects.values_list("worker", "kind")) == [(second.pk, "certificate")]
     assert OutboundMessage.objects.filter(event="interim.certificate_added").count() == 1

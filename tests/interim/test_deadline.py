@@ -11,8 +11,9 @@ from django.utils import timezone
 from core.history import timeline_for
 from core.models import JobRun, OutboundMessage
 from interim import services
-from interim.enums import ContractState
-from interim.models import Contract
+from interim.enums import AuditEvent, ContractState
+from interim.models import Contract, ContractAuditEntry
+from interim.signature import audit_append, audit_problems
 from portal.celery import BEAT_SCHEDULE
 
 from .factories import ContractFactory
@@ -61,6 +62,68 @@ def test_the_job_expires_contracts_past_their_deadline_once(world):
     page = world.client_for("worker").get(reverse("interim:contracts")).content.decode()
     assert "Délai de signature dépassé" in page
     assert BEAT_SCHEDULE["expire-unsigned-contracts"]["task"] == "interim.tasks.expire_unsigned_contracts"
+
+
+def test_the_expiry_is_written_in_each_contract_trail_chained_to_its_last_entry(world):
+    past = timezone.now() - datetime.timedelta(minutes=1)
+    with_trail = ContractFactory(worker=world.worker, sign_before=past)
+    audit_append(with_trail, AuditEvent.CREATED)
+    audit_append(with_trail, AuditEvent.SENT)
+    without_trail = ContractFactory(worker=world.worker, sign_before=past)
+    assert services.contracts_expire_run(batch_size=1) == 2
+    for contract, events in ((with_trail, ["created", "sent", "expired"]), (without_trail, ["expired"])):
+        trail = ContractAuditEntry.objects.filter(contract=contract).order_by("position")
+        assert [entry.event for entry in trail] == events
+        assert audit_problems(contract) == []
+
+
+def test_the_agency_sends_again_a_contract_past_its_deadline(world):
+    contract = ContractFactory(
+        worker=world.worker, state=ContractState.EXPIRED, sign_before=timezone.now() - datetime.timedelta(days=1)
+    )
+    staff = world.client_for("staff")
+    page = staff.get(reverse("interim:agency_contract", args=[contract.pk])).content.decode()
+    assert "Envoyer de nouveau pour signature" in page
+    staff.post(reverse("interim:agency_contract_send", args=[contract.pk]))
+    contract.refresh_from_db()
+    assert contract.state == ContractState.TO_SIGN
+    assert datetime.timedelta(hours=47) < contract.sign_before - timezone.now() <= datetime.timedelta(hours=48)
+
+
+def test_the_agency_cancels_a_contract_with_a_reason_the_worker_reads(world):
+    contract = ContractFactory(worker=world.worker, state=ContractState.EXPIRED)
+    staff = world.client_for("staff")
+    url = reverse("interim:agency_contract_cancel", args=[contract.pk])
+    empty = staff.post(url, {"annulation-reason": "  "})
+    assert "Indiquez le motif de l&#x27;annulation" in empty.content.decode()
+    assert Contract.objects.get(pk=contract.pk).state == ContractState.EXPIRED
+    done = staff.post(url, {"annulation-reason": "Mission annulée par le client", "confirmed": "1"}, follow=True)
+    assert "l&#x27;intérimaire en est prévenu" in done.content.decode()
+    contract.refresh_from_db()
+    assert contract.state == ContractState.CANCELLED and contract.decision_reason == "Mission annulée par le client"
+    message = OutboundMessage.objects.get(event="interim.contract_cancelled")
+    assert message.recipient == world.worker.user.email and "Mission annulée par le client" in message.body
+    trail = ContractAuditEntry.objects.filter(contract=contract).order_by("position").last()
+    assert trail.event == AuditEvent.CANCELLED and trail.data == {"reason": "Mission annulée par le client"}
+    again = staff.post(url, {"annulation-reason": "Encore", "confirmed": "1"}, follow=True)
+    assert OutboundMessage.objects.filter(event="interim.contract_cancelled").count() == 1
+    assert again.status_code == 200
+
+
+def test_a_signed_contract_cannot_be_cancelled_and_another_agency_gets_404(world):
+    from .factories import staff_of
+
+    signed = ContractFactory(worker=world.worker, state=ContractState.SIGNED)
+    staff = world.client_for("staff")
+    page = staff.get(reverse("interim:agency_contract", args=[signed.pk])).content.decode()
+    assert "Motif de l&#x27;annulation" not in page
+    cancel = reverse("interim:agency_contract_cancel", args=[signed.pk])
+    staff.post(cancel, {"annulation-reason": "x", "confirmed": "1"})
+    assert Contract.objects.get(pk=signed.pk).state == ContractState.SIGNED
+    other = ContractFactory(state=ContractState.TO_SIGN)
+    assert staff.post(reverse("interim:agency_contract_cancel", args=[other.pk]), {}).status_code == 404
+    assert staff_of(other.agency)  # the other agency exists; its contract stays untouched
+    assert Contract.objects.get(pk=other.pk).state == ContractState.TO_SIGN
 
 
 def test_the_public_verification_page_is_rate_limited_per_address(client, settings):

@@ -87,7 +87,7 @@ def test_the_whole_targeting(world):
     assert mine.contract == contract and contract.state == ContractState.AWAITING
 
     OutboundMessage.objects.all().delete()
-    response = staff.post(reverse("interim:agency_targeting_close", args=[targeting.pk]))
+    response = staff.post(reverse("interim:agency_targeting_close", args=[targeting.pk]), {"confirmed": "1"})
     targeting.refresh_from_db()
     assert targeting.state == TargetingState.CLOSED and targeting.closed_at
     told = set(OutboundMessage.objects.filter(event="interim.targeting_closed").values_list("recipient", flat=True))

@@ -15,6 +15,7 @@ from core.tables import Column, DataTable, FilterForm
 from .. import selectors, services
 from ..enums import CONTENT_STATES, EvaluationState
 from ..forms import CancelForm, CommentForm, FeeForm, OrderForm, SlipForm
+from ..workflows import EVALUATION
 from .common import gir_label, grid_rows, log_read, plan_lines
 
 DECIDE = "partners.decide_evaluation"
@@ -98,6 +99,13 @@ def order_detail(request, pk):
                     ),
                     success=_("La commande est annulée ; la structure en est informée."),
                     redirect_to=request.path,
+                    confirm={
+                        "step": EVALUATION.step("cancel"),
+                        "obj": evaluation,
+                        "message": _("La commande sera annulée et la structure en sera informée."),
+                        "summary": [(_("Motif"), cancel_form.cleaned_data["reason"])],
+                        "cancel_url": request.path,
+                    },
                 )
         elif action == "accept":
             return run_action(
@@ -105,6 +113,15 @@ def order_detail(request, pk):
                 lambda: services.evaluation_accept(evaluation_id=pk, actor=request.user, scope=scope),
                 success=_("L'évaluation est acceptée : elle pourra figurer sur un bordereau de paiement."),
                 redirect_to=request.path,
+                confirm={
+                    "step": EVALUATION.step("accept"),
+                    "obj": evaluation,
+                    "message": _(
+                        "L'évaluation acceptée ne pourra plus être renvoyée à la structure ; elle pourra figurer "
+                        "sur un bordereau de paiement."
+                    ),
+                    "cancel_url": request.path,
+                },
             )
         elif action == "send_back":
             comment_form = CommentForm(request.POST)
