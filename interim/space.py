@@ -1,5 +1,6 @@
 """The Espace intérimaire's declaration (core.spaces): account policies, and what "Mes données" and
-an erasure do with the worker files (one per agency), diplomas, contracts, advances and payslips."""
+an erasure do with the worker files (one per agency), diplomas, contracts (with their signing trail,
+amendments and the hours entered by the client company), advances and payslips."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -18,22 +19,40 @@ def export(user):
 
     files = []
     for worker in Worker.objects.filter(user=user).select_related("agency__organisation"):
+        contracts = worker.contracts.select_related("mission").prefetch_related(
+            "audit", "amendments", "timesheets__entries"
+        )
         files.append(
             {
                 "agence": str(worker.agency),
                 "fiche": model_row(worker, exclude=("calendar_token",)),
                 "modifications": [model_row(c) for c in worker.changes.all()],
                 "diplômes": [model_row(d) for d in worker.diplomas.all()],
-                "contrats": [
-                    model_row(c, exclude=("verification_code",)) for c in worker.contracts.select_related("mission")
-                ],
+                "contrats": [_contract(c) for c in contracts],
                 "acomptes": [model_row(a) for a in worker.advances.all()],
                 "disponibilités": [model_row(a) for a in worker.availabilities.all()],
+                "absences": [model_row(a) for a in worker.absences.all()],
                 "créneaux": [model_row(s) for s in worker.slots.all()],
                 "documents": [model_row(d) for d in worker.documents.all()],
+                "documents_demandés": [model_row(d) for d in worker.document_requests.all()],
+                "offres_de_mission": [model_row(o) for o in worker.offers.all()],
             }
         )
     return {"fiches_intérimaire": files} if files else {}
+
+
+def _contract(contract):
+    """A contract with what was recorded about its worker: the signing trail (addresses, browsers),
+    the amendments, and the hours the client company entered week by week."""
+    return {
+        **model_row(contract, exclude=("verification_code",)),
+        "journal_de_signature": [model_row(entry) for entry in contract.audit.all()],
+        "avenants": [model_row(amendment) for amendment in contract.amendments.all()],
+        "feuilles_d_heures": [
+            {**model_row(sheet), "heures": [model_row(entry) for entry in sheet.entries.all()]}
+            for sheet in contract.timesheets.all()
+        ],
+    }
 
 
 def anonymise(user):

@@ -291,3 +291,29 @@ def test_the_client_dashboard_panel_counts_its_week(world, contract):
     # French takes the singular for 0 (the French plural catalogue, manage.py french_plurals).
     assert "0 feuille d’heures transmise, en attente de l’agence" in page
     assert reverse("interim:timesheet_entry") in page
+
+
+def test_my_data_holds_the_hours_entered_and_the_signing_trail_of_each_contract():
+    """The worker's export (Mes données) carries what others recorded about them: the client's hours
+    week by week, the signing trail (addresses, browsers), the amendments; in constant queries."""
+    from core.spaces import get
+    from interim.enums import AuditEvent
+    from interim.signature import audit_append
+
+    worker = WorkerFactory()
+    client = ClientFactory()
+
+    def contract_with_hours(_n=1):
+        for _i in range(_n):
+            contract = placed_contract(client, worker=worker)
+            audit_append(contract, AuditEvent.SIGNED)
+            timesheet_with_hours(contract, minutes=420, days=(0, 2))
+
+    contract_with_hours()
+    export = get("interim").export
+    data = export(worker.user)
+    contract = data["fiches_intérimaire"][0]["contrats"][0]
+    sheet = contract["feuilles_d_heures"][0]
+    assert [entry["minutes"] for entry in sheet["heures"]] == [420, 420]
+    assert sheet["state_label"] and contract["journal_de_signature"][0]["event"] == "signed"
+    assert_constant_queries(lambda: export(worker.user), make_rows=contract_with_hours, few=1, more=3)
