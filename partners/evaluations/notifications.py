@@ -1,6 +1,8 @@
-"""E-mail events of the exchanges: an order received (the structure), an order cancelled and an
-evaluation sent back (the structure), a payment slip issued (the structure). E-mails never carry
-health data: a file number and a link, the reader signs in to see the rest."""
+"""E-mail events of the exchanges: an order received (the structure), evaluations transmitted (the
+fund's administrators, else the national admins, who cannot read them but appoint an administrator),
+an order cancelled and an evaluation sent back (the structure), a payment slip issued (the
+structure). E-mails never carry health data: a file number and a link, the reader signs in to see
+the rest."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +14,7 @@ ORDER_RECEIVED = "partners.evaluation_ordered"
 ORDER_CANCELLED = "partners.evaluation_cancelled"
 EVALUATION_RETURNED = "partners.evaluation_returned"
 SLIP_ISSUED = "partners.payment_slip_issued"
+TRANSMITTED = "partners.evaluations_transmitted"
 
 
 def structure_users(evaluation_or_slip):
@@ -40,6 +43,31 @@ def _evaluation(obj):
     }
 
 
+def _fund_admins(evaluation):
+    return members_with_role(evaluation.fund_id, Role.FUND_ADMIN)
+
+
+def _transmitted_recipients(evaluation):
+    """The fund's administrators decide; a fund without one: the national admins, told to appoint one
+    (they never see the evaluations' health data)."""
+    from ..notifications import national_admins
+
+    return _fund_admins(evaluation) or national_admins()
+
+
+def _transmitted(evaluation):
+    from django.urls import reverse
+
+    from ..notifications import absolute
+
+    return {
+        "fund": evaluation.fund,
+        "partner": evaluation.partner,
+        "fallback": not _fund_admins(evaluation),
+        "link": absolute(reverse("partners:eval_fund_list")),
+    }
+
+
 def _slip(obj):
     from ..notifications import absolute
 
@@ -54,6 +82,14 @@ def register():
         template="partners/emails/evaluation_ordered",
         recipients=structure_users,
         context=_evaluation,
+        **common,
+    )
+    register_event(
+        TRANSMITTED,
+        _("Évaluations transmises à la caisse"),
+        template="partners/emails/evaluations_transmitted",
+        recipients=_transmitted_recipients,
+        context=_transmitted,
         **common,
     )
     register_event(

@@ -233,6 +233,12 @@ def evaluations_transmit(*, evaluation_ids, actor, scope) -> list[Evaluation]:
         done.append(EVALUATION.run("transmit", evaluation, actor=actor, scope=scope))
     if not done:
         raise ValidationError(_("Cochez au moins une évaluation à transmettre."))
+    # One message per fund for the whole transmission (not one per evaluation): file numbers only.
+    by_fund: dict[int, list[Evaluation]] = {}
+    for evaluation in done:
+        by_fund.setdefault(evaluation.fund_id, []).append(evaluation)
+    for evaluations in by_fund.values():
+        emit(notifications.TRANSMITTED, evaluations[0], context={"evaluations": evaluations})
     return done
 
 

@@ -306,3 +306,31 @@ def test_a_draft_for_a_cancelled_order_is_a_conflict():
     )
     submission = _sync(member, evaluation)
     assert submission.outcome == SyncOutcome.CONFLICT and "Annulée" in submission.detail
+
+
+def test_one_message_tells_the_fund_what_a_transmission_holds_without_health_data():
+    admin, member, convention = exchange_pair()
+    first, second = (
+        EvaluationFactory(convention=convention, state=EvaluationState.IN_PROGRESS, filled=True) for _n in range(2)
+    )
+    scope = selectors.structure_evaluations_for(member)
+    services.evaluations_transmit(evaluation_ids=[first.pk, second.pk], actor=member.user, scope=scope)
+    message = OutboundMessage.objects.get(event="partners.evaluations_transmitted")
+    assert message.recipient == admin.user.email and "2 évaluations transmises" in message.subject
+    assert first.file_number in message.body and second.file_number in message.body
+    for health_data in (first.last_name, first.needs, "GIR"):
+        assert health_data not in message.body
+
+
+def test_a_fund_without_administrator_has_the_national_admins_appoint_one():
+    admin, member, convention = exchange_pair()
+    national = MembershipFactory(role=Role.NATIONAL_ADMIN)
+    admin.is_active = False
+    admin.save()
+    evaluation = EvaluationFactory(convention=convention, state=EvaluationState.IN_PROGRESS, filled=True)
+    scope = selectors.structure_evaluations_for(member)
+    services.evaluations_transmit(evaluation_ids=[evaluation.pk], actor=member.user, scope=scope)
+    message = OutboundMessage.objects.get(event="partners.evaluations_transmitted")
+    assert message.recipient == national.user.email
+    assert "sans administrateur" in message.subject and "Désignez un administrateur" in message.body
+    assert evaluation.last_name not in message.body
