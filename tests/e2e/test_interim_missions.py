@@ -235,3 +235,35 @@ def test_payslips_in_bulk_with_one_unmatched_file(page, worker_page, demo, tmp_p
     as_worker(worker_page, demo)
     nav(worker_page, "Bulletins de salaire")
     assert "1691_20300131" in worker_page.content()
+
+
+def test_a_contract_past_its_deadline_sent_again_then_cancelled_with_a_reason(page, demo):
+    """The signing deadline passed: the agency sends the contract again (a new deadline), then cancels
+    it with a reason: the server's confirmation page (core/confirm.py) asks first and shows the reason."""
+    from accounts.models import User
+
+    as_staff(page, demo)
+    agency_id = User.objects.get(identifier=STAFF).memberships.get().organisation_id
+    contract = Contract.objects.filter(agency_id=agency_id, state=ContractState.TO_SIGN).first()
+    Contract.objects.filter(pk=contract.pk).update(
+        state=ContractState.EXPIRED, sign_before=timezone.now() - datetime.timedelta(hours=1)
+    )
+    visit(page, f"/interimaires/agence/contrats/{contract.pk}/")
+    submit(page, "Envoyer de nouveau pour signature")
+    assert_accessible(page)
+    contract.refresh_from_db()
+    assert contract.state == ContractState.TO_SIGN and contract.sign_before > timezone.now()
+
+    submit(page, "Annuler le contrat")  # no reason: the message is on the field
+    assert "Indiquez le motif de l'annulation" in page.content()
+    assert_accessible(page)
+    page.get_by_label("Motif de l'annulation").fill("Mission annulée par le client")
+    submit(page, "Annuler le contrat")
+    assert "Mission annulée par le client" in page.content()  # the confirmation page, nothing done yet
+    assert_accessible(page)
+    assert Contract.objects.get(pk=contract.pk).state == ContractState.TO_SIGN
+    submit(page, "Annuler le contrat")
+    assert_accessible(page)
+    contract.refresh_from_db()
+    assert contract.state == ContractState.CANCELLED
+    assert OutboundMessage.objects.filter(event="interim.contract_cancelled").exists()
