@@ -32,7 +32,12 @@ Cells are rendered in Python, a row at a time (no template per cell): a column s
 (escaped, linked with `link`, dates in Europe/Paris) or what `render(row, value)` returns, HTML built
 with `format_html` (the renderers below: `date_cell`, `datetime_cell`, `amount_cell`, `badge_html`,
 `state_cell`). A column may still name a `cell_template` (included with `row`, `value` and the page's
-context): the whole table then renders through templates, several times slower; keep it off long lists.
+context, for that cell only): a template per cell is several times slower; keep it off long lists.
+
+The whole component (filters, count, page size, caption, headers with sort links and aria-sort, rows,
+pagination, empty state) is built in Python too: `DataTable.render(context, table_id)`, called by
+`{% data_table table %}` and components/data_table.html; components/pagination.html is
+`pagination_html`. Their markup is the templates' that they replaced (tests/core/test_tables.py).
 
 Sorting uses allowlisted keys only (the columns' keys; `?tri=montant`, `?tri=-montant`), with the primary
 key as a tie-breaker so that pages are stable. The whole table costs two queries (count and page)
@@ -44,13 +49,18 @@ counted the rows already passes `count=` (one query), and a deep page reads its 
 import datetime
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Paginator
+from django.forms import widgets
+from django.forms.renderers import DjangoTemplates
 from django.template.defaultfilters import floatformat
+from django.utils.formats import localize
 from django.utils.functional import Promise
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 EMPTY = "—"
@@ -234,29 +244,37 @@ class DataTable:
     # -- rows
     def rows(self):
         """The page's rows: `object`, `cells` (column, value, link, temporal) and `html`, the whole
-        `<tr>` rendered in Python (no template per cell)."""
+        `<tr>` rendered in Python (no template per cell; absent when a column has a `cell_template`:
+        render() includes those with the page's context)."""
         rows = []
+        templated = self.has_cell_templates
         for row in self.page.object_list:
             cells = self._cells(row)
-            if self.has_cell_templates:  # components/data_table.html includes them, with the page's context
+            if templated:
                 rows.append({"object": row, "cells": cells})
-                continue
-            parts = ["<tr>"]
-            for index, cell in enumerate(cells):
-                column = cell["column"]
-                if index == 0:
-                    parts.append('<th scope="row">')
-                else:
-                    parts.append('<td class="num">' if column.numeric else "<td>")
-                parts.append(self._cell_html(column, row, cell))
-                parts.append("</th>" if index == 0 else "</td>")
-            parts.append("</tr>")
-            rows.append({"object": row, "cells": cells, "html": mark_safe("".join(parts))})  # noqa: S308 - escaped parts
+            else:
+                rows.append({"object": row, "cells": cells, "html": self._row_html(row, cells)})
         return rows
 
     @property
     def has_cell_templates(self):
         return any(column.cell_template and not column.render for column in self.columns)
+
+    def _row_html(self, row, cells, cell_template=None):
+        parts = ["<tr>"]
+        for index, cell in enumerate(cells):
+            column = cell["column"]
+            if index == 0:
+                parts.append('<th scope="row">')
+            else:
+                parts.append('<td class="num">' if column.numeric else "<td>")
+            if cell["rendered"] is None and column.cell_template:
+                parts.append(cell_template(column, row, cell))
+            else:
+                parts.append(self._cell_html(column, row, cell))
+            parts.append("</th>" if index == 0 else "</td>")
+        parts.append("</tr>")
+        return mark_safe("".join(parts))  # noqa: S308 - escaped parts
 
     def _cell_html(self, column, row, cell):
         value = cell["value"]
@@ -288,6 +306,136 @@ class DataTable:
                 }
             )
         return cells
+
+    # -- HTML: the whole component, rendered in Python (components/data_table.html calls render())
+    def render(self, context=None, table_id="liste") -> SafeString:
+        """The table's component: filters, count and page size, the table (caption, sortable headers,
+        rows), pagination, or the empty state. `context` (the page's template context) is needed
+        only by columns declared with a `cell_template` and by a `row_template`."""
+        table_id = escape(table_id or "liste")
+        objects = list(self.page.object_list)
+        parts = [f'<div class="data-table" id="{table_id}">\n']
+        if self.filter_form is not None:
+            parts.append(self._filters_html(table_id))
+        parts.append(self._toolbar_html(table_id))
+        if objects:
+            parts.append(self._table_html(table_id, objects, context))
+            parts.append(pagination_html(self.page, self.params))
+        elif self.active_filter_count:
+            reset_url = querystring(self.reset_params)
+            message = gettext("Aucun résultat ne correspond à ces filtres.")
+            parts.append(empty_state_html(message, reset_url, gettext("Réinitialiser les filtres")))
+        else:
+            parts.append(empty_state_html(self.empty_message))
+        parts.append("</div>\n")
+        return mark_safe("".join(parts))  # noqa: S308 - escaped parts
+
+    def _toolbar_html(self, table_id):
+        total = self.total
+        count = ngettext("%(counter)s résultat", "%(counter)s résultats", total) % {"counter": localize(total)}
+        parts = [f'<div class="table-toolbar">\n<p class="table-count" id="{table_id}-count">{count}</p>\n']
+        if total > self.page_sizes[0]:
+            label, button = escape(gettext("Résultats par page")), escape(gettext("Afficher"))
+            hidden = format_html_join("", '<input type="hidden" name="{}" value="{}">', self.page_size_hidden_params)
+            options = "".join(
+                f'<option value="{size}"{" selected" if size == self.page_size else ""}>{localize(size)}</option>'
+                for size in self.page_sizes
+            )
+            parts.append(
+                f'<form class="page-size" method="get" data-autosubmit>\n{hidden}'
+                f'<label for="{table_id}-page-size">{label}</label>\n'
+                f'<select id="{table_id}-page-size" name="par_page">\n{options}\n</select>\n'
+                f'<button type="submit" class="button button-secondary">{button}</button>\n'
+                "</form>\n"
+            )
+        parts.append("</div>\n")
+        return "".join(parts)
+
+    def _table_html(self, table_id, objects, context):
+        paginator = self.paginator
+        caption: str = conditional_escape(self.caption) if self.caption else escape(gettext("Liste"))
+        if paginator.num_pages > 1:
+            numbers = {"number": localize(self.page.number), "total": localize(paginator.num_pages)}
+            status = gettext("page %(number)s sur %(total)s") % numbers
+            caption += f'<span class="visually-hidden"> — {status}</span>'
+        parts = [
+            f'<div class="table-scroll" role="region" aria-labelledby="{table_id}-caption" tabindex="0">\n'
+            f'<table class="table">\n<caption id="{table_id}-caption">{caption}</caption>\n<thead>\n<tr>\n',
+            self._headers_html(),
+            "</tr>\n</thead>\n<tbody>\n",
+        ]
+        if self.row_template or self.has_cell_templates:
+            renderer = _TemplateCells(self, context)
+            for row in objects:
+                cells = self._cells(row)
+                if self.row_template:
+                    parts.append(renderer.row(row, cells))
+                else:
+                    parts.append(self._row_html(row, cells, renderer.cell))
+                parts.append("\n")
+        else:
+            for row in objects:
+                parts.append(self._row_html(row, self._cells(row)))
+                parts.append("\n")
+        parts.append("</tbody>\n</table>\n</div>\n")
+        return "".join(parts)
+
+    def _headers_html(self):
+        ascending, descending = gettext("trier par ordre croissant"), gettext("trier par ordre décroissant")
+        base = self._query_lists({PAGE_PARAM: None})
+        parts = []
+        for header in self.headers():
+            column = header.column
+            attrs = f' aria-sort="{header.aria_sort}"' if header.aria_sort else ""
+            if column.numeric:
+                attrs += ' class="num"'
+            label: str = conditional_escape(column.label)
+            if header.sort_value:
+                href = _encode({**base, SORT_PARAM: [header.sort_value]})
+                icon = {"ascending": "▲", "descending": "▼"}.get(header.aria_sort or "", "↕")
+                direction = descending if header.aria_sort == "ascending" else ascending
+                label = (
+                    f'<a class="sort-link" href="{escape(href)}">{label}<span class="sort-icon" aria-hidden="true">'
+                    f'{icon}</span><span class="visually-hidden"> ({escape(direction)})</span></a>'
+                )
+            parts.append(f'<th scope="col"{attrs}>\n{label}\n</th>\n')
+        return "".join(parts)
+
+    def _query_lists(self, changes):
+        return _apply(self.params, changes)
+
+    def _filters_html(self, table_id):
+        form = self.filter_form
+        assert form is not None
+        title, submit = escape(gettext("Filtres")), escape(gettext("Filtrer"))
+        parts = [
+            f'<form class="filters" method="get" aria-labelledby="{table_id}-filters-title">\n'
+            f'<div class="filters-head">\n<h2 id="{table_id}-filters-title">{title}</h2>\n'
+        ]
+        active = self.active_filter_count
+        if active:
+            reset = escape(gettext("Réinitialiser les filtres"))
+            counted = ngettext("%(counter)s filtre actif", "%(counter)s filtres actifs", active) % {
+                "counter": localize(active)
+            }
+            parts.append(
+                f'<p class="filters-active">{counted}\n· <a href="{escape(querystring(self.reset_params))}">'
+                f"{reset}</a></p>\n"
+            )
+        parts.append("</div>\n")
+        parts.append(format_html_join("", '<input type="hidden" name="{}" value="{}">', self.filter_hidden_params))
+        errors = form.non_field_errors()
+        if errors:
+            parts.append(
+                format_html(
+                    '<div class="errorlist" role="alert">{}</div>',
+                    format_html_join("", "<p>{}</p>", ((error,) for error in errors)),
+                )
+            )
+        parts.append('<div class="filters-fields">')
+        parts.extend(form_field_html(field) for field in form.visible_fields())
+        parts.append(f'</div>\n<button type="submit" class="button">{submit}</button>\n</form>\n')
+        return "".join(parts)
 
     # -- filters and parameters
     @property
@@ -328,6 +476,211 @@ class DataTable:
     sort_param = SORT_PARAM
     page_param = PAGE_PARAM
     page_size_param = PAGE_SIZE_PARAM
+
+
+# -- HTML helpers: the markup of components/*.html, built in Python --------------------------------
+
+
+def _apply(params, changes):
+    """{% querystring %}'s parameters: `params` (a QueryDict) with `changes` applied (None removes)."""
+    lists = {key: [value for value in values if value is not None] for key, values in params.lists()}
+    for key, value in changes.items():
+        if value is None:
+            lists.pop(key, None)
+        else:
+            lists[key] = [value]
+    return lists
+
+
+def _encode(lists):
+    """ "?a=1&b=2" as QueryDict.urlencode() writes it (not escaped for HTML)."""
+    return "?" + urlencode([(key, value) for key, values in lists.items() for value in values])
+
+
+def querystring(params, **changes):
+    """What {% querystring params key=value %} returns (not escaped)."""
+    return _encode(_apply(params, changes))
+
+
+def pagination_html(page, params) -> str:
+    """components/pagination.html: previous, numbered links around the current page, next, status.
+    Every link keeps the other parameters of `params` (sort, filters, page size)."""
+    paginator = page.paginator
+    if paginator.num_pages <= 1:
+        return ""
+    lists = _apply(params, {})
+    lists.pop(PAGE_PARAM, None)
+    query = _encode(lists)
+    prefix = escape(query + ("&" if len(query) > 1 else "") + PAGE_PARAM + "=")
+    previous, following = escape(gettext("Précédente")), escape(gettext("Suivante"))
+    page_word, page_label = escape(gettext("page")), escape(gettext("Page"))
+    label = escape(gettext("Pagination"))
+    parts = [f'<nav class="pagination" aria-label="{label}">\n<ul>\n<li>']
+    if page.has_previous():
+        parts.append(
+            f'<a href="{_page_href(params, prefix, page.previous_page_number())}" rel="prev">‹ {previous}'
+            f'<span class="visually-hidden"> {page_word}</span></a>'
+        )
+    else:
+        parts.append(f'<span class="disabled" aria-disabled="true">‹ {previous}</span>')
+    parts.append("</li>\n")
+    for number in paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
+        if number == Paginator.ELLIPSIS:
+            parts.append('<li><span aria-hidden="true">…</span></li>\n')
+            continue
+        href = _page_href(params, prefix, number)
+        current = ' class="current"' if number == page.number else ""
+        aria = ' aria-current="page"' if number == page.number else ""
+        parts.append(
+            f'<li><a{current} href="{href}"{aria}><span class="visually-hidden">{page_label} </span>'
+            f"{localize(number)}</a></li>\n"
+        )
+    parts.append("<li>")
+    if page.has_next():
+        parts.append(
+            f'<a href="{_page_href(params, prefix, page.next_page_number())}" rel="next">{following}'
+            f'<span class="visually-hidden"> {page_word}</span> ›</a>'
+        )
+    else:
+        parts.append(f'<span class="disabled" aria-disabled="true">{following} ›</span>')
+    numbers = {"number": localize(page.number), "total": localize(paginator.num_pages)}
+    status = gettext("Page %(number)s sur %(total)s") % numbers
+    parts.append(f'</li>\n<li class="pagination-status">{status}</li>\n</ul>\n</nav>\n')
+    return "".join(parts)
+
+
+def _page_href(params, prefix, number):
+    # {% querystring page=N %} keeps the page parameter where it was in the query string.
+    if PAGE_PARAM in params and len(params) > 1:
+        return escape(querystring(params, **{PAGE_PARAM: number}))
+    return f"{prefix}{number}"
+
+
+def empty_state_html(message, action_url="", action_label="", title="") -> str:
+    """components/empty_state.html."""
+    parts = ['<div class="empty-state">\n']
+    if title:
+        parts.append(format_html('<p class="empty-state-title">{}</p>\n', title))
+    parts.append(format_html("<p>{}</p>\n", message))
+    if action_url:
+        parts.append(format_html('<p><a class="button" href="{}">{}</a></p>\n', action_url, action_label))
+    parts.append("</div>\n")
+    return "".join(parts)
+
+
+def form_field_html(field) -> str:
+    """components/form_field.html for one bound field (a group of choices: through the template)."""
+    if field.use_fieldset:
+        from django.template.loader import render_to_string
+
+        return render_to_string("components/form_field.html", {"field": field})
+    errors = field.errors
+    required = ' <span class="required" aria-hidden="true">*</span>' if field.field.required else ""
+    label = format_html('<label for="{}">{}{}</label>', field.id_for_label, field.label, mark_safe(required))  # noqa: S308
+    help_html = (
+        format_html('<p class="help" id="{}_helptext">{}</p>\n', field.auto_id, field.help_text)
+        if field.help_text
+        else ""
+    )
+    errors_html = (
+        format_html(
+            '<ul class="errorlist" id="{}_error">{}</ul>\n',
+            field.auto_id,
+            format_html_join("", "<li>{}</li>", ((error,) for error in errors)),
+        )
+        if errors
+        else ""
+    )
+    classes = "field field-error" if errors else "field"
+    if field.widget_type == "checkbox":
+        inner = f'{errors_html}<div class="checkbox">{widget_html(field)} {label}</div>\n{help_html}'
+    else:
+        inner = f"{label}\n{help_html}{errors_html}{widget_html(field)}\n"
+    return f'\n<div class="{classes}">\n{inner}</div>\n'
+
+
+_INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in ("text", "number", "email", "url", "password", "search", "tel", "date", "datetime", "time")
+)
+_SELECT_TEMPLATE = "django/forms/widgets/select.html"
+_OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+
+
+def _attrs_html(attrs):
+    # django/forms/widgets/attrs.html
+    return "".join(
+        f" {name}" if value is True else f' {name}="{conditional_escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def widget_html(field) -> str:
+    """The bound field's widget as {{ field }} renders it: text inputs and selects built in Python
+    (the markup of Django's widget templates), anything else through its templates."""
+    widget = field.field.widget
+    template = widget.template_name
+    fast = (
+        template in _INPUT_TEMPLATES
+        or (template == _SELECT_TEMPLATE and getattr(widget, "option_template_name", None) == _OPTION_TEMPLATE)
+    ) and not field.field.show_hidden_initial
+    if not fast or type(widget).render is not widgets.Widget.render or type(field.form.renderer) is not DjangoTemplates:
+        return str(field)
+    if field.field.localize:
+        widget.is_localized = True
+    attrs = field.build_widget_attrs({}, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    name = conditional_escape(context["name"])
+    if template != _SELECT_TEMPLATE:
+        value = context["value"]
+        value_html = "" if value is None else f' value="{conditional_escape(str(value))}"'
+        attrs = _attrs_html(context["attrs"])
+        return f'<input type="{conditional_escape(context["type"])}" name="{name}"{value_html}{attrs}>'
+    parts = [f'<select name="{name}"{_attrs_html(context["attrs"])}>']
+    for group_name, options, _index in context["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+        for option in options:
+            parts.append(
+                f'\n  <option value="{conditional_escape(str(option["value"]))}"{_attrs_html(option["attrs"])}>'
+                f"{conditional_escape(option['label'])}</option>\n"
+            )
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+class _TemplateCells:
+    """Cells declared with a `cell_template` (and a table's `row_template`), included as
+    components/data_table.html did: with `row`, `value` (or `cells`) and the page's context."""
+
+    def __init__(self, table, context):
+        from django.template import Engine, RequestContext
+
+        if context is None:
+            context = RequestContext(table.request, {"table": table})
+        self.context = context
+        self.engine = context.template.engine if context.template is not None else Engine.get_default()
+        self.templates = {}
+        self.table = table
+
+    def _template(self, name):
+        template = self.templates.get(name)
+        if template is None:
+            template = self.templates[name] = self.engine.get_template(name)
+        return template
+
+    def cell(self, column, row, cell):
+        with self.context.push(row=row, value=cell["value"], cell=cell, table=self.table):
+            return self._template(column.cell_template).render(self.context)
+
+    def row(self, row, cells):
+        with self.context.push(row=row, cells=cells, table=self.table):
+            return self._template(self.table.row_template).render(self.context)
 
 
 # -- renderers: Column(render=...) ----------------------------------------------------------------

@@ -10,6 +10,7 @@ from django import template
 from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.safestring import mark_safe
 
 from core.formats import file_size
 
@@ -28,6 +29,24 @@ def badge_colour(colour):
 def badge(label, colour="grey"):
     """{% badge "Payée" "blue" %}: a status badge, its text always shown with its colour."""
     return {"label": label, "colour": badge_colour(colour)}
+
+
+@register.simple_tag(takes_context=True)
+def data_table(context, table, table_id="liste"):
+    """{% data_table table %} (or {% data_table table "preinscriptions" %}): a core.tables.DataTable,
+    rendered in Python (filters, count, page size, table, pagination or empty state)."""
+    return table.render(context, table_id or "liste")
+
+
+@register.simple_tag(takes_context=True)
+def pagination(context, page):
+    """{% pagination page_obj %}: the page's navigation; the other GET parameters are kept."""
+    if not hasattr(page, "paginator"):
+        return ""
+    from core.tables import pagination_html
+
+    request = getattr(context, "request", None) or context["request"]
+    return mark_safe(pagination_html(page, request.GET))  # noqa: S308 - escaped parts
 
 
 @register.simple_tag

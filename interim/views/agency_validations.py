@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, CharField, ExpressionWrapper, F, Q, TextField, Value
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -88,17 +90,35 @@ def _worker(row):
     return f"{row['first_name']} {row['last_name']} ({row['number']})"
 
 
+def _detail_cell(row, label):
+    # The object, a warning for bank details, the worker's note.
+    html = conditional_escape(label)
+    if row.get("bank"):
+        html += format_html(' <span class="badge badge-red">{}</span>', _("Coordonnées bancaires : à vérifier"))
+    if row.get("note"):
+        html += format_html('<br><span class="muted">{}</span>', Truncator(row["note"]).chars(120))
+    return html
+
+
+def _open_cell(row, url):
+    # The link to the item, named for screen readers.
+    return format_html(
+        '<a href="{}">{}<span class="visually-hidden"> : {} {}, {}</span></a>',
+        url,
+        _("Examiner"),
+        row["first_name"],
+        row["last_name"],
+        row["detail"],
+    )
+
+
 def queue_columns():
     return [
         Column("created_at", gettext_lazy("Reçu le"), accessor=lambda row: row["created_at"], order_by="created_at"),
         Column("item", gettext_lazy("Type"), accessor=_kind, order_by="item"),
         Column("worker", gettext_lazy("Intérimaire"), accessor=_worker, order_by=("last_name", "first_name")),
-        Column(
-            "detail", gettext_lazy("Objet"), accessor=_detail, cell_template="interim/agency/cells/queue_detail.html"
-        ),
-        Column(
-            "open", gettext_lazy("Action"), accessor=_item_link, cell_template="interim/agency/cells/queue_open.html"
-        ),
+        Column("detail", gettext_lazy("Objet"), accessor=_detail, render=_detail_cell),
+        Column("open", gettext_lazy("Action"), accessor=_item_link, render=_open_cell),
     ]
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import CharField, Prefetch, Q
 from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -37,6 +38,13 @@ def _qualifications(worker):
     return ", ".join(grant.qualification.label for grant in worker.qualifications.all())
 
 
+def _pending_cell(worker, pending):
+    # Whether the worker has items waiting for the agency.
+    if pending:
+        return format_html('<span class="badge badge-orange">{}</span>', _("Oui"))
+    return format_html('<span class="muted">{}</span>', _("Non"))
+
+
 def worker_columns():
     return [
         Column("number", gettext_lazy("N°"), order_by="number", link=_worker_link),
@@ -50,7 +58,7 @@ def worker_columns():
         Column("sector", gettext_lazy("Secteur"), accessor="sector", order_by="sector__name"),
         Column("qualifications", gettext_lazy("Qualifications"), accessor=_qualifications),
         Column("town", gettext_lazy("Commune"), order_by="town"),
-        Column("pending", gettext_lazy("À valider"), cell_template="interim/agency/cells/worker_pending.html"),
+        Column("pending", gettext_lazy("À valider"), render=_pending_cell),
         Column("created_at", gettext_lazy("Inscrit le"), order_by="created_at", date_only=True),
     ]
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.access import form_errors, require, run_action
-from core.tables import Column, DataTable
+from core.tables import Column, DataTable, state_cell
 
 from .. import batches, selectors
 from ..enums import BatchItemState, BatchState
@@ -56,7 +56,7 @@ def batch_list(request):
             Column("kind", gettext_lazy("Type"), order_by="kind"),
             Column("total", gettext_lazy("Fichiers"), order_by="total", numeric=True),
             Column("published", gettext_lazy("Publiés"), order_by="published", numeric=True),
-            Column("state", gettext_lazy("État"), order_by="state", cell_template="interim/cells/contract_state.html"),
+            Column("state", gettext_lazy("État"), order_by="state", render=state_cell),
         ],
         default_sort="-created_at",
         caption=_("Dépôts de documents"),

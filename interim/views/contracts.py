@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import error_messages, form_errors, require, run_action
 from core.files import private_file_response
-from core.tables import Column, DataTable
+from core.tables import Column, DataTable, state_cell
 
 from .. import selectors, signature
 from ..enums import AuditEvent
@@ -66,7 +66,7 @@ def contract_columns():
             order_by="created_at",
             cell_template="interim/cells/contract_created.html",
         ),
-        Column("state", gettext_lazy("État"), order_by="state", cell_template="interim/cells/contract_state.html"),
+        Column("state", gettext_lazy("État"), order_by="state", render=state_cell),
         Column("notes", gettext_lazy("Divers"), order_by="notes"),
         Column("action", gettext_lazy("Action"), accessor=_none, cell_template="interim/cells/contract_action.html"),
     ]

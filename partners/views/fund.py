@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from core.access import require, run_action
 from core.confirm import confirmation
 from core.history import timeline_for
-from core.tables import Column, DataTable
+from core.tables import Column, DataTable, state_cell
 from core.workflows import workflow_for
 
 from .. import selectors, services
@@ -249,7 +249,7 @@ def contact_list(request):
             Column("last_name", gettext_lazy("Nom"), order_by="last_name"),
             Column("convention_number", gettext_lazy("Convention"), order_by="convention_number"),
             Column("reason", gettext_lazy("Motif")),
-            Column("state", gettext_lazy("État"), order_by="state", cell_template="partners/cells/state.html"),
+            Column("state", gettext_lazy("État"), order_by="state", render=state_cell),
         ],
         default_sort="-created_at",
         caption=gettext_lazy("Messages de contact"),

@@ -272,3 +272,166 @@ def test_a_count_given_by_the_view_is_not_counted_again(organisations, django_as
     with django_assert_num_queries(1):  # the page only
         table = DataTable(request, queryset, columns=COLUMNS, default_sort="name", count=4)
         assert len(table.rows()) == 4 and table.total == 4
+
+
+# -- the component rendered in Python (DataTable.render) ------------------------------------------
+
+
+def test_hostile_values_are_escaped_everywhere(organisations):
+    """Cells, links, caption, filter values carried along and sort values: escaped; a spreadsheet
+    formula is only text in HTML (shown as typed)."""
+    OrganisationFactory(name="<script>alert(1)</script>")
+    OrganisationFactory(name="=cmd|' /C calc'!A0")
+    columns = [
+        Column("name", "<i>Nom</i>", order_by="name", link=lambda o: f'/o/"{o.pk}"/'),
+        Column("code", "Code", accessor=lambda o: o.name),
+    ]
+    request, table = make_table(
+        'q=<script>&tri=name&x="><img src=x>', columns=columns, caption="<b>Liste</b>", filter_form_class=None
+    )
+    html = render(request, table)
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img" not in html and "<b>Liste" not in html and "<i>Nom" not in html
+    assert "&lt;b&gt;Liste&lt;/b&gt;" in html and "&lt;i&gt;Nom&lt;/i&gt;" in html
+    assert "=cmd|&#x27; /C calc&#x27;!A0" in html
+    assert 'href="/o/&quot;' in html
+    # The sort link keeps the other parameters, URL-encoded then escaped.
+    assert 'href="?q=%3Cscript%3E&amp;tri=-name&amp;x=%22%3E%3Cimg+src%3Dx%3E"' in html
+
+
+def test_filter_values_carried_along_are_escaped(organisations):
+    request, table = make_table('q=Al&tri=name&par_page="><b>')
+    html = render(request, table)
+    assert '<input type="hidden" name="par_page" value="&quot;&gt;&lt;b&gt;">' in html
+    assert '<input type="text" name="q" value="Al" id="id_q">' in html
+
+
+def test_headers_scope_caption_and_aria_sort(organisations):
+    request, table = make_table("tri=-kind&page=1")
+    html = render(request, table)
+    assert '<caption id="liste-caption">Organisations</caption>' in html  # one page: no "page 1 sur 1"
+    assert html.count('<th scope="col"') == 4 and html.count('<th scope="row">') == 4
+    assert '<th scope="col" aria-sort="descending">' in html
+    # The sorted column toggles; the others sort ascending first; the page is dropped.
+    assert 'href="?tri=kind">Type<span class="sort-icon" aria-hidden="true">▼</span>' in html
+    assert '<span class="visually-hidden"> (trier par ordre croissant)</span>' in html
+    assert 'href="?tri=name">Nom<span class="sort-icon" aria-hidden="true">↕</span>' in html
+    assert '<th scope="col">\nCode\n</th>' in html  # not sortable: no link
+    request, table = make_table("tri=kind")
+    html = render(request, table)
+    assert '<th scope="col" aria-sort="ascending">' in html
+    assert "(trier par ordre décroissant)" in html
+
+
+def test_numeric_columns_and_table_id(organisations):
+    columns = [Column("name", "Nom", order_by="name"), Column("amount", "Montant", accessor=lambda o: 3, numeric=True)]
+    request, table = make_table(columns=columns)
+    html = table.render(None, "autre")
+    assert '<th scope="col" class="num">\nMontant\n</th>' in html and '<td class="num">3</td>' in html
+    assert 'id="autre"' in html and 'aria-labelledby="autre-caption"' in html and 'id="autre-count"' in html
+
+
+def test_empty_state_without_filters_shows_the_tables_message():
+    request, table = make_table(filter_form_class=None, empty_message="Rien <encore>.")
+    html = render(request, table)
+    assert '<div class="empty-state">\n<p>Rien &lt;encore&gt;.</p>\n</div>' in html
+    assert "<table" not in html and "pagination" not in html and "0 résultat" in html
+
+
+def test_empty_state_with_filters_offers_the_reset_link(organisations):
+    request, table = make_table("q=zzz&tri=-name&page=3")
+    html = render(request, table)
+    assert '<p><a class="button" href="?tri=-name">Réinitialiser les filtres</a></p>' in html
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "absent"),
+    [
+        # first page: no previous link, next is page 2; gaps shown as an ellipsis
+        (
+            "par_page=10",
+            [
+                '<span class="disabled" aria-disabled="true">‹ Précédente</span>',
+                '<a href="?par_page=10&amp;page=2" rel="next">',
+                '<a class="current" href="?par_page=10&amp;page=1" aria-current="page">',
+                '<li><span aria-hidden="true">…</span></li>',
+                "Page 1 sur 5",
+            ],
+            ['rel="prev"'],
+        ),
+        # last page: no next link
+        (
+            "par_page=10&page=5",
+            [
+                '<a href="?par_page=10&amp;page=4" rel="prev">‹ Précédente',
+                '<span class="disabled" aria-disabled="true">Suivante ›</span>',
+                '<span class="visually-hidden"> — page 5 sur 5</span>',
+            ],
+            ['rel="next"'],
+        ),
+        # the page parameter keeps its place in the query string
+        (
+            "page=3&par_page=10&tri=-name",
+            ['href="?page=2&amp;par_page=10&amp;tri=-name" rel="prev"', 'href="?page=4&amp;par_page=10&amp;tri=-name"'],
+            [],
+        ),
+        # out of range: the last page
+        ("par_page=10&page=99", ["Page 5 sur 5"], ['rel="next"']),
+    ],
+)
+def test_pagination_edges(query, expected, absent):
+    OrganisationFactory.create_batch(45)
+    request, table = make_table(query)
+    html = render(request, table)
+    for part in expected:
+        assert part in html
+    for part in absent:
+        assert part not in html
+
+
+def test_a_single_page_has_no_pagination(organisations):
+    request, table = make_table()
+    assert "pagination" not in render(request, table)
+
+
+def test_page_size_form_only_past_the_smallest_size():
+    OrganisationFactory.create_batch(12)
+    request, table = make_table("par_page=25&tri=name")
+    html = render(request, table)
+    assert '<input type="hidden" name="tri" value="name">' in html  # the page size form keeps the sort
+    assert '<option value="25" selected>25</option>' in html
+    request, table = make_table("q=zzz")
+    assert "page-size" not in render(request, table)
+
+
+def test_widgets_built_in_python_match_djangos_templates():
+    from core.tables import form_field_html, widget_html
+
+    class Form(forms.Form):
+        text = forms.CharField(label="Texte <b>", help_text="Aide", max_length=5)
+        day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+        choice = forms.ChoiceField(choices=[("", "Tous"), ("a", "A & B"), ("Groupe", [("c", "C")])], required=False)
+        number = forms.IntegerField(required=False, disabled=True)
+        several = forms.MultipleChoiceField(choices=[("x", "X"), ("y", "Y")], required=False)
+        flag = forms.BooleanField(required=False)
+        radio = forms.ChoiceField(choices=[("1", "Un")], widget=forms.RadioSelect, required=False)
+
+    for data in ({"text": '"><script>', "choice": "a", "several": ["y"], "number": "3"}, {"text": "trop long"}, None):
+        form = Form(data=data) if data is not None else Form(initial={"day": "2026-01-02"})
+        for field in form:
+            assert widget_html(field) == str(field), field.name
+            template = render_to_string("components/form_field.html", {"field": field})
+            assert " ".join(form_field_html(field).split()) == " ".join(template.split()), field.name
+
+
+def test_pagination_tag_keeps_the_other_parameters():
+    from django.core.paginator import Paginator
+    from django.template import Context, Template
+
+    request = RequestFactory().get("/liste/?q=x&page=2")
+    page = Paginator(range(30), 10).get_page(2)
+    html = Template("{% include 'components/pagination.html' with page=page %}").render(
+        Context({"page": page, "request": request})
+    )
+    assert 'href="?q=x&amp;page=1" rel="prev"' in html and 'href="?q=x&amp;page=3" rel="next"' in html
+    assert 'aria-current="page"' in html and "Page 2 sur 3" in html

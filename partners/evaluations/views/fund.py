@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from core.access import form_errors, require, run_action
 from core.history import timeline_for
-from core.tables import Column, DataTable, FilterForm
+from core.tables import Column, DataTable, FilterForm, state_cell
 
 from .. import selectors, services
 from ..enums import CONTENT_STATES, EvaluationState
@@ -44,7 +44,7 @@ def order_list(request):
             Column("evaluation_type", gettext_lazy("Type")),
             Column("ordered_at", gettext_lazy("Commandée le"), order_by="ordered_at", date_only=True),
             Column("deadline", gettext_lazy("Avant le"), order_by="deadline"),
-            Column("state", gettext_lazy("État"), order_by="state", cell_template="partners/cells/state.html"),
+            Column("state", gettext_lazy("État"), order_by="state", render=state_cell),
         ],
         filter_form_class=OrderFilters,
         default_sort="-ordered_at",

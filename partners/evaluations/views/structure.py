@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from core.access import form_errors, require, run_action
 from core.files import private_file_response
 from core.history import action_label, state_label, timeline_for
-from core.tables import Column, DataTable
+from core.tables import Column, DataTable, state_cell
 
 from .. import aggir, selectors, services
 from ..enums import EDITABLE_STATES, EvaluationState
@@ -227,9 +227,7 @@ def transmitted(request):
             Column("beneficiary", gettext_lazy("Retraité"), order_by=("last_name", "first_name")),
             Column("fund", gettext_lazy("Caisse"), accessor="fund.name"),
             Column("transmitted_at", gettext_lazy("Transmise le"), order_by="transmitted_at", date_only=True),
-            Column(
-                "state", gettext_lazy("État à la caisse"), order_by="state", cell_template="partners/cells/state.html"
-            ),
+            Column("state", gettext_lazy("État à la caisse"), order_by="state", render=state_cell),
             Column(
                 "decision_reason",
                 gettext_lazy("Commentaire de la caisse"),
