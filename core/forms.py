@@ -144,3 +144,67 @@ class MultiplePrivateFileField(PrivateFileField):
         if errors:
             raise ValidationError(errors)
         return cleaned
+
+
+class SearchInput(forms.TextInput):
+    """A text box suggesting the choices' labels as one types (a <datalist>: the browser filters the
+    suggestions on what is typed, on a phone too), for a choice among hundreds or thousands."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.labels: Callable[[], Any] = tuple
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.utils.html import format_html, format_html_join
+
+        attrs = dict(attrs or {})
+        list_id = f"{attrs.get('id') or 'id_' + name}-liste"
+        attrs.update({"list": list_id, "autocomplete": "off"})
+        options = format_html_join("", '<option value="{}"></option>', ((label,) for label in self.labels()))
+        return super().render(name, value, attrs, renderer) + format_html(
+            '<datalist id="{}">{}</datalist>', list_id, options
+        )
+
+
+class SearchableChoiceField(forms.ModelChoiceField):
+    """A choice among many rows typed in a SearchInput: the value is the label picked among the
+    suggestions (or typed in full), read back by `find(text)`, which subclasses write to hit an index
+    (a code, a name) rather than compare every label. `only`: the columns the labels need."""
+
+    widget = SearchInput
+    only: tuple[str, ...] = ()
+    default_error_messages = {"invalid_choice": _("Choisissez une proposition de la liste.")}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.widget.labels = self.labels
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result.widget.labels = result.labels  # each form's copy suggests its own queryset's labels
+        return result
+
+    def labels(self):
+        queryset = self.queryset.only(*self.only) if self.only else self.queryset
+        return [self.label_from_instance(obj) for obj in queryset]
+
+    def find(self, text):
+        """The rows whose label is `text` (a subclass narrows by an indexed column first)."""
+        return [obj for obj in self.queryset if self.label_from_instance(obj) == text]
+
+    def prepare_value(self, value):
+        if isinstance(value, self.queryset.model):
+            return self.label_from_instance(value)
+        if isinstance(value, int) and not isinstance(value, bool):  # an initial primary key, not typed text
+            found = self.queryset.filter(pk=value).first()
+            return self.label_from_instance(found) if found is not None else value
+        return value
+
+    def to_python(self, value):
+        text = " ".join(str(value or "").split())
+        if not text:
+            return None
+        found = list(self.find(text))
+        if len(found) != 1:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return found[0]

@@ -5,13 +5,11 @@ import re
 
 from captcha.fields import CaptchaField
 from django import forms
-from django.core.exceptions import ValidationError
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms.passwords import CaptchaInput
-from accounts.models import Organisation, User
-from core.forms import DateField, NameField, PhoneField, PostcodeField
+from accounts.models import User
+from core.forms import DateField, NameField, PhoneField, PostcodeField, SearchableChoiceField
 
 from . import selectors
 from .enums import Management, Newsletter
@@ -59,55 +57,25 @@ class EmailField(forms.EmailField):
         return value.strip().lower() if value else value
 
 
-class OrganismeInput(forms.TextInput):
-    """A text box with a list of the organismes ("code · name", a <datalist>): typing part of the name or
-    of the code narrows the list, as the browser filters the suggestions on what is typed."""
-
-    def __init__(self, *args, choices_labels=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.choices_labels = choices_labels
-
-    def render(self, name, value, attrs=None, renderer=None):
-        attrs = dict(attrs or {})
-        list_id = f"{attrs.get('id') or 'id_' + name}-liste"
-        attrs.update({"list": list_id, "autocomplete": "off"})
-        options = format_html_join("", '<option value="{}"></option>', ((label,) for label in self.choices_labels()))
-        return super().render(name, value, attrs, renderer) + format_html(
-            '<datalist id="{}">{}</datalist>', list_id, options
-        )
-
-
-class OrganismeChoiceField(forms.ModelChoiceField):
+class OrganismeChoiceField(SearchableChoiceField):
     """An organisme, searchable by name or code: a text box suggesting "code · name" as one types. The
     choice is read from the suggestion picked, the six-digit code alone, or a name typed in full."""
+
+    only = ("code", "name")
 
     def __init__(self, **kwargs):
         kwargs.setdefault("queryset", selectors.organismes())
         kwargs.setdefault("error_messages", {"invalid_choice": _("Choisissez un organisme de la liste.")})
-        kwargs.setdefault("widget", OrganismeInput)
         super().__init__(**kwargs)
-        self.widget.choices_labels = lambda: [self.label_from_instance(o) for o in self.queryset.only("code", "name")]
 
     def label_from_instance(self, obj):
         return f"{obj.code} · {obj.name}" if obj.code else obj.name
 
-    def prepare_value(self, value):
-        if isinstance(value, Organisation):
-            return self.label_from_instance(value)
-        return value
-
-    def to_python(self, value):
-        text = " ".join(str(value or "").split())
-        if not text:
-            return None
+    def find(self, text):
         head = text.split("·", 1)[0].strip()
         if re.fullmatch(r"\d{6}", head):
-            found = list(self.queryset.filter(code=head)[:1])
-        else:
-            found = list(self.queryset.filter(name__iexact=text)[:2])
-        if len(found) != 1:
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return found[0]
+            return self.queryset.filter(code=head)[:1]
+        return self.queryset.filter(name__iexact=text)[:2]
 
 
 # --- login (two steps) -----------------------------------------------------------------------------

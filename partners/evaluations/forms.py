@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.files import PrivateFileField
-from core.forms import AmountField, DateField, NameField, PhoneField, PostcodeField
+from core.forms import AmountField, DateField, NameField, PhoneField, PostcodeField, SearchableChoiceField
 
 from . import aggir
 from .enums import HOURLY_AIDS, Aid, EvaluationType, HousingKind, LivingArrangement
@@ -18,8 +18,7 @@ PLAN_LINES = 6
 
 
 class FastSelect(forms.Select):
-    """A select rendered in one pass (no template per option): a fund chooses among up to 2,000
-    structures, which Django's per-option templates take seconds to draw."""
+    """A select rendered in one pass (no template per option): the conventions a slip may pay."""
 
     def render(self, name, value, attrs=None, renderer=None):
         from django.forms.utils import flatatt
@@ -36,16 +35,34 @@ class FastSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
 
 
+def convention_label(convention):
+    return f"{convention.partner.organisation.name} — {convention.code}"
+
+
+class ConventionChoiceField(SearchableChoiceField):
+    """The structure to order from, among the fund's up to 2,000 evaluation conventions: a text box
+    suggesting "structure — convention code" as one types."""
+
+    def label_from_instance(self, obj):
+        return convention_label(obj)
+
+    def find(self, text):
+        name, _sep, code = text.rpartition(" — ")
+        return self.queryset.filter(code=code.strip(), partner__organisation__name=name.strip())[:2]
+
+
 MAX_HOURS_PER_MONTH = Decimal("120")
 
 
 class OrderForm(forms.Form):
-    convention = forms.ModelChoiceField(
+    convention = ConventionChoiceField(
         label=_("Structure d'évaluation"),
         queryset=None,
-        widget=FastSelect,
-        empty_label=_("Choisissez une structure"),
-        error_messages={"required": _("Choisissez la structure d'évaluation.")},
+        help_text=_("Tapez une partie du nom de la structure ou du code de la convention, puis choisissez."),
+        error_messages={
+            "required": _("Choisissez la structure d'évaluation."),
+            "invalid_choice": _("Choisissez une structure de la liste proposée."),
+        },
     )
     evaluation_type = forms.ChoiceField(label=_("Type d'évaluation"), choices=EvaluationType.choices)
     last_name = NameField(label=_("Nom du retraité"), error_messages={"required": _("Indiquez le nom du retraité.")})
@@ -80,9 +97,7 @@ class OrderForm(forms.Form):
 
     def __init__(self, *args, conventions, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["convention"]
-        field.queryset = conventions
-        field.label_from_instance = lambda c: f"{c.partner.organisation.name} — {c.code}"
+        self.fields["convention"].queryset = conventions
 
     def order_data(self):
         data = dict(self.cleaned_data)
@@ -289,7 +304,7 @@ class SlipForm(forms.Form):
     def __init__(self, *args, conventions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["convention"].queryset = conventions
-        self.fields["convention"].label_from_instance = lambda c: f"{c.partner.organisation.name} — {c.code}"
+        self.fields["convention"].label_from_instance = convention_label
 
 
 class FeeForm(forms.Form):

@@ -69,7 +69,7 @@ def _fund_order(page):
     assert_accessible(page)
     page.get_by_role("link", name="Commander une évaluation").click()
     assert_accessible(page)
-    page.get_by_label("Structure d'évaluation").select_option(label="Évaluations du Nord — EVAL-59")
+    page.get_by_label("Structure d'évaluation").fill("Évaluations du Nord — EVAL-59")
     page.get_by_label("Nom du retraité").fill("Lenoir")
     page.get_by_label("Prénom").fill("Albertine")
     page.get_by_label("Date de naissance").fill("1938-04-02")

@@ -264,3 +264,38 @@ def test_slip_page_pdf_and_csv_for_both_sides_with_neutralised_cells(client):
     client.logout()
     sign_in(client, fund_admin().user)
     assert client.get(reverse("partners:eval_slip_csv", args=[slip.pk])).status_code == 404
+
+
+def _order_data(label, **fields):
+    return {
+        "convention": label,
+        "evaluation_type": "initial",
+        "last_name": "Lenoir",
+        "first_name": "Albertine",
+        "birth_date": "1938-05-02",
+        "address": "12 rue des Tilleuls",
+        "postcode": "59000",
+        "town": "Lille",
+        "reason": "Sortie d'hospitalisation.",
+        "deadline": (timezone.localdate() + datetime.timedelta(days=15)).isoformat(),
+        **fields,
+    }
+
+
+def test_the_fund_orders_from_a_structure_typed_and_suggested(client):
+    """A fund chooses among up to 2,000 structures in a text box with suggestions (a datalist), not a
+    select: a label not in the list is answered on the field, with nothing typed lost."""
+    admin, _member, convention = exchange_pair()
+    foreign = evaluation_convention()  # another fund's structure: never suggested, never accepted
+    sign_in(client, admin.user)
+    url = reverse("partners:eval_order")
+    label = f"{convention.partner.organisation.name} — {convention.code}"
+    page = client.get(url).content.decode()
+    assert f'<option value="{label}">' in page and foreign.code not in page and 'list="id_convention-liste"' in page
+    wrong = client.post(url, _order_data(f"{foreign.partner.organisation.name} — {foreign.code}"))
+    html = wrong.content.decode()
+    assert "Choisissez une structure de la liste proposée." in html and 'value="Albertine"' in html
+    assert not Evaluation.objects.exists()
+    done = client.post(url, _order_data(label))
+    assert done.status_code == 302
+    assert Evaluation.objects.get().convention == convention
