@@ -184,19 +184,26 @@ class SearchableChoiceField(forms.ModelChoiceField):
         result.widget.labels = result.labels  # each form's copy suggests its own queryset's labels
         return result
 
+    @property
+    def rows(self) -> Any:
+        """The queryset (set by the form when it depends on who asks)."""
+        if self.queryset is None:
+            raise ValueError("SearchableChoiceField: set the queryset before rendering or cleaning")
+        return self.queryset
+
     def labels(self):
-        queryset = self.queryset.only(*self.only) if self.only else self.queryset
+        queryset = self.rows.only(*self.only) if self.only else self.rows
         return [self.label_from_instance(obj) for obj in queryset]
 
     def find(self, text):
         """The rows whose label is `text` (a subclass narrows by an indexed column first)."""
-        return [obj for obj in self.queryset if self.label_from_instance(obj) == text]
+        return [obj for obj in self.rows if self.label_from_instance(obj) == text]
 
     def prepare_value(self, value):
-        if isinstance(value, self.queryset.model):
+        if isinstance(value, self.rows.model):
             return self.label_from_instance(value)
         if isinstance(value, int) and not isinstance(value, bool):  # an initial primary key, not typed text
-            found = self.queryset.filter(pk=value).first()
+            found = self.rows.filter(pk=value).first()
             return self.label_from_instance(found) if found is not None else value
         return value
 
