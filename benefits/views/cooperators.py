@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from core.access import error_messages, form_errors, require
 from core.files import private_file_response
 from core.history import TransitionNotAllowed
-from core.tables import Column, DataTable, badge_html, date_cell
+from core.tables import Column, DataTable, badge_html, date_cell, row_url
 from core.validators import format_iban
 
 from .. import selectors, services
@@ -47,7 +47,7 @@ def cooperator_list(request):
             "family_number",
             gettext_lazy("N° de famille"),
             order_by="family_number",
-            link=lambda c: reverse("benefits:cooperator_detail", args=[c.pk]),
+            link=row_url("benefits:cooperator_detail"),
         ),
         Column(
             "name",

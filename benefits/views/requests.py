@@ -19,7 +19,7 @@ from core.confirm import confirmation
 from core.files import private_file_response
 from core.history import TransitionNotAllowed, timeline_for
 from core.params import parse_id, parse_ids
-from core.tables import Column, DataTable, amount_cell, date_cell, state_cell
+from core.tables import Column, DataTable, amount_cell, date_cell, row_url, state_cell
 
 from .. import selectors, services
 from ..enums import RequestState
@@ -48,6 +48,9 @@ def _request_or_404(request, pk):
 
 def _detail_url(obj):
     return reverse("benefits:request_detail", args=[obj.pk])
+
+
+_DETAIL_LINK = row_url("benefits:request_detail")
 
 
 def _act(request, obj, service, success, **fields):
@@ -88,7 +91,7 @@ def _columns(*, with_cooperator, with_cooperative=False, select=False):
     columns = []
     if select:
         columns.append(Column("select", gettext_lazy("Sélection"), accessor=lambda r: r, render=_select_cell))
-    columns.append(Column("reference", gettext_lazy("Demande"), accessor="reference", order_by="pk", link=_detail_url))
+    columns.append(Column("reference", gettext_lazy("Demande"), accessor="reference", order_by="pk", link=_DETAIL_LINK))
     if with_cooperative:
         columns.append(
             Column(

@@ -7,10 +7,13 @@ Python): an aware datetime is converted to the current time zone (Europe/Paris) 
 import datetime
 
 from django import template
+from django.conf import settings
 from django.core.paginator import Paginator
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from core.formats import file_size
 
@@ -29,6 +32,21 @@ def badge_colour(colour):
 def badge(label, colour="grey"):
     """{% badge "Payée" "blue" %}: a status badge, its text always shown with its colour."""
     return {"label": label, "colour": badge_colour(colour)}
+
+
+_URLS: dict = {}
+
+
+@register.simple_tag
+def cached_url(name):
+    """{% cached_url 'portal:home' %}: what {% url 'portal:home' %} gives for a view without arguments,
+    reversed once per URLconf, script prefix and language (the page's chrome asks for the same ten
+    URLs on every request)."""
+    key = (name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, get_language())
+    url = _URLS.get(key)
+    if url is None:
+        url = _URLS[key] = reverse(name)
+    return url
 
 
 @register.simple_tag(takes_context=True)

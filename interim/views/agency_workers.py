@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import form_errors, require
 from core.models import Transition
-from core.tables import Column, DataTable
+from core.tables import Column, DataTable, row_url
 
 from .. import agency_services, selectors
 from ..agency_forms import InviteForm, SectorChoiceForm, pending_items_exist, worker_filters_for
@@ -28,10 +28,7 @@ PAGE_SIZES = (25, 50, 100)
 RECENT = 10
 
 
-def _worker_link(worker):
-    from django.urls import reverse
-
-    return reverse("interim:agency_worker", args=[worker.pk])
+_worker_link = row_url("interim:agency_worker")
 
 
 def _qualifications(worker):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from core.access import require, run_action
 from core.confirm import confirmation
 from core.history import timeline_for
-from core.tables import Column, DataTable, state_cell
+from core.tables import Column, DataTable, row_url, state_cell
 from core.workflows import workflow_for
 
 from .. import selectors, services
@@ -22,15 +22,16 @@ PROCESS = "partners.process_registrations"
 CONVENTIONS_ON_QUEUE = 20  # the queue shows the oldest ones; the conventions page lists them all, by pages
 
 
+_PREREGISTRATION_LINK = row_url("partners:fund_preregistration", kwarg="pk")  # get_absolute_url, once per table
+
+
 def queue(request):
     require(request, PROCESS)
     preregistrations = DataTable(
         request,
         selectors.pending_preregistrations_for(request.membership),
         columns=[
-            Column(
-                "partner_name", gettext_lazy("Partenaire"), order_by="partner_name", link=lambda p: p.get_absolute_url()
-            ),
+            Column("partner_name", gettext_lazy("Partenaire"), order_by="partner_name", link=_PREREGISTRATION_LINK),
             Column("convention_code", gettext_lazy("Code convention"), order_by="convention_code"),
             Column("partner_type", gettext_lazy("Type"), accessor="partner_type.label"),
             Column(

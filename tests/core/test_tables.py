@@ -435,3 +435,30 @@ def test_pagination_tag_keeps_the_other_parameters():
     )
     assert 'href="?q=x&amp;page=1" rel="prev"' in html and 'href="?q=x&amp;page=3" rel="next"' in html
     assert 'aria-current="page"' in html and "Page 2 sur 3" in html
+
+
+def test_row_links_are_reversed_once_per_table_and_match_reverse(organisations):
+    from unittest import mock
+
+    from django.urls import reverse
+
+    from core import tables
+    from core.tables import row_url
+
+    link = row_url("benefits:request_detail")
+    by_name = row_url("partners:fund_preregistration", kwarg="pk")
+    with mock.patch.object(tables, "reverse", wraps=reverse) as spy:
+        for organisation in organisations:
+            assert link(organisation) == reverse("benefits:request_detail", args=[organisation.pk])
+            assert by_name(organisation) == reverse("partners:fund_preregistration", kwargs={"pk": organisation.pk})
+    assert spy.call_count == 2  # once per link, not per row
+
+
+def test_cached_url_is_the_url_tag():
+    from django.template import Context, Template
+    from django.urls import reverse
+
+    html = Template("{% load guichet %}{% cached_url 'portal:home' %}|{% cached_url 'accounts:logout' %}").render(
+        Context()
+    )
+    assert html == f"{reverse('portal:home')}|{reverse('accounts:logout')}"
