@@ -695,7 +695,7 @@ _ROW_SENTINEL = 2147483646
 def row_url(viewname, attr="pk", kwarg=None):
     """A Column.link to the row's page: reverse(viewname, args=[row.<attr>]) (or kwargs={kwarg: ...}),
     the URL reversed once per table rather than once per row, then completed with each row's value."""
-    parts = {}
+    parts: dict = {}
 
     def link(row):
         key = (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, get_language())
