@@ -7,8 +7,8 @@ other's (nor that there is one)."""
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import CharField, Prefetch, Q
-from django.db.models.functions import Cast
+from django.db.models import Case, CharField, Count, F, Prefetch, Q, Value, When, Window
+from django.db.models.functions import Cast, RowNumber
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -112,11 +112,37 @@ def _history(worker, limit=30):
     return entries
 
 
+def _recent_contracts(membership, worker):
+    """The worker's RECENT latest contracts and how many there are, in one query (a window count)."""
+    contracts = list(
+        selectors.contracts_for(membership)
+        .filter(worker=worker)
+        .annotate(total=Window(Count("pk")))
+        .order_by("-created_at", "-pk")[:RECENT]
+    )
+    return contracts, contracts[0].total if contracts else 0
+
+
+def _recent_documents(membership, worker):
+    """The worker's RECENT latest payslips and RECENT latest other documents, in one query (ranked per group)."""
+    payslip = Case(When(kind=DocumentKind.PAYSLIP, then=Value(1)), default=Value(0))
+    documents = list(
+        selectors.documents_for(membership)
+        .filter(worker=worker)
+        .annotate(rank=Window(RowNumber(), partition_by=[payslip], order_by=[F("period").desc(), F("pk").desc()]))
+        .filter(rank__lte=RECENT)
+        .order_by("-period", "-pk")
+    )
+    payslips = [document for document in documents if document.kind == DocumentKind.PAYSLIP]
+    return payslips, [document for document in documents if document.kind != DocumentKind.PAYSLIP]
+
+
 def worker_detail(request, pk):
     require(request, "interim.validate_worker")
     membership = request.membership
     worker = get_object_or_404(selectors.workers_for(membership).select_related("user", "sector"), pk=pk)
-    documents = selectors.documents_for(membership).filter(worker=worker)
+    contracts, contract_count = _recent_contracts(membership, worker)
+    payslips, other_documents = _recent_documents(membership, worker)
     context = {
         "worker": worker,
         "sector_form": SectorChoiceForm(agency_id=membership.organisation_id, initial={"sector": worker.sector_id}),
@@ -125,11 +151,11 @@ def worker_detail(request, pk):
         "qualifications": worker.qualifications.select_related("qualification", "diploma").order_by(
             "qualification__label"
         ),
-        "contracts": selectors.contracts_for(membership).filter(worker=worker).order_by("-created_at", "-pk")[:RECENT],
-        "contract_count": selectors.contracts_for(membership).filter(worker=worker).count(),
+        "contracts": contracts,
+        "contract_count": contract_count,
         "advances": worker.advances.order_by("-created_at", "-pk")[:RECENT],
-        "payslips": documents.filter(kind=DocumentKind.PAYSLIP).order_by("-period", "-pk")[:RECENT],
-        "other_documents": documents.exclude(kind=DocumentKind.PAYSLIP).order_by("-period", "-pk")[:RECENT],
+        "payslips": payslips,
+        "other_documents": other_documents,
         "requests": worker.document_requests.filter(state=DocumentRequestState.PENDING),
         "pending_diplomas": DiplomaState.PENDING,
         "history": _history(worker),

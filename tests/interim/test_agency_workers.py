@@ -11,14 +11,17 @@ from accounts.enums import Role
 from accounts.models import Membership, User
 from core.models import OutboundMessage
 from interim import agency_services
-from interim.enums import ChangeGroup
+from interim.enums import ChangeGroup, DocumentKind
 from interim.models import Availability, Sector, Worker, WorkerQualification
 from tests.utils.queries import assert_constant_queries
 
 from .factories import (
+    AdvanceFactory,
     ChangeFactory,
     ContractFactory,
     DiplomaFactory,
+    DocumentFactory,
+    DocumentRequestFactory,
     MissionFactory,
     QualificationFactory,
     WorkerFactory,
@@ -118,13 +121,30 @@ def test_the_workers_page_and_foreign_ids(world):
 def test_the_worker_page_is_constant_in_queries(world):
     client = world.client_for("staff")
     url = reverse("interim:agency_worker", args=[world.worker.pk])
+    ChangeFactory(worker=world.worker)  # one pending change a group
 
     def make(n):
         for _ in range(n):
             ContractFactory(worker=world.worker)
             DiplomaFactory(worker=world.worker)
+            AdvanceFactory(worker=world.worker)
+            DocumentRequestFactory(worker=world.worker)
+            DocumentFactory(worker=world.worker, kind=DocumentKind.PAYSLIP)
+            DocumentFactory(worker=world.worker, kind=DocumentKind.ATTESTATION)
 
-    assert_constant_queries(client, url, make)
+    assert_constant_queries(client, url, make, few=2, more=4, at_most=12)  # issue 15: <= 12 a page
+
+
+def test_the_worker_page_shows_the_latest_documents_of_each_group(world):
+    for month in range(1, 13):
+        DocumentFactory(worker=world.worker, kind=DocumentKind.PAYSLIP, period=datetime.date(2025, month, 1))
+    DocumentFactory(
+        worker=world.worker, kind=DocumentKind.ATTESTATION, number="ATT-OLD", period=datetime.date(2020, 1, 1)
+    )
+    ContractFactory.create_batch(11, worker=world.worker)
+    page = world.client_for("staff").get(reverse("interim:agency_worker", args=[world.worker.pk])).content.decode()
+    assert "ATT-OLD" in page  # the other documents are not crowded out by the newer payslips
+    assert page.count("<li>Bulletin de salaire") == 10 and "11 contrats, les plus récents" in page
 
 
 def test_setting_the_sector(world):

@@ -9,7 +9,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from interim.enums import AvailabilityKind, ContractState, DiplomaState, SlotState
-from interim.models import Absence, Availability, NewsItem, Sector, SectorContact
+from interim.models import (
+    Absence,
+    Availability,
+    ContractAmendment,
+    NewsItem,
+    Sector,
+    SectorContact,
+    Targeting,
+)
 from tests.utils.queries import assert_constant_queries
 
 from .factories import (
@@ -18,6 +26,7 @@ from .factories import (
     ContractFactory,
     DiplomaFactory,
     DocumentRequestFactory,
+    MissionFactory,
     SlotFactory,
     WorkerFactory,
     placed_contract,
@@ -30,9 +39,7 @@ N = 2
 
 
 def constant(client, url, make):
-    count = assert_constant_queries(client, url, make, few=N, more=2 * N)
-    assert count <= LIMIT, f"{count} queries on {url}"
-    return count
+    return assert_constant_queries(client, url, make, few=N, more=2 * N, at_most=LIMIT)
 
 
 def test_the_worker_dashboard_is_constant_in_queries(world):
@@ -91,3 +98,34 @@ def test_the_client_dashboard_is_constant_in_queries(world):
             timesheet_with_hours(placed_contract(world.client_company))
 
     constant(world.client_for("client"), reverse("portal:dashboard"), make)
+
+
+def test_the_agency_mission_page_is_constant_in_queries(world):
+    mission = MissionFactory(agency=world.agency)
+    Targeting.objects.create(agency=world.agency, mission=mission)  # one a mission
+
+    def make(n):
+        for _index in range(n):
+            ContractFactory(worker=WorkerFactory(agency=world.agency), mission=mission)
+
+    constant(world.client_for("staff"), reverse("interim:agency_mission", args=[mission.pk]), make)
+
+
+def test_the_agency_contract_page_is_constant_in_queries(world):
+    contract = ContractFactory(worker=world.worker)
+    today = timezone.localdate()
+
+    def make(n):
+        for _index in range(n):
+            number = contract.amendments.count() + 1
+            ContractAmendment.objects.create(
+                contract=contract,
+                number=number,
+                previous_start=today,
+                previous_end=today,
+                start_date=today,
+                end_date=today,
+                created_by=world.staff,
+            )
+
+    constant(world.client_for("staff"), reverse("interim:agency_contract", args=[contract.pk]), make)
