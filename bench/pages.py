@@ -47,6 +47,10 @@ RESOLVE = {
     "worker_contract": (
         "model('interim.Contract').objects.filter(worker__user=users['worker']).order_by('-created_at')[0].pk"
     ),
+    "worker": "model('interim.Worker').objects.get(user=users['worker']).pk",
+    "agency_mission": (
+        "model('interim.Contract').objects.filter(worker__user=users['worker']).order_by('-created_at')[0].mission_id"
+    ),
     "access_request": (
         "model('habilitations.AccessRequest').objects.filter(organisme__memberships__user=users['correspondent'], "
         "state='pending', application__management='local').order_by('-pk')[0].pk"
@@ -80,6 +84,9 @@ PAGES = [
     Page("dashboard (agency)", "/tableau-de-bord/", "agency", True),
     Page("agency missions", "/interimaires/agence/missions/", "agency", True),
     Page("agency advances", "/interimaires/agence/acomptes/", "agency"),
+    Page("agency's worker page", "/interimaires/agence/interimaires/{worker}/", "agency"),
+    Page("agency's contract page", "/interimaires/agence/contrats/{worker_contract}/", "agency"),
+    Page("agency's mission page", "/interimaires/agence/missions/{agency_mission}/", "agency"),
     Page("client timesheets", "/interimaires/feuilles-heures/", "client", True),
     Page("client hours entry", "/interimaires/heures/", "client"),
     # Espace Organismes (seed_demo's organismes).
