@@ -10,7 +10,8 @@ def bureau(request):
     worker = selectors.worker_for(membership)
     contracts = selectors.contracts_for(membership)
     return {
-        "agency": selectors.agency_for(membership),
+        # The worker file comes with its agency (selectors.worker_for): no second query for it.
+        "agency": worker.agency if worker is not None else selectors.agency_for(membership),
         "worker": worker,
         "news": list(selectors.news_for(membership)[:5]),
         "sectors": list(selectors.sectors_for(membership)),
