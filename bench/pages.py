@@ -15,9 +15,9 @@ ROLES = {
     "admin": "admin",
     "agency": "agence@coop-emploi.demo",
     # Espace intérimaire: a worker of the volume agency (interim_seed_volume: ~40 contracts, a month of
-    # validated hours, an advance) and the demo client company's user.
+    # validated hours, an advance) and the user of its first client company (26 weeks of timesheets).
     "worker": "ivol20001@volume.test",
-    "client": "client@menuiseries.demo",
+    "client": "client@volume.test",
     # Espace Organismes (seed_demo): an agent with requests and rights, the CPAM's correspondent.
     "requester": "agent@cpam.demo",
     "correspondent": "correspondant@cpam.demo",

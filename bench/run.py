@@ -400,11 +400,13 @@ def main():
     try:
         say("migrate; seed_demo and the volumes (new database only); collectstatic")
         manage(["migrate", "--no-input", "-v", "0"], env)
+        # Development commands (refused without DEBUG): run with the development settings.
+        seed_env = {**env, "DJANGO_SETTINGS_MODULE": "portal.settings.development"}
         if new:
-            # Development commands (refused without DEBUG): run with the development settings.
-            seed_env = {**env, "DJANGO_SETTINGS_MODULE": "portal.settings.development"}
             for command in ("seed_demo", "benefits_seed_volume", "partners_seed_volume", "interim_seed_volume"):
                 manage([command], seed_env, capture=True)
+        else:  # adds only what a database made before lacks (the client's timesheets), else nothing
+            manage(["interim_seed_volume"], seed_env, capture=True)
         manage(["collectstatic", "--no-input", "-v", "0"], env)
         cookies = sessions(env, 1)
 

@@ -5,15 +5,15 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.models import Membership
+from accounts.models import Membership, User
 from interim import selectors
 from interim.enums import AdvanceState, ChangeGroup, ContractState
-from interim.models import Advance, Contract, Diploma, ProfileChange, Worker
+from interim.models import Advance, Contract, Diploma, ProfileChange, Timesheet, TimesheetEntry, Worker
 
 pytestmark = pytest.mark.django_db
 
 SMALL = ["--workers", "12", "--contracts", "95", "--clients", "2", "--changes", "5", "--diplomas", "3"]
-SMALL += ["--requests", "4", "--advances", "2"]
+SMALL += ["--requests", "4", "--advances", "2", "--timesheet-weeks", "52"]
 
 
 def test_seed_volume_adds_small_volumes_once(settings):
@@ -42,10 +42,33 @@ def test_seed_volume_adds_small_volumes_once(settings):
     assert worker.user.identifier == worker.user.email == "ivol20001@volume.test"
     assert worker.sector is not None and worker.qualifications.exists()
 
+    # The bench's client: a user of the first volume client company, with its contracts' timesheets.
+    client = Membership.objects.get(user__identifier="client@volume.test")
+    assert client.role == "client_user" and client.organisation.code == "CVOL-001"
+    sheets = selectors.timesheets_for(client)
+    assert sheets.exists() and sheets.count() == Timesheet.objects.filter(contract__reference__startswith="V").count()
+    assert TimesheetEntry.objects.filter(timesheet__in=sheets).exists()
+    assert not sheets.exclude(contract__mission__client_id=client.organisation_id).exists()
+
     again = io.StringIO()
     call_command("interim_seed_volume", *SMALL, stdout=again)
     assert "rien à faire" in again.getvalue()
     assert Worker.objects.count() == workers + 12
+
+
+def test_a_volume_made_before_the_client_gets_only_the_client(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("interim_seed_volume", *SMALL, stdout=io.StringIO())
+    sheets = Timesheet.objects.filter(contract__reference__startswith="V").count()
+    Timesheet.objects.filter(contract__reference__startswith="V").delete()
+    User.objects.filter(identifier="client@volume.test").delete()
+    workers, contracts = Worker.objects.count(), Contract.objects.count()
+    out = io.StringIO()
+    call_command("interim_seed_volume", *SMALL, stdout=out)
+    assert "client@volume.test" in out.getvalue()
+    assert Timesheet.objects.filter(contract__reference__startswith="V").count() == sheets
+    assert (Worker.objects.count(), Contract.objects.count()) == (workers, contracts)
 
 
 def test_seed_volume_is_refused_without_debug(settings):

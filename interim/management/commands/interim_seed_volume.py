@@ -10,8 +10,12 @@ diploma and one or two qualifications), `--clients` client companies, one missio
 a month of validated hours for one worker in five (the advance limit), and the agency's queues:
 `--changes` profile changes (one in five bank details), `--diplomas` diplomas and `--requests`
 document requests waiting, `--advances` advances for the coming Wednesday (one in four accepted).
+The first volume client company gets a user (client@volume.test, the bench's client) and the
+timesheets of its signed contracts of the last `--timesheet-weeks` weeks (one a contract and week,
+hours on the weekdays: the older weeks validated, the last two submitted, this week's a draft).
 Every contract points at one shared PDF (stored once). Written with bulk_create in batches, directly
-in their state (no e-mails, no history rows). Running it again adds nothing once the volume exists.
+in their state (no e-mails, no history rows, no planning slots for the validated hours). Running it
+again adds nothing once the volume exists, except the client's part on a volume made before it.
 """
 
 import datetime
@@ -38,6 +42,7 @@ from interim.enums import (
     DocumentKind,
     FamilySituation,
     SlotState,
+    TimesheetState,
     WorkPeriod,
 )
 from interim.models import (
@@ -51,6 +56,8 @@ from interim.models import (
     Mission,
     PlanningSlot,
     ProfileChange,
+    Timesheet,
+    TimesheetEntry,
     Worker,
     WorkerQualification,
 )
@@ -61,6 +68,7 @@ DEMO_AGENCY = "AG-LYON"
 CLIENT_PREFIX = "CVOL-"
 FIRST_NUMBER = 20001
 CONTRACTS_PER_MISSION = 10
+CLIENT_USER = "client@volume.test"
 LAST_NAMES = ["Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "Durand", "Dubois", "Moreau", "Laurent"]
 FIRST_NAMES = ["Camille", "Léa", "Louis", "Hugo", "Chloé", "Nathan", "Emma", "Jules", "Inès", "Lucas"]
 TOWNS = [("69003", "Lyon"), ("69100", "Villeurbanne"), ("38000", "Grenoble"), ("01000", "Bourg-en-Bresse")]
@@ -85,6 +93,7 @@ class Command(BaseCommand):
         parser.add_argument("--diplomas", type=int, default=200, help="diplômes en attente")
         parser.add_argument("--requests", type=int, default=100, help="demandes de documents en attente")
         parser.add_argument("--advances", type=int, default=400, help="acomptes du prochain mercredi")
+        parser.add_argument("--timesheet-weeks", type=int, default=26, help="semaines de feuilles d'heures du client")
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args, **options):
@@ -96,16 +105,33 @@ class Command(BaseCommand):
         if options["workers"] < 1:
             raise CommandError("Il faut au moins un intérimaire.")
         if Worker.objects.filter(agency=agency, number=volume_number(0)).exists():
-            self.stdout.write("Le volume existe déjà : rien à faire.")
+            if User.objects.filter(identifier=CLIENT_USER).exists():
+                self.stdout.write("Le volume existe déjà : rien à faire.")
+                return
+            with transaction.atomic():  # a volume made before the client's part: only that is added
+                sheets = self._seed_client(options["timesheet_weeks"])
+            self._analyze((Timesheet, TimesheetEntry))
+            self.stdout.write(self.style.SUCCESS(f"Client {CLIENT_USER} ajouté : {sheets} feuilles d'heures."))
             return
         rng = random.Random(options["seed"])
         started = timezone.now()
         with transaction.atomic():
             counts = self._seed(rng, agency, options)
-        if connection.vendor == "postgresql":  # fresh statistics, as autovacuum would compute them later
-            with connection.cursor() as cursor:
-                for model in (User, Membership, Worker, Mission, Contract, PlanningSlot, Advance, ProfileChange):
-                    cursor.execute(f"ANALYZE {model._meta.db_table}")
+            sheets = self._seed_client(options["timesheet_weeks"])
+        self._analyze(
+            (
+                User,
+                Membership,
+                Worker,
+                Mission,
+                Contract,
+                PlanningSlot,
+                Advance,
+                ProfileChange,
+                Timesheet,
+                TimesheetEntry,
+            )
+        )
         seconds = (timezone.now() - started).total_seconds()
         self.stdout.write(
             self.style.SUCCESS(
@@ -114,6 +140,84 @@ class Command(BaseCommand):
                 "({seconds:.0f} s).".format(*counts, agency=agency, seconds=seconds)
             )
         )
+        self.stdout.write(f"Client {CLIENT_USER} : {sheets} feuilles d'heures.")
+
+    def _analyze(self, models):
+        if connection.vendor == "postgresql":  # fresh statistics, as autovacuum would compute them later
+            with connection.cursor() as cursor:
+                for model in models:
+                    cursor.execute(f"ANALYZE {model._meta.db_table}")
+
+    def _seed_client(self, weeks):
+        """The bench's client: a user of the first volume client company, and the timesheets of its signed
+        contracts of the last `weeks` weeks (one a contract and week, 7 hours a weekday of the mission)."""
+        client = (
+            ClientCompany.objects.filter(organisation__code__startswith=CLIENT_PREFIX).order_by("organisation__code")
+        ).first()
+        if client is None:
+            return 0
+        now = timezone.now()
+        user = User.objects.create(
+            identifier=CLIENT_USER,
+            email=CLIENT_USER,
+            first_name="Claire",
+            last_name="Volume",
+            phone="+33612345657",
+            password=make_password(None),
+            password_changed_at=now,
+        )
+        Membership.objects.create(user=user, organisation_id=client.pk, role=Role.CLIENT_USER)
+        today = timezone.localdate()
+        this_monday = today - datetime.timedelta(days=today.weekday())
+        since = this_monday - datetime.timedelta(weeks=weeks)
+        contracts = Contract.objects.filter(
+            mission__client=client,
+            state=ContractState.SIGNED,
+            mission__end_date__gte=since,
+            mission__start_date__lte=today,
+        ).values_list("pk", "mission__start_date", "mission__end_date")
+        sheets, days = [], []
+        for contract_id, start, end in contracts.order_by("pk"):
+            monday = max(start - datetime.timedelta(days=start.weekday()), since)
+            while monday <= min(end, today):
+                submitted = timezone.make_aware(datetime.datetime.combine(monday, datetime.time(18)))
+                submitted += datetime.timedelta(days=4)
+                if monday == this_monday:
+                    state, submitted = TimesheetState.DRAFT, None
+                elif monday >= this_monday - datetime.timedelta(weeks=2):
+                    state = TimesheetState.SUBMITTED
+                else:
+                    state = TimesheetState.VALIDATED
+                sheets.append(
+                    Timesheet(
+                        contract_id=contract_id,
+                        week_start=monday,
+                        state=state,
+                        created_by=user,
+                        submitted_at=submitted,
+                        decided_at=submitted + datetime.timedelta(days=1)
+                        if state == TimesheetState.VALIDATED
+                        else None,
+                    )
+                )
+                days.append(
+                    [
+                        monday + datetime.timedelta(days=offset)
+                        for offset in range(5)
+                        if start <= monday + datetime.timedelta(days=offset) <= min(end, today)
+                    ]
+                )
+                monday += datetime.timedelta(weeks=1)
+        created = Timesheet.objects.bulk_create(sheets, batch_size=BATCH)
+        TimesheetEntry.objects.bulk_create(
+            [
+                TimesheetEntry(timesheet_id=sheet.pk, date=date, start=datetime.time(8), minutes=420)
+                for sheet, dates in zip(created, days, strict=True)
+                for date in dates
+            ],
+            batch_size=BATCH,
+        )
+        return len(created)
 
     def _seed(self, rng, agency, options):
         now = timezone.now()
