@@ -8,7 +8,7 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Sum
+from django.db.models import OuterRef, Subquery, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from core.tables import Column, DataTable, FilterForm
 from .. import selectors, timesheets
 from ..enums import TimesheetState
 from ..forms import ReasonForm
+from ..models import TimesheetEntry
 
 ENTER = "interim.enter_timesheet"
 VALIDATE = "interim.validate_timesheet"
@@ -142,7 +143,16 @@ def _hours(row):
 
 def timesheet_list(request):
     perm = _may_list(request)
-    queryset = selectors.timesheets_for(request.membership).annotate(total=Sum("entries__minutes"))
+    # The week's total a row: a correlated subquery, computed for the page's rows only (a join with
+    # GROUP BY summed the entries of every timesheet before the LIMIT: 0.4 s for a client at volume).
+    totals = (
+        TimesheetEntry.objects.filter(timesheet=OuterRef("pk"))
+        .order_by()
+        .values("timesheet")
+        .annotate(minutes=Sum("minutes"))
+        .values("minutes")
+    )
+    queryset = selectors.timesheets_for(request.membership).annotate(total=Subquery(totals))
     table = DataTable(
         request,
         queryset,
