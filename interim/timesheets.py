@@ -22,6 +22,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -138,14 +139,19 @@ class Day:
     start: datetime.time | None = None
     minutes: int = 0
     errors: dict = field(default_factory=dict)  # "start" / "hours" -> [messages]
+    # Written by build_week, formatted once a week rather than once a contract and day in the template:
+    label: str = ""  # "lundi 24 novembre"
+    short: str = ""  # "lun. 24/11"
+    week_number: int = 0
+    key: str = ""  # "<contract pk>-<YYYYMMDD>": the end of the day's field names and ids
 
     @property
-    def week_number(self):
-        return self.date.isocalendar().week
+    def start_errors(self):
+        return self.errors.get("start", [])
 
     @property
-    def label(self):
-        return date_format(self.date, "l j F")
+    def hours_errors(self):  # properties: a missing key of `errors` costs the template a failed lookup
+        return self.errors.get("hours", [])
 
     def add_error(self, name, message):
         self.errors.setdefault(name, []).append(message)
@@ -179,6 +185,10 @@ class Sheet:
     def has_errors(self):
         return bool(self.errors) or any(day.errors for day in self.days)
 
+    @cached_property
+    def name(self):
+        return self.contract.worker.user.get_full_name()
+
     def field_name(self, kind, day):
         return f"{kind}-{self.contract.pk}-{day.date:%Y%m%d}"
 
@@ -203,15 +213,21 @@ def build_week(membership, monday, reference="", data=None):
         .filter(week_start=monday, contract__in=[c.pk for c in contracts])
         .prefetch_related("entries")
     }
+    week = [
+        (date, date_format(date, "l j F"), date_format(date, "D d/m"), date.isocalendar().week, f"{date:%Y%m%d}")
+        for date in week_days(monday)
+    ]
     sheets = []
     for contract in contracts:
         timesheet = saved.get(contract.pk)
         entries = {e.date: e for e in timesheet.entries.all()} if timesheet else {}
         default_start = mission_start(contract.mission)
         days = []
-        for date in week_days(monday):
+        for date, label, short, number, ymd in week:
             inside = contract.mission.start_date <= date <= contract.mission.end_date
-            day = Day(date=date, in_mission=inside)
+            day = Day(
+                date=date, in_mission=inside, label=label, short=short, week_number=number, key=f"{contract.pk}-{ymd}"
+            )
             entry = entries.get(date)
             if entry is not None:
                 day.minutes, day.start = entry.minutes, entry.start
