@@ -243,6 +243,7 @@ ROUTES = {
     "interim:agency_batch_act": Owned("agency_staff", make=agency_batch_step, methods=("post",)),
     "interim:agency_batch_item_act": Owned("agency_staff", make=agency_batch_item, methods=("post",)),
     "interim:agency_contract_send": Owned("agency_staff", make=agency_contract, methods=("post",)),
+    "interim:agency_contract_cancel": Owned("agency_staff", make=agency_contract, methods=("post",)),
     "interim:agency_evidence": Owned("agency_staff", make=agency_contract, methods=("get",)),
     # Client companies: Saisie des heures; the timesheets' list and detail serve the client and the agency
     # (tests/interim/test_timesheets.py checks the agency's side, and 404 across agencies).
