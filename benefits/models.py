@@ -180,6 +180,8 @@ class Cooperator(Address):
         indexes = [
             models.Index(fields=["cooperative", "last_name", "first_name"], name="benefits_coop_name"),
             models.Index(fields=["cooperative", "sort_name"], name="benefits_coop_sort_name"),
+            # The officers' list across their union's cooperatives, in name order: page 1 reads 25 entries.
+            models.Index(fields=["sort_name", "id"], name="benefits_coop_sort"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -448,6 +450,8 @@ class BenefitRequest(Decided):
             models.Index(fields=["state", "-created_at"], name="benefits_req_state"),
             # The queue's and the lists' default order (created_at, pk), read forwards or backwards.
             models.Index(fields=["created_at", "id"], name="benefits_req_created"),
+            # A cooperative's requests in that order (the HR managers' list): no walk through the others'.
+            models.Index(fields=["cooperative", "created_at", "id"], name="benefits_req_coop_created"),
             models.Index(fields=["state", "year"], name="benefits_req_state_year"),
             models.Index(fields=["cooperator", "benefit_type", "year"], name="benefits_req_beneficiary"),
         ]
@@ -575,3 +579,95 @@ class Contribution(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.label} ({self.amount} €)"
+
+
+# --- Counts kept by the database -----------------------------------------------------------------
+# Kept by triggers on benefits_benefitrequest and benefits_cooperator (migration 0007, SQL in
+# benefits/counts.py), in the transaction of every write whatever its path: the workflow's steps
+# (one object or a timed batch), creations, the purge's deletions, bulk_create, queryset.update(),
+# the admin. The dashboards, the queue, the lists' totals and the statistics read them instead of
+# scanning 100,000 rows. `manage.py benefits_counts_rebuild` recomputes them from scratch.
+# The cooperative and cooperator keys are plain columns (no database constraint): a count never
+# blocks a deletion and the triggers never wait on a foreign key.
+
+
+class RequestCount(models.Model):
+    """Benefit requests per cooperative and state."""
+
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", db_index=False
+    )
+    state = models.CharField(max_length=12)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cooperative", "state"], name="benefits_reqcount_key")]
+
+    def __str__(self):
+        return f"{self.cooperative_id} {self.state}: {self.n}"
+
+
+class PaidTotal(models.Model):
+    """Paid requests per year, cooperative and benefit type: their number and amount (statistics)."""
+
+    year = models.PositiveSmallIntegerField()
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", db_index=False
+    )
+    benefit_type = models.ForeignKey(
+        BenefitType, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", db_index=False
+    )
+    n = models.BigIntegerField(default=0)
+    total = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["year", "cooperative", "benefit_type"], name="benefits_paidtotal_key")
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.cooperative_id} {self.benefit_type_id}: {self.n}, {self.total}"
+
+
+class PaidByCooperator(models.Model):
+    """Paid requests per year, cooperative and cooperator: the statistics' ranking, read by an index
+    in the order shown (no aggregate over the year's requests at each view)."""
+
+    year = models.PositiveSmallIntegerField()
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", db_index=False
+    )
+    cooperator = models.ForeignKey(
+        Cooperator, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", db_index=False
+    )
+    n = models.BigIntegerField(default=0)
+    total = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["year", "cooperative", "cooperator"], name="benefits_paidcoop_key")
+        ]
+        # The rows read (n > 0: a row whose paid requests all went stays, at zero, until a rebuild).
+        indexes = [
+            models.Index(
+                fields=["year", "-total", "cooperator"], name="benefits_paidcoop_rank", condition=models.Q(n__gt=0)
+            ),
+            models.Index(
+                fields=["year", "cooperative", "-total"],
+                name="benefits_paidcoop_coop_rank",
+                condition=models.Q(n__gt=0),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.cooperator_id}: {self.n}, {self.total}"
+
+
+class CooperatorCount(models.Model):
+    """Cooperators per cooperative (the cooperators list's total)."""
+
+    cooperative = models.OneToOneField(Cooperative, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    n = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.cooperative_id}: {self.n}"

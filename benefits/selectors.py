@@ -7,7 +7,7 @@ their union, HR managers their cooperative, cooperators their own family. Anythi
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Subquery, Sum
 from django.utils import timezone
 
 from accounts.enums import Role
@@ -21,8 +21,12 @@ from .models import (
     Contribution,
     Cooperative,
     Cooperator,
+    CooperatorCount,
     Dependant,
     FamilyDocument,
+    PaidByCooperator,
+    PaidTotal,
+    RequestCount,
     RequestDocument,
     Tariff,
 )
@@ -57,15 +61,19 @@ def _scope(queryset, membership, *, cooperative="cooperative", cooperator="coope
     if role == Role.UNION_OFFICER:
         return queryset.filter(**{f"{cooperative}__union_id": membership.organisation_id})
     if role == Role.COOP_MANAGER:
-        return queryset.filter(**{f"{cooperative}__organisation_id": membership.organisation_id})
+        return queryset.filter(**{cooperative: _cooperative_id(membership)})
     if role == Role.COOPERATOR:
         return queryset.filter(
-            **{
-                f"{cooperative}__organisation_id": membership.organisation_id,
-                f"{cooperator}__user_id": membership.user_id,
-            }
+            **{cooperative: _cooperative_id(membership), f"{cooperator}__user_id": membership.user_id}
         )
     return queryset.none()
+
+
+def _cooperative_id(membership):
+    """The id of the membership's cooperative as a scalar subquery (`cooperative_id = (SELECT ...)`):
+    PostgreSQL then reads an index on (cooperative, created_at) in order, instead of walking every
+    cooperative's rows through a join on the organisation."""
+    return Subquery(Cooperative.objects.filter(organisation_id=membership.organisation_id).values("pk")[:1])
 
 
 def cooperators_for(membership):
@@ -123,6 +131,38 @@ def contributions_for(membership):
     return queryset.none()
 
 
+def _counted_scope(membership):
+    """The filter of the kept counts (benefits.counts) matching `_scope`: None where they do not fit
+    (a cooperator sees their own requests only: the live count of a few rows)."""
+    role = _role(membership)
+    if role == Role.UNION_OFFICER:
+        return {"cooperative__union_id": membership.organisation_id}
+    if role == Role.COOP_MANAGER:
+        return {"cooperative__organisation_id": membership.organisation_id}
+    return None
+
+
+def request_counts(membership):
+    """{state: number} of the requests `requests_for(membership)` holds, exact, without a scan: read
+    from the counts the database keeps (one query over at most 6 rows per cooperative)."""
+    counts = dict.fromkeys(RequestState.values, 0)
+    scope = _counted_scope(membership)
+    if scope is None:
+        rows = requests_for(membership).order_by().values_list("state").annotate(total=Count("pk"))
+    else:
+        rows = RequestCount.objects.filter(**scope).values_list("state").annotate(total=Sum("n"))
+    counts.update(rows.values_list("state", "total"))
+    return counts
+
+
+def cooperator_count(membership):
+    """How many cooperators `cooperators_for(membership)` holds (kept counts; live for a cooperator)."""
+    scope = _counted_scope(membership)
+    if scope is None:
+        return cooperators_for(membership).count()
+    return CooperatorCount.objects.filter(**scope).aggregate(total=Sum("n"))["total"] or 0
+
+
 def requests_awaiting_approval(membership):
     return requests_for(membership).filter(state=RequestState.AWAITING)
 
@@ -164,8 +204,42 @@ def catalogue_for(cooperative, year):
 
 
 def statistics(membership, *, year, cooperative=None):
-    """Amounts granted (paid requests) for `year`: per benefit type and per cooperator, with totals."""
-    paid = requests_for(membership).filter(state=RequestState.PAID, year=year)
+    """Amounts granted (paid requests) for `year`: per benefit type and per cooperator, with totals.
+
+    Read from the yearly totals the database keeps (benefits.counts: PaidTotal, PaidByCooperator),
+    not aggregated over the year's requests: the per-type rows sum at most a row per cooperative and
+    type, the per-cooperator rows are read by an index in the order shown (a page at a time)."""
+    scope = _counted_scope(membership)
+    if scope is None:
+        return _statistics_of(requests_for(membership).filter(state=RequestState.PAID, year=year), cooperative)
+    by_type_rows = PaidTotal.objects.filter(**scope, year=year)
+    by_cooperator = PaidByCooperator.objects.filter(**scope, year=year, n__gt=0)
+    if cooperative is not None:
+        by_type_rows = by_type_rows.filter(cooperative=cooperative)
+        by_cooperator = by_cooperator.filter(cooperative=cooperative)
+    by_type = list(
+        by_type_rows.values("benefit_type__name", "benefit_type__position")
+        .annotate(total=Sum("total"), count=Sum("n"))
+        .filter(count__gt=0)
+        .order_by("benefit_type__position", "benefit_type__name")
+    )
+    # A queryset, paginated by the page (no silent cut at 200 rows). One row per cooperator and
+    # cooperative: a cooperator belongs to one cooperative (chosen at creation, never changed).
+    cooperators = by_cooperator.count()  # no join: the number of rows, from the index
+    by_cooperator = by_cooperator.values(
+        "cooperator_id",
+        "cooperator__last_name",
+        "cooperator__first_name",
+        "cooperator__family_number",
+        "total",
+        count=F("n"),
+    )
+    by_cooperator = by_cooperator.order_by("-total", "cooperator__sort_name", "cooperator_id")
+    return _with_totals(by_type, by_cooperator, cooperators)
+
+
+def _statistics_of(paid, cooperative):
+    """The same figures aggregated over the paid requests themselves (the few rows of one family)."""
     if cooperative is not None:
         paid = paid.filter(cooperative=cooperative)
     by_type = list(
@@ -173,15 +247,19 @@ def statistics(membership, *, year, cooperative=None):
         .annotate(total=Sum("amount"), count=Count("pk"))
         .order_by("benefit_type__position", "benefit_type__name")
     )
-    # A queryset, paginated by the page (no silent cut at 200 rows).
     by_cooperator = (
         paid.values("cooperator_id", "cooperator__last_name", "cooperator__first_name", "cooperator__family_number")
         .annotate(total=Sum("amount"), count=Count("pk"))
         .order_by("-total", "cooperator__sort_name", "cooperator_id")
     )
+    return _with_totals(by_type, by_cooperator, None)
+
+
+def _with_totals(by_type, by_cooperator, cooperators):
     return {
         "by_type": by_type,
         "by_cooperator": by_cooperator,
+        "cooperators": cooperators,  # how many rows by_cooperator holds (None: ask it)
         # The year's totals are the sum of the per-type rows: no second aggregate over the year.
         "total": sum((row["total"] or Decimal("0") for row in by_type), Decimal("0")),
         "count": sum(row["count"] for row in by_type),

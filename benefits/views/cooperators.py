@@ -66,6 +66,7 @@ def cooperator_list(request):
         Column("login", gettext_lazy("Identifiant"), accessor=lambda c: c.user.identifier if c.user_id else None),
     ]
     filters = OfficerCooperatorFilters if officer else CooperatorFilters
+    unfiltered = not any(request.GET.get(name) for name in filters.base_fields)
     table = DataTable(
         request,
         selectors.cooperators_for(request.membership),
@@ -74,6 +75,8 @@ def cooperator_list(request):
         default_sort="name",
         caption=_("Coopérateurs"),
         empty_message=_("Aucun coopérateur."),
+        # Unfiltered, the total is the count the database keeps per cooperative (no count of 20,000 rows).
+        count=selectors.cooperator_count(request.membership) if unfiltered else None,
     )
     return render(request, "benefits/cooperator_list.html", {"table": table})
 

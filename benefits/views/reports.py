@@ -112,7 +112,10 @@ def statistics(request):
         cooperative = cooperatives.filter(pk=cooperative_id).first()
     stats = selectors.statistics(request.membership, year=year, cooperative=cooperative)
     by_type = _bars(stats["by_type"], lambda row: row["benefit_type__name"])
-    page = Paginator(stats["by_cooperator"], STATISTICS_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(stats["by_cooperator"], STATISTICS_PAGE_SIZE)
+    if stats["cooperators"] is not None:  # counted without the names' join
+        paginator.count = stats["cooperators"]
+    page = paginator.get_page(request.GET.get("page"))
     by_cooperator = [
         {**row, "name": f"{row['cooperator__last_name']} {row['cooperator__first_name']}"} for row in page.object_list
     ]

@@ -3,7 +3,6 @@ and the Union officers' queue and actions (take in charge, amount, pay, refuse, 
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -140,7 +139,16 @@ def _columns(*, with_cooperator, with_cooperative=False, select=False):
 def request_list(request):
     require(request, "benefits.view_requests")
     manager = is_manager(request)
-    queryset = selectors.requests_for(request.membership)
+    # The columns read the cooperator, the dependant and the type: no join of the cooperative (fewer
+    # joins to plan), columns not shown left unread.
+    queryset = (
+        selectors.requests_for(request.membership)
+        .select_related(None)
+        .select_related("cooperator", "dependant", "benefit_type")
+    )
+    # The counts the database keeps: the table's total (unfiltered) and the requests waiting for approval.
+    counts = selectors.request_counts(request.membership) if manager else None
+    unfiltered = not any(request.GET.get(name) for name in RequestFilters.base_fields)
     table = DataTable(
         request,
         queryset,
@@ -149,8 +157,9 @@ def request_list(request):
         default_sort="-created_at",
         caption=_("Demandes de prestations"),
         empty_message=_("Aucune demande pour le moment."),
+        count=sum(counts.values()) if counts is not None and unfiltered else None,
     )
-    waiting = selectors.requests_awaiting_approval(request.membership).count() if manager else 0
+    waiting = counts[RequestState.AWAITING] if counts is not None else 0
     return render(request, "benefits/request_list.html", {"table": table, "waiting": waiting})
 
 
@@ -404,13 +413,9 @@ def queue(request):
             super().__init__(*args, benefit_types=selectors.benefit_types(), years=years, **kwargs)
 
     queryset = selectors.officer_queue(request.membership)
-    counts = dict(
-        selectors.officer_queue(request.membership)
-        .filter(state__in=[RequestState.ENTERED, RequestState.PROCESSING])
-        .values_list("state")
-        .annotate(n=Count("pk"))
-        .values_list("state", "n")
-    )
+    # Kept by the database (benefits.counts): no count over the union's requests.
+    counts = selectors.request_counts(request.membership)
+    counts = {state: counts[state] for state in (RequestState.ENTERED, RequestState.PROCESSING)}
     # Unfiltered, the queue is what is to be processed: its per-state counts are its count.
     unfiltered = not any(request.GET.get(name) for name in QueueFilters.base_fields)
     table = DataTable(
