@@ -175,7 +175,8 @@ class Convention(Decided):
                 violation_error_message=_("Ce code convention est déjà enregistré pour cette caisse."),
             )
         ]
-        indexes = [models.Index(fields=["fund", "state"], name="partners_convention_fund_state")]
+        # The fund's queue: its conventions in a state, oldest first (read in order, a page at a time).
+        indexes = [models.Index(fields=["fund", "state", "created_at", "id"], name="partners_convention_fund_queue")]
 
     def __str__(self):
         return self.code
@@ -223,7 +224,8 @@ class PreRegistration(Decided, Address):
                 violation_error_message=_("Ce login est déjà utilisé."),
             )
         ]
-        indexes = [models.Index(fields=["fund", "state"], name="partners_prereg_fund_state")]
+        # The fund's queue: its pre-registrations in a state, oldest first (read in order, a page at a time).
+        indexes = [models.Index(fields=["fund", "state", "created_at", "id"], name="partners_prereg_fund_queue")]
 
     def __str__(self):
         return self.partner_name
