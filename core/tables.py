@@ -115,14 +115,36 @@ class Column:
         if callable(accessor):
             return accessor(row)
         value = row
-        for part in accessor.split("."):
+        for part, display_name in _accessor_path(accessor):
             if value is None:
                 return None
-            display = getattr(value, f"get_{part}_display", None)
+            display = getattr(value, display_name, None) if _has_attribute(type(value), display_name) else None
             value = display if display is not None else getattr(value, part)
             if callable(value):
                 value = value()
         return value
+
+
+_PATHS: dict = {}
+_CLASS_ATTRIBUTES: dict = {}
+
+
+def _accessor_path(accessor):
+    """("cooperator", "get_cooperator_display"), ... for "cooperator.name": split once per accessor."""
+    path = _PATHS.get(accessor)
+    if path is None:
+        path = _PATHS[accessor] = tuple((part, f"get_{part}_display") for part in accessor.split("."))
+    return path
+
+
+def _has_attribute(cls, name):
+    """Whether instances of `cls` may have `name` (get_FOO_display: a method of the model class), asked
+    once per class rather than by a failing getattr on every cell; proxies (__getattr__) are asked."""
+    key = (cls, name)
+    found = _CLASS_ATTRIBUTES.get(key)
+    if found is None:
+        found = _CLASS_ATTRIBUTES[key] = hasattr(cls, name) or hasattr(cls, "__getattr__")
+    return found
 
 
 class FilterForm(forms.Form):
@@ -279,6 +301,31 @@ class DataTable:
         parts.append("</tr>")
         return mark_safe("".join(parts))  # noqa: S308 - escaped parts
 
+    def _fast_row_html(self, row):
+        """_row_html(row, _cells(row)) without the cell dicts (no cell template in this table)."""
+        parts: list[str] = []
+        for column in self.columns:
+            value = column.value(row)
+            if column.render is not None:
+                html = conditional_escape(column.render(row, value))
+            else:
+                if isinstance(value, datetime.date):
+                    temporal = column.temporal(value)
+                    text = local_datetime(value) if temporal == "datetime" else local_date(value)
+                else:
+                    text = value
+                link = column.link(row) if column.link else None
+                if link:
+                    html = format_html('<a href="{}">{}</a>', link, text)
+                else:
+                    html = conditional_escape(EMPTY if text is None else text)
+            if parts:
+                parts.append(f'<td class="num">{html}</td>' if column.numeric else f"<td>{html}</td>")
+            else:
+                parts.append(f'<tr><th scope="row">{html}</th>')
+        parts.append("</tr>")
+        return "".join(parts)
+
     def _cell_html(self, column, row, cell):
         value = cell["value"]
         if cell["rendered"] is not None:
@@ -377,8 +424,9 @@ class DataTable:
                     parts.append(self._row_html(row, cells, renderer.cell))
                 parts.append("\n")
         else:
+            row_html = self._fast_row_html
             for row in objects:
-                parts.append(self._row_html(row, self._cells(row)))
+                parts.append(row_html(row))
                 parts.append("\n")
         parts.append("</tbody>\n</table>\n</div>\n")
         return "".join(parts)
@@ -635,6 +683,8 @@ def widget_html(field) -> str:
     attrs = field.build_widget_attrs({}, widget)
     if field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", field.auto_id)
+    if template == _SELECT_TEMPLATE and _plain_select(widget):
+        return _select_html(widget, field.html_name, field.value(), attrs)
     context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
     name = conditional_escape(context["name"])
     if template != _SELECT_TEMPLATE:
@@ -652,6 +702,46 @@ def widget_html(field) -> str:
                 f"{conditional_escape(option['label'])}</option>\n"
             )
         if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+def _plain_select(widget):
+    cls = type(widget)
+    return (
+        cls.get_context is widgets.Select.get_context
+        and cls.optgroups is widgets.ChoiceWidget.optgroups
+        and cls.create_option is widgets.ChoiceWidget.create_option
+        and not widget.option_inherits_attrs
+        and widget.checked_attribute == {"selected": True}
+    )
+
+
+def _select_html(widget, name, value, attrs):
+    """A Select's markup as get_context() and select.html / select_option.html write it, without
+    building a dict per option (a select of 300 cooperatives)."""
+    attrs = widget.build_attrs(widget.attrs, attrs)
+    if widget.allow_multiple_selected:
+        attrs["multiple"] = True
+    value = widget.format_value(value)
+    multiple = widget.allow_multiple_selected
+    parts = [f'<select name="{conditional_escape(name)}"{_attrs_html(attrs)}>']
+    has_selected = False
+    for option_value, option_label in widget.choices:
+        if option_value is None:
+            option_value = ""
+        grouped = isinstance(option_label, (list, tuple))
+        if grouped and option_value:
+            parts.append(f'\n  <optgroup label="{conditional_escape(option_value)}">')
+        for subvalue, sublabel in option_label if grouped else ((option_value, option_label),):
+            selected = (not has_selected or multiple) and str(subvalue) in value
+            has_selected |= selected
+            parts.append(
+                f'\n  <option value="{conditional_escape(str(subvalue))}"{" selected" if selected else ""}>'
+                f"{conditional_escape(sublabel)}</option>\n"
+            )
+        if grouped and option_value:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")
     return "".join(parts)

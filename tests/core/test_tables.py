@@ -415,8 +415,12 @@ def test_widgets_built_in_python_match_djangos_templates():
         several = forms.MultipleChoiceField(choices=[("x", "X"), ("y", "Y")], required=False)
         flag = forms.BooleanField(required=False)
         radio = forms.ChoiceField(choices=[("1", "Un")], widget=forms.RadioSelect, required=False)
+        organisation = forms.ModelChoiceField(queryset=Organisation.objects.order_by("pk")[:20], required=False)
 
-    for data in ({"text": '"><script>', "choice": "a", "several": ["y"], "number": "3"}, {"text": "trop long"}, None):
+    first = Organisation.objects.order_by("pk").first()
+    assert first is not None  # reference data (regimes, funds)
+    valid = {"text": '"><script>', "choice": "a", "several": ["y"], "number": "3", "organisation": first.pk}
+    for data in (valid, {"text": "trop long", "choice": "c"}, None):
         form = Form(data=data) if data is not None else Form(initial={"day": "2026-01-02"})
         for field in form:
             assert widget_html(field) == str(field), field.name
