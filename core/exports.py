@@ -14,6 +14,12 @@
 - `rows` is iterated once (a queryset's `.iterator()`, a generator) and the workbook is streamed as
   it is written: the first bytes leave at once, memory stays flat whatever the rows. The workbook is
   written directly (SpreadsheetML with inline strings, zipped as a stream): no library holds it.
+- A row is a dict (`.values()`), an object (attribute paths), or a tuple giving the columns' values in
+  their order (`.values_list(*[column.key for column in columns])`: the cheapest, no dict per row).
+- Speed (20,000 rows of 15 columns in a fraction of a second): rows are read by blocks and written
+  column by column: a text column is joined, cleaned, escaped (one str.translate) and neutralised on
+  the whole block at once, each cell is one f-string of a precomputed template, each row one format,
+  and the zip's output leaves in chunks of 64 KB or more (deflate level 1).
 
 The same columns give a CSV (`csv_response`: semicolons, UTF-8 with a BOM for Excel, dates dd/mm/yyyy,
 the same neutralised cells), streamed row by row from the first one.
@@ -21,16 +27,20 @@ the same neutralised cells), streamed row by row from the first one.
 
 import csv
 import datetime
+import functools
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import islice
+from operator import itemgetter
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
 
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from .files import content_disposition
 
@@ -48,17 +58,24 @@ class ExportColumn:
     width: int = 18
     value: Callable[[Any], Any] | None = None  # computes the value from the row instead of `key`
 
-    def read(self, row):
+    def raw(self, row):
+        """The row's value for this column, before its labels (a dict or an object row)."""
         if self.value is not None:
-            value = self.value(row)
-        elif isinstance(row, Mapping):
-            value = row.get(self.key)
-        else:
-            value = row
-            for part in self.key.split("."):
-                value = getattr(value, part, None) if value is not None else None
+            return self.value(row)
+        if isinstance(row, Mapping):
+            return row.get(self.key)
+        value = row
+        for part in self.key.split("."):
+            value = getattr(value, part, None) if value is not None else None
+        return value
+
+    def read(self, row):
+        """The row's value for this column, labelled."""
+        return self.labelled(self.raw(row))
+
+    def labelled(self, value):
         if self.labels is not None and value not in (None, ""):
-            value = self.labels.get(value, value)
+            return self.labels.get(value, value)
         return value
 
 
@@ -129,8 +146,15 @@ _STYLES = (
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
 )
 _EPOCH = datetime.datetime(1899, 12, 30)
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-ROWS_PER_CHUNK = 200
+_EPOCH_ORDINAL = _EPOCH.toordinal()
+# What XML 1.0 cannot hold (lone surrogates: nor UTF-8) is dropped, before a text is neutralised.
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_ILLEGAL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+_SEPARATOR = "\x00"  # joins a block's texts: the fast path's texts hold none
+_FORMULA_AFTER_SEPARATOR = re.compile("\x00(?=[=+\\-@\t\r])")
+_PRESERVE = ' xml:space="preserve"'
+ROWS_PER_BLOCK = 1000
+CHUNK_BYTES = 64 * 1024
 
 
 def _letters(index):
@@ -142,9 +166,13 @@ def _letters(index):
     return name
 
 
+def _escape(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _text(value):
-    text = escape(_ILLEGAL_XML.sub("", value))
-    space = ' xml:space="preserve"' if text != text.strip() else ""
+    text = _escape(neutralise(_ILLEGAL_XML.sub("", value)))
+    space = _PRESERVE if text != text.strip() else ""
     return f"<is><t{space}>{text}</t></is>"
 
 
@@ -165,14 +193,126 @@ def _cell(ref, value, style=0):
     return f'<c r="{ref}" t="inlineStr"{styled}>{_text(str(value))}</c>'
 
 
+def _blocks(rows: Iterable) -> Iterator[list]:
+    iterator = iter(rows)
+    while block := list(islice(iterator, ROWS_PER_BLOCK)):
+        yield block
+
+
+def _column_values(block: list, columns: list[ExportColumn]) -> list[Sequence]:
+    """The block's values column by column, labelled: a tuple row is positional, a dict row is read
+    by its keys (one itemgetter), an object through each column's path."""
+    first = block[0]
+    if isinstance(first, tuple):
+        if len(first) != len(columns):
+            raise ValueError(f"a row of {len(first)} values for {len(columns)} columns")
+        values: list[Sequence] = list(zip(*block, strict=True))
+    elif isinstance(first, Mapping) and len(columns) > 1 and all(column.value is None for column in columns):
+        try:
+            values = list(zip(*map(itemgetter(*[column.key for column in columns]), block), strict=True))
+        except KeyError:  # a row without one of the keys: that cell is empty
+            values = [[column.raw(row) for row in block] for column in columns]
+    else:
+        values = [[column.raw(row) for row in block] for column in columns]
+    for index, column in enumerate(columns):
+        if column.labels is not None:
+            labels = {key: str(label) if isinstance(label, Promise) else label for key, label in column.labels.items()}
+            values[index] = [
+                labels.get(value, value) if value is not None and value != "" else value for value in values[index]
+            ]
+    return values
+
+
+def _texts(values: Sequence) -> list[str] | None:
+    """A column of texts (or None) escaped and neutralised on the whole block at once, "" for an empty
+    cell; None when a text holds the separator."""
+    texts = [value or "" for value in values] if None in values else values
+    joined = _SEPARATOR.join(texts)
+    if joined.count(_SEPARATOR) != len(texts) - 1:
+        return None
+    joined = _escape(joined)
+    if joined.startswith(FORMULA_STARTS):
+        joined = "'" + joined
+    return _FORMULA_AFTER_SEPARATOR.sub("\x00'", joined).split(_SEPARATOR)
+
+
+# How a prepared column's value becomes its cell in a row template ("" is an empty cell, no element).
+_TEMPLATES = {
+    "text": """{{f'<c r="{letter}{{n}}" t="inlineStr"><is><t>{{{v}}}</t></is></c>' if {v} else ''}}""",
+    "number": """{{f'<c r="{letter}{{n}}"><v>{{{v}}}</v></c>' if {v} else ''}}""",
+    "date": """{{f'<c r="{letter}{{n}}" s="2"><v>{{{v}}}</v></c>' if {v} else ''}}""",
+    "cell": "{{{v}}}",  # the whole <c> element, made by _cell
+}
+
+
+@functools.lru_cache(maxsize=64)
+def _row_renderer(kinds: tuple[tuple[str, str], ...]) -> Callable[..., str]:
+    """A function (row number, each column's prepared value) -> the row's XML: one f-string made of
+    each column's template (the source holds only column letters and the fixed templates)."""
+    names = [f"v{index}" for index in range(len(kinds))]
+    cells = "".join(
+        _TEMPLATES[kind].format(letter=letter, v=name) for (letter, kind), name in zip(kinds, names, strict=True)
+    )
+    source = f"def render(n, {', '.join(names)}):\n    return f'<row r=\"{{n}}\">{cells}</row>'\n"
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "<core.exports row>", "exec"), namespace)  # noqa: S102 - see the docstring
+    return namespace["render"]
+
+
+def _prepare(letter: str, numbers: list[str], values: Sequence) -> tuple[str, Sequence[str]]:
+    """One column of a block as (kind, strings): texts, numbers and dates are prepared for their
+    template; mixed or other values (datetimes, booleans, lazy texts) are written cell by cell."""
+    kinds = set(map(type, values))
+    kinds.discard(type(None))
+    if not kinds:
+        return "text", [""] * len(values)
+    if kinds == {str} and (texts := _texts(values)) is not None:
+        if list(map(str.strip, texts)) == texts:
+            return "text", texts
+        return "cell", [
+            f'<c r="{letter}{n}" t="inlineStr"><is><t{_PRESERVE if t != t.strip() else ""}>{t}</t></is></c>'
+            if t
+            else ""
+            for n, t in zip(numbers, texts, strict=True)
+        ]
+    if kinds == {int} or kinds == {float}:
+        return "number", [repr(value) if value is not None else "" for value in values]
+    if kinds == {Decimal}:
+        return "number", [repr(float(value)) if value is not None else "" for value in values]
+    if kinds == {datetime.date}:
+        return "date", [str(value.toordinal() - _EPOCH_ORDINAL) if value is not None else "" for value in values]
+    return "cell", [_cell(f"{letter}{n}", cell_value(value)) for n, value in zip(numbers, values, strict=True)]
+
+
+def _block_xml(letters: list[str], numbers: list[str], columns: list[Sequence]) -> bytes | None:
+    """The block's rows as UTF-8 bytes; None when a text held what XML cannot (then cleaned first)."""
+    prepared = [_prepare(letter, numbers, values) for letter, values in zip(letters, columns, strict=True)]
+    render = _row_renderer(tuple((letter, kind) for letter, (kind, _) in zip(letters, prepared, strict=True)))
+    try:
+        data = "".join(map(render, numbers, *[strings for _, strings in prepared])).encode()
+    except UnicodeEncodeError:  # a lone surrogate
+        return None
+    if len(data.translate(None, _ILLEGAL_BYTES)) != len(data) or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data:
+        return None
+    return data
+
+
+def _cleaned(columns: list[Sequence]) -> list[Sequence]:
+    return [
+        [_ILLEGAL_XML.sub("", value) if isinstance(value, str) else value for value in column] for column in columns
+    ]
+
+
 class _Chunks:
     """The zip's output: what was written since the last take() (a write-only, unseekable file)."""
 
     def __init__(self):
         self._parts: list[bytes] = []
+        self.size = 0
 
     def write(self, data: bytes, /) -> int:
         self._parts.append(bytes(data))
+        self.size += len(data)
         return len(data)
 
     def flush(self) -> None:
@@ -184,6 +324,7 @@ class _Chunks:
     def take(self):
         data = b"".join(self._parts)
         self._parts.clear()
+        self.size = 0
         return data
 
 
@@ -220,20 +361,19 @@ def stream_xlsx(rows: Iterable, columns: list[ExportColumn], *, sheet="Export") 
                     f'<row r="1">{header}</row>'
                 ).encode()
             )
-            lines = []
-            for number, row in enumerate(rows, start=2):
-                cells = "".join(
-                    _cell(f"{letter}{number}", cell_value(column.read(row)))
-                    for letter, column in zip(letters, columns, strict=True)
-                )
-                lines.append(f'<row r="{number}">{cells}</row>')
-                if len(lines) == ROWS_PER_CHUNK:
-                    part.write("".join(lines).encode())
-                    lines.clear()
-                    chunk = out.take()
-                    if chunk:
-                        yield chunk
-            part.write(("".join(lines) + "</sheetData></worksheet>").encode())
+            start = 2
+            for block in _blocks(rows):
+                numbers = list(map(str, range(start, start + len(block))))
+                start += len(block)
+                values = _column_values(block, columns)
+                data = _block_xml(letters, numbers, values)
+                if data is None:  # rare: texts holding control characters are cleaned, then written
+                    data = _block_xml(letters, numbers, _cleaned(values))
+                assert data is not None  # cleaned texts hold nothing XML refuses
+                part.write(data)
+                if out.size >= CHUNK_BYTES:
+                    yield out.take()
+            part.write(b"</sheetData></worksheet>")
     yield out.take()
 
 
@@ -277,8 +417,9 @@ def csv_lines(rows: Iterable, columns: list[ExportColumn]):
     """The CSV's lines (header first, with a BOM), one at a time."""
     writer = csv.writer(_Echo(), delimiter=";")
     yield "\ufeff" + writer.writerow([neutralise(str(column.label)) for column in columns])
-    for row in rows:
-        yield writer.writerow([csv_text(column.read(row)) for column in columns])
+    for block in _blocks(rows):
+        for values in zip(*_column_values(block, columns), strict=True):
+            yield writer.writerow([csv_text(value) for value in values])
 
 
 def csv_response(rows: Iterable, columns: list[ExportColumn], *, filename):

@@ -173,7 +173,7 @@ def export_cooperators(request):
     rows = (
         selectors.cooperators_for(request.membership)
         .order_by("cooperative__organisation__name", "sort_name", "pk")
-        .values(*[column.key for column in EXPORT_COLUMNS])
+        .values_list(*[column.key for column in EXPORT_COLUMNS])  # tuples, in the columns' order
     )
     name = _("cooperateurs-%(date)s.xlsx") % {"date": timezone.localdate().isoformat()}
     return xlsx_response(rows.iterator(chunk_size=2000), EXPORT_COLUMNS, sheet=_("Coopérateurs"), filename=name)

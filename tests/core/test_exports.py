@@ -1,6 +1,7 @@
 """core.exports: the same columns as Excel or CSV, cells neutralised, dates in Europe/Paris."""
 
 import datetime
+import hashlib
 import io
 from decimal import Decimal
 
@@ -109,3 +110,57 @@ def test_formulas_are_neutralised_and_the_response_streams():
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert [cell.value for cell in workbook.active[2]] == ["'=1+1", "'+cmd"]
     workbook.close()
+
+
+# --- The fast path (texts escaped by block, rows from templates) writes what the cell-by-cell one did
+
+
+def read_back(content):
+    workbook = load_workbook(io.BytesIO(content))
+    rows = [list(row) for row in workbook.active.values]
+    workbook.close()
+    return rows
+
+
+def test_tuple_rows_are_positional_and_every_kind_of_value_is_written():
+    columns = [*STREAM_COLUMNS, ExportColumn("count", "Nombre"), ExportColumn("nothing", "Rien")]
+    rows = [
+        ("Ève & <Cie>", "a", datetime.date(1990, 1, 2), None, Decimal("12.50"), False, 7, None),
+        (None, "", None, datetime.datetime(2026, 6, 1, 10, 0, tzinfo=datetime.UTC), None, True, None, None),
+    ]
+    values = read_back(b"".join(stream_xlsx(iter(rows), columns)))
+    assert values[1] == ["Ève & <Cie>", "Alpha", datetime.datetime(1990, 1, 2), None, 12.5, False, 7, None]
+    assert values[2] == [None, None, None, datetime.datetime(2026, 6, 1, 12, 0), None, True, None, None]
+    with pytest.raises(ValueError):
+        b"".join(stream_xlsx(iter([("one",)]), columns))
+
+
+def test_control_characters_are_dropped_before_formulas_are_neutralised():
+    texts = ["\x01=1+1", "ok\x00=2", "\ud800@x", " garde ses espaces ", "-1", "+33 6 12", "\tcmd", "\ufffffin"]
+    rows = [{"name": text, "kind": "a"} for text in texts]
+    values = read_back(b"".join(stream_xlsx(iter(rows), STREAM_COLUMNS[:2])))
+    assert [row[0] for row in values[1:]] == [
+        "'=1+1",
+        "ok=2",
+        "'@x",
+        " garde ses espaces ",
+        "'-1",
+        "'+33 6 12",
+        "'\tcmd",
+        "fin",
+    ]
+
+
+def test_a_large_export_leaves_in_chunks_of_64_kb_and_matches_the_rows():
+    rows = [
+        (hashlib.sha256(b"%d" % index).hexdigest(), "a" if index % 3 else None, datetime.date(2000, 1, 1))
+        for index in range(10_000)
+    ]
+    chunks = list(stream_xlsx(iter(rows), STREAM_COLUMNS[:3]))
+    assert len(chunks) > 3 and all(len(chunk) >= 64 * 1024 for chunk in chunks[1:-1])
+    workbook = load_workbook(io.BytesIO(b"".join(chunks)), read_only=True)
+    values = list(workbook.active.values)
+    workbook.close()
+    assert len(values) == 10_001 and values[1:] == [
+        (name, "Alpha" if kind else None, datetime.datetime(2000, 1, 1)) for name, kind, _ in rows
+    ]
