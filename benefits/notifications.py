@@ -51,6 +51,17 @@ def request_context(request_obj):
     }
 
 
+def purged_context(request_obj):
+    """What the purge's e-mail says of each request (captured: it is rendered at delivery, once the
+    request is gone)."""
+    return {
+        "reference": request_obj.reference,
+        "benefit": request_obj.benefit_type.name,
+        "beneficiary": request_obj.beneficiary_name,
+        "created_at": request_obj.created_at,
+    }
+
+
 def managers(request_obj):
     """The HR managers of the request's cooperative."""
     return members_with_role(request_obj.cooperative.organisation_id, *MANAGERS)
@@ -116,7 +127,8 @@ register_event(
     context=request_context,
     audience=MANAGERS,
 )
-# Always sent: the cooperator must know the request has to be entered again.
+# Always sent: the cooperator must know the request has to be entered again. One e-mail per cooperator
+# and run of the purge, listing their requests (`items`), rendered by the delivery task.
 register_event(
     EVENT_PURGED,
     _("Une demande non validée a été supprimée"),
@@ -124,7 +136,9 @@ register_event(
     optional=False,
     template="benefits/emails/request_purged",
     recipients=cooperator_address,
-    context=request_context,
+    context=purged_context,
+    render_at_delivery=True,
+    group=True,
 )
 # Always sent, a few days before the purge: to the HR managers who can still approve, and to the cooperator.
 register_event(

@@ -715,20 +715,35 @@ def unapproved_requests_remind(*, now=None, dry_run=False, should_stop=None):
     )
 
 
-def unapproved_requests_purge(*, now=None, batch_size=100, dry_run=False, should_stop=None):
+PURGE_FIELDS = (
+    "state",
+    "created_at",
+    "cooperator__first_name",
+    "cooperator__last_name",
+    "cooperator__email",
+    "benefit_type__name",
+    "dependant__first_name",
+    "dependant__last_name",
+)
+
+
+def unapproved_requests_purge(*, now=None, batch_size=500, dry_run=False, should_stop=None):
     """Deletes requests entered by cooperators that their cooperative has not approved within 14 days
-    (the timed step "purge": with their history and scans), and tells each cooperator by e-mail.
+    (the timed step "purge": with their history and scans), and tells each cooperator by e-mail: one
+    e-mail per cooperator listing their requests (batches take a cooperator's requests together).
     Idempotent; two workers share the work (SKIP LOCKED). Returns the number deleted (or that would be)."""
     return REQUEST.run_due(
         "purge",
-        # What the e-mail's context reads, loaded with each batch.
-        selectors.purge_candidates(now=now).select_related(
-            "cooperator", "benefit_type", "dependant", "cooperative__organisation"
-        ),
+        # What the e-mail's context reads (benefits.notifications.purged_context), loaded with each batch,
+        # and only that: a batch of 500 requests with their cooperators is instantiated cheaply.
+        selectors.purge_candidates(now=now)
+        .select_related("cooperator", "benefit_type", "dependant")
+        .only(*PURGE_FIELDS),
         batch_size=batch_size,
         dry_run=dry_run,
         should_stop=should_stop,
         now=now,
+        group_by="cooperator_id",
     )
 
 

@@ -78,6 +78,10 @@ class OutboundMessage(models.Model):
     subject = models.CharField(max_length=255, blank=True)
     body = models.TextField()
     html_body = models.TextField(blank=True)
+    # Rendered at delivery (core.notifications, events declared render_at_delivery): the templates'
+    # name and the context captured when the event happened; subject and bodies are empty until then.
+    template = models.CharField(max_length=100, blank=True)
+    context = models.JSONField(null=True, blank=True)
     status = models.CharField(max_length=7, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)

@@ -7,18 +7,32 @@
 An OutboundMessage row is written with the rendered content; `transaction.on_commit` enqueues
 `core.tasks.deliver_message(message_id)`, which is idempotent and retried on failure.
 Templates: `<template>_subject.txt`, `<template>_body.txt`, `<template>_body.html` (optional).
+
+Timed jobs telling thousands of people (`emit_many` inside `batched()`, as core.workflows' run_due does):
+- an event declared `render_at_delivery=True` is not rendered by the job: the row keeps its template's
+  name and the context captured at emit time (JSON: dates, datetimes and decimals keep their type,
+  lazy texts are translated in the recipient's language), and the delivery task renders it before
+  sending it (a template error fails that message, with its error, never the batch). Its templates
+  read only what `context(obj)` returns (and `reason`), not `object` nor `actor`;
+- an event declared `group=True` (and rendered at delivery) sends one message per recipient for the
+  whole batch: its context is the first object's, plus `items`, every object's context in order (a
+  single object: `items` holds its own, and the message reads as it always did);
+- the recipients' switches are read with one query per batch.
 """
 
-from collections.abc import Callable, Iterable
+import datetime
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import translation
+from django.utils.functional import Promise
 
 from .models import NotificationPreference, OutboundMessage
 
@@ -42,6 +56,8 @@ class EventType:
     context: Callable[[Any], dict] | None = None
     sms: Callable[[Any], str] | None = None  # the SMS text, for events also sent by SMS
     audience: tuple[str, ...] = ()  # the roles offered this switch in their preferences (empty: all)
+    render_at_delivery: bool = False  # the context is captured now, the templates rendered by delivery
+    group: bool = False  # inside batched(): one message per recipient for the batch (needs the above)
 
 
 _EVENTS: dict[str, EventType] = {}
@@ -60,7 +76,11 @@ def register_event(
     context=None,
     sms=None,
     audience=(),
+    render_at_delivery=False,
+    group=False,
 ):
+    if group and not render_at_delivery:
+        raise ValueError(f"event {key}: group=True needs render_at_delivery=True")
     event = EventType(
         key=key,
         label=label,
@@ -72,6 +92,8 @@ def register_event(
         context=context,
         sms=sms,
         audience=tuple(audience),
+        render_at_delivery=render_at_delivery,
+        group=group,
     )
     _EVENTS[key] = event
     return event
@@ -152,6 +174,57 @@ def _render(template, context, language):
     return subject, body, html
 
 
+def _capture(value):
+    """A context value as JSON: dates, datetimes and decimals tagged (restored by _restore), lazy texts
+    translated now (in the language active: the recipient's)."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        return {"__datetime__": value.isoformat()}
+    if isinstance(value, datetime.date):
+        return {"__date__": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"__decimal__": str(value)}
+    if isinstance(value, Mapping):
+        return {str(key): _capture(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_capture(item) for item in value]
+    raise TypeError(f"{type(value).__name__} cannot be kept for a message rendered at delivery")
+
+
+def _restore(value):
+    if isinstance(value, list):
+        return [_restore(item) for item in value]
+    if isinstance(value, dict):
+        if len(value) == 1:
+            (tag, text), *_ = value.items()
+            if tag == "__datetime__":
+                return datetime.datetime.fromisoformat(text)
+            if tag == "__date__":
+                return datetime.date.fromisoformat(text)
+            if tag == "__decimal__":
+                return Decimal(text)
+        return {key: _restore(item) for key, item in value.items()}
+    return value
+
+
+def render_pending(message):
+    """Renders a message written with render_at_delivery (subject and bodies still empty) from its
+    template and captured context. Raises what the templates raise (the delivery fails the message)."""
+    if not message.template or message.body:
+        return False
+    kept = message.context or {}
+    context = _restore(kept.get("values") or {})
+    user = message.user if message.user_id else None
+    subject, body, html = _render(message.template, {**context, "user": user}, kept.get("language") or "fr")
+    message.subject = subject[:SUBJECT_MAX_LENGTH]
+    message.body = body
+    message.html_body = html
+    return True
+
+
 # Inside batched(): the messages written are collected here, inserted together at the end.
 _BATCH: ContextVar[list | None] = ContextVar("notifications_batch", default=None)
 
@@ -183,9 +256,29 @@ def batched():
         _flush(collected)
 
 
+def _grouped(messages):
+    """The messages of `group` events merged per (event, channel, recipient): one for the batch, whose
+    `items` lists every object's context in order."""
+    kept: list = []
+    first: dict = {}
+    for message in messages:
+        event = _EVENTS.get(message.event)
+        if event is None or not event.group or not message.template:
+            kept.append(message)
+            continue
+        key = (message.event, message.channel, message.recipient.lower(), message.user_id)
+        if key not in first:
+            first[key] = message
+            kept.append(message)
+        else:
+            first[key].context["values"]["items"] += message.context["values"]["items"]
+    return kept
+
+
 def _flush(messages):
     from .tasks import deliver_messages, enqueue
 
+    messages = _grouped(messages)
     OutboundMessage.objects.bulk_create(messages, batch_size=1000)
     ids = [m.pk for m in messages if m.pk is not None]
     if len(ids) != len(messages):  # a database that returns no ids on bulk insert: the sweep delivers them
@@ -228,6 +321,27 @@ def send_email(*, to, template, context, user=None, event="", language=None):
     return _write(message)
 
 
+def _email_rendered_at_delivery(*, to, event, context, user=None, language=None):
+    """The outbox row of an event rendered at delivery: its template's name and the captured context."""
+    language = language or getattr(user, "language", None) or translation.get_language() or "fr"
+    with translation.override(language):
+        values = _capture(context)
+    if event.group:
+        values["items"] = [dict(values)]
+    message = OutboundMessage(
+        channel=OutboundMessage.Channel.EMAIL,
+        event=event.key,
+        user=user,
+        recipient=to,
+        subject="",
+        body="",
+        html_body="",
+        template=event.template,
+        context={"language": language, "values": values},
+    )
+    return _write(message)
+
+
 def send_sms_message(*, to, body, user=None, event=""):
     message = OutboundMessage(channel=OutboundMessage.Channel.SMS, event=event, user=user, recipient=to, body=body)
     return _write(message)
@@ -250,44 +364,54 @@ def emit(key, obj, *, actor=None, reason="", context=None):
 
     Written in the caller's transaction (outbox rows), delivered after commit. Returns the messages.
     """
+    return emit_many(key, [obj], actor=actor, reason=reason, context=context)
+
+
+def _switched_off(event, users):
+    """The ids of `users` who do not want `event` (one query for them all)."""
+    if not event.optional or not users:
+        return set()
+    preferences = NotificationPreference.objects.filter(user__in={user.pk for user in users}, event=event.key)
+    if event.default:
+        return set(preferences.filter(enabled=False).values_list("user_id", flat=True))
+    return {user.pk for user in users} - set(preferences.filter(enabled=True).values_list("user_id", flat=True))
+
+
+def emit_many(key, objs, *, actor=None, reason="", context=None):
+    """emit() for each of `objs` (a timed job's batch): the recipients' switches read at once."""
     event = _EVENTS[key]
     if event.template is None or event.recipients is None:
         raise ValueError(f"event {key} has no template or recipients: declare them with register_event")
-    extra = event.context(obj) if event.context is not None else {}
-    base = {"object": obj, "actor": actor, "reason": reason, **extra, **(context or {})}
-    recipients = list(event.recipients(obj) or ())
-    users = [r for r in recipients if not isinstance(r, str) and r is not None]
-    switched_off = set()
-    if event.optional and users:
-        switched_off = set(
-            NotificationPreference.objects.filter(user__in=users, event=key, enabled=False).values_list(
-                "user_id", flat=True
-            )
-        )
-        if not event.default:
-            chosen = set(
-                NotificationPreference.objects.filter(user__in=users, event=key, enabled=True).values_list(
-                    "user_id", flat=True
-                )
-            )
-            switched_off = {u.pk for u in users} - chosen
+    recipients_of = [(obj, list(event.recipients(obj) or ())) for obj in objs]
+    users = [r for _obj, recipients in recipients_of for r in recipients if not isinstance(r, str) and r is not None]
+    switched_off = _switched_off(event, users)
     sent = []
-    seen = set()
-    for recipient in recipients:
-        if recipient is None:
-            continue
-        if isinstance(recipient, str):
-            if recipient.lower() not in seen:
-                seen.add(recipient.lower())
-                sent.append(send_email(to=recipient, template=event.template, context=base, event=key))
-            continue
-        if recipient.pk in switched_off or not recipient.is_active:
-            continue
-        if recipient.email and recipient.email.lower() not in seen:
-            seen.add(recipient.email.lower())
-            sent.append(
-                send_email(to=recipient.email, template=event.template, context=base, user=recipient, event=key)
-            )
-        if event.sms is not None and getattr(recipient, "phone", None):
-            sent.append(send_sms_message(to=recipient.phone, body=event.sms(obj), user=recipient, event=key))
+    for obj, recipients in recipients_of:
+        extra = event.context(obj) if event.context is not None else {}
+        if event.render_at_delivery:
+            base = {"reason": reason, **extra, **(context or {})}
+        else:
+            base = {"object": obj, "actor": actor, "reason": reason, **extra, **(context or {})}
+        seen = set()
+        for recipient in recipients:
+            if recipient is None:
+                continue
+            if isinstance(recipient, str):
+                if recipient.lower() not in seen:
+                    seen.add(recipient.lower())
+                    sent.append(_email(event, to=recipient, context=base))
+                continue
+            if recipient.pk in switched_off or not recipient.is_active:
+                continue
+            if recipient.email and recipient.email.lower() not in seen:
+                seen.add(recipient.email.lower())
+                sent.append(_email(event, to=recipient.email, context=base, user=recipient))
+            if event.sms is not None and getattr(recipient, "phone", None):
+                sent.append(send_sms_message(to=recipient.phone, body=event.sms(obj), user=recipient, event=key))
     return sent
+
+
+def _email(event, *, to, context, user=None):
+    if event.render_at_delivery:
+        return _email_rendered_at_delivery(to=to, event=event, context=context, user=user)
+    return send_email(to=to, template=event.template, context=context, user=user, event=event.key)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from .jobs import out_of_time, report, timed_job
 from .models import OutboundMessage
+from .notifications import render_pending
 from .sms.phone import InvalidPhoneNumber
 
 logger = logging.getLogger(__name__)
@@ -73,6 +74,19 @@ def deliver(message_id, *, max_attempts=MAX_RETRIES + 1, final=False):
         if message is None or message.status != OutboundMessage.Status.PENDING:
             return "skipped", None
         message.attempts += 1
+        rendered = []
+        try:
+            # An event rendered at delivery (core.notifications): its templates, from the captured context.
+            rendered = ["subject", "body", "html_body"] if render_pending(message) else []
+        except Exception as exc:  # noqa: BLE001 - a template error: this message fails, not the batch
+            error = f"rendu impossible : {exc.__class__.__name__}: {exc}"[:2000]
+            message.last_error = error
+            message.status = OutboundMessage.Status.FAILED
+            message.save(update_fields=["attempts", "last_error", "status"])
+            logger.error(
+                "message %s (%s, %s) could not be rendered: %s", message.pk, message.event, message.template, error
+            )
+            return "failed", error
         try:
             _send(message)
         except Exception as exc:  # noqa: BLE001 - any transport error is recorded, then retried or final
@@ -80,7 +94,7 @@ def deliver(message_id, *, max_attempts=MAX_RETRIES + 1, final=False):
             final = final or message.attempts >= max_attempts or isinstance(exc, PERMANENT_ERRORS)
             message.last_error = error
             message.status = OutboundMessage.Status.FAILED if final else OutboundMessage.Status.PENDING
-            message.save(update_fields=["attempts", "last_error", "status"])
+            message.save(update_fields=["attempts", "last_error", "status", *rendered])
             # Never log the body: it may carry a secret (temporary password, code).
             logger.warning(
                 "message %s (%s) not delivered, attempt %s%s: %s",
@@ -94,7 +108,7 @@ def deliver(message_id, *, max_attempts=MAX_RETRIES + 1, final=False):
         message.status = OutboundMessage.Status.SENT
         message.sent_at = timezone.now()
         message.last_error = ""
-        message.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+        message.save(update_fields=["attempts", "status", "sent_at", "last_error", *rendered])
     return "sent", None
 
 

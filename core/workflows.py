@@ -265,12 +265,15 @@ class Workflow:
         should_stop: Callable[[], bool] | None = None,
         dry_run: bool = False,
         now=None,
+        group_by: str | None = None,
     ) -> int:
         """Runs a timed step on every object of `due` (a queryset of those whose time has come).
 
         One transaction per batch; rows locked by someone else are skipped (`SKIP LOCKED`) and
         picked up by the next run. Returns how many objects were changed (or would be: dry run).
         `should_stop()` is asked between batches (a job stopping before its time limit).
+        `group_by` (a field): a batch takes whole groups (ordered by it, the last group completed), so
+        that an event declared `group=True` tells each person once per run, not once per batch.
         """
         step = self._steps[name]
         due = due.filter(**{f"{self.field}__in": step.sources})
@@ -283,7 +286,12 @@ class Workflow:
                 break
             size = batch_size if limit is None else min(batch_size, limit - done)
             with transaction.atomic():
-                batch = list(due.select_for_update(skip_locked=True, of=("self",)).order_by("pk")[:size])
+                locked = due.select_for_update(skip_locked=True, of=("self",))
+                order = (group_by, "pk") if group_by else ("pk",)
+                batch = list(locked.order_by(*order)[:size])
+                if group_by and len(batch) == size:  # the last group's other rows join this batch
+                    last = getattr(batch[-1], group_by)
+                    batch += list(locked.filter(**{group_by: last}).exclude(pk__in=[o.pk for o in batch]))
                 self._apply_batch(step, batch, now=now or timezone.now())
             done += len(batch)
             jobs.report(f"{step.name} : {done} traité(s)")  # what has committed, kept if the job run dies
@@ -303,8 +311,7 @@ class Workflow:
         if step.target == DELETE:
             if step.event:
                 with notifications.batched():
-                    for obj in objs:
-                        notifications.emit(step.event, obj)
+                    notifications.emit_many(step.event, objs)
             delete_many = getattr(self.model, "delete_many", None)
             if delete_many is not None:  # the model deletes a batch at once (one statement per relation)
                 delete_many(objs)
@@ -331,8 +338,7 @@ class Workflow:
                 self.after[step.name](obj, actor=None, now=now)
         if step.event:
             with notifications.batched():
-                for obj in objs:
-                    notifications.emit(step.event, obj)
+                notifications.emit_many(step.event, objs)
 
 
 def _decided_model():

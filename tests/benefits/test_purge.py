@@ -1,6 +1,7 @@
 """The 14-day purge of requests the cooperative did not approve: idempotent, batched, safe with two workers."""
 
 import datetime
+import functools
 import io
 import threading
 import time
@@ -69,7 +70,9 @@ def test_purge_is_idempotent_and_batched(cooperator, django_capture_on_commit_ca
         assert services.unapproved_requests_purge(batch_size=2) == 5
         assert services.unapproved_requests_purge(batch_size=2) == 0
     assert not BenefitRequest.objects.exists()
-    assert OutboundMessage.objects.filter(event=EVENT).count() == 5
+    # A batch takes a cooperator's requests together: one e-mail lists the five.
+    [message] = OutboundMessage.objects.filter(event=EVENT)
+    assert message.subject == "5 demandes supprimées : à saisir à nouveau"
 
 
 @pytest.mark.django_db
@@ -150,9 +153,9 @@ def test_two_workers_share_the_work_without_double_e_mails():
     # The second worker skipped the locked rows instead of waiting or failing.
     assert results["second"] == 3
     assert BenefitRequest.objects.count() == 3
-    # A later run takes the rest; every cooperator e-mail is sent once per request.
+    # A later run takes the rest; each request is told once: one e-mail per run listing its requests.
     assert services.unapproved_requests_purge() == 3
-    assert OutboundMessage.objects.filter(event=EVENT).count() == 6
+    assert OutboundMessage.objects.filter(event=EVENT).count() == 2
 
 
 @pytest.mark.django_db
@@ -207,3 +210,88 @@ def test_the_purge_runs_a_constant_number_of_queries_per_batch(cooperator, djang
     many, many_tasks = purge(12)
     assert few == many  # related rows loaded with the batch, outbox inserted in bulk, deleted at once
     assert few_tasks == many_tasks == 1  # one delivery task per batch
+
+
+# --- One e-mail per cooperator and run; content; a killed run resumed ---------------------------
+
+
+def delivered(message):
+    message.refresh_from_db()
+    assert message.status == OutboundMessage.Status.SENT
+    return message
+
+
+@pytest.mark.django_db
+def test_one_request_gets_the_same_e_mail_as_before(cooperator, django_capture_on_commit_callbacks):
+    request = waiting(cooperator, days=15)
+    date = timezone.localtime(BenefitRequest.objects.get(pk=request.pk).created_at).strftime("%d/%m/%Y")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.unapproved_requests_purge()
+    message = delivered(OutboundMessage.objects.get(event=EVENT))
+    assert message.subject == f"Demande {request.reference} supprimée : à saisir à nouveau"
+    sentence = (
+        f"Votre demande {request.reference} ({request.benefit_type.name} pour {cooperator.get_full_name()}), "
+        f"saisie le {date}, n'a pas reçu l'accord de votre coopérative dans les 14 jours : elle a été supprimée."
+    )
+    assert message.body == (
+        f"Bonjour,\n\n{sentence}\n\nSi vous souhaitez toujours cette prestation, saisissez la demande à nouveau "
+        "avec ses pièces justificatives, et prévenez votre coopérative qu'elle doit donner son accord.\n\n--\n"
+        "Ce message vous a été envoyé automatiquement par Guichet. Merci de ne pas y répondre.\n"
+    )
+    assert f"<p>{sentence}</p>" in message.html_body
+    assert "<title>Demande supprimée</title>" in message.html_body
+
+
+@pytest.mark.django_db
+def test_each_cooperator_gets_one_e_mail_listing_their_requests(cooperator, django_capture_on_commit_callbacks):
+    other = cooperator_with_account(cooperator.cooperative)
+    mine = [waiting(cooperator, days=15 + index) for index in range(3)]
+    theirs = waiting(other, days=16)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.unapproved_requests_purge(batch_size=2) == 4
+        assert services.unapproved_requests_purge(batch_size=2) == 0  # a re-run: nothing more said
+    messages = {m.recipient: delivered(m) for m in OutboundMessage.objects.filter(event=EVENT)}
+    assert set(messages) == {cooperator.email, other.email}
+    listing = messages[cooperator.email]
+    assert listing.subject == "3 demandes supprimées : à saisir à nouveau"
+    assert all(f"- {r.reference} ({r.benefit_type.name} pour " in listing.body for r in mine)
+    assert listing.html_body.count("<li>") == 3 and "saisissez les demandes à nouveau" in listing.body
+    assert messages[other.email].subject == f"Demande {theirs.reference} supprimée : à saisir à nouveau"
+
+
+@pytest.mark.django_db
+def test_a_run_killed_halfway_keeps_what_it_committed_and_the_next_run_finishes(
+    cooperator, monkeypatch, django_capture_on_commit_callbacks
+):
+    from benefits.tasks import purge_unapproved_benefit_requests
+
+    others = [cooperator_with_account(cooperator.cooperative) for _ in range(2)]
+    for person in [cooperator, *others]:
+        waiting(person, days=15)
+        waiting(person, days=16)
+    real_delete_many = BenefitRequest.delete_many.__func__
+    calls = []
+
+    def dies_on_the_second_batch(cls, requests):
+        calls.append(len(requests))
+        if len(calls) == 2:
+            raise SystemExit("worker killed")
+        return real_delete_many(cls, requests)
+
+    monkeypatch.setattr(BenefitRequest, "delete_many", classmethod(dies_on_the_second_batch))
+    purge = services.unapproved_requests_purge
+    monkeypatch.setattr(services, "unapproved_requests_purge", functools.partial(purge, batch_size=2))
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(SystemExit):
+        purge_unapproved_benefit_requests()
+    run = JobRun.objects.get(name="purge_unapproved_benefit_requests")
+    assert run.status == JobRun.Status.FAILED and "fait : purge : 2 traité(s)" in run.summary
+    assert BenefitRequest.objects.count() == 4  # the first batch (one cooperator's two requests) committed
+    [told] = OutboundMessage.objects.filter(event=EVENT)  # its e-mail, in the same commit
+    monkeypatch.setattr(BenefitRequest, "delete_many", classmethod(real_delete_many))
+    with django_capture_on_commit_callbacks(execute=True):
+        purge_unapproved_benefit_requests()
+    assert not BenefitRequest.objects.exists()
+    messages = OutboundMessage.objects.filter(event=EVENT)
+    assert sorted(m.recipient for m in messages) == sorted(p.email for p in [cooperator, *others])
+    assert all(delivered(m).subject == "2 demandes supprimées : à saisir à nouveau" for m in messages)
+    assert told in messages

@@ -429,3 +429,103 @@ def test_deliver_pending_messages_sends_them_and_records_the_run():
     deliver_pending_messages()  # idempotent: nothing left to do
     assert len(mail.outbox) == 1
     assert JobRun.objects.filter(name="deliver_pending_messages").first().summary == "0 message(s) relancé(s)"
+
+
+# --- Rendered at delivery, grouped per recipient (timed jobs) ------------------------------------
+
+
+@pytest.fixture
+def digest_events():
+    from django.utils.translation import gettext_lazy
+
+    def context(obj):
+        return {"name": obj["name"], "when": obj["when"], "amount": obj["amount"], "label": gettext_lazy("Montant")}
+
+    keys = [
+        register_event(
+            "tests.digest",
+            "Résumé",
+            space="tests",
+            optional=False,
+            template="tests_core/emails/digest",
+            recipients=lambda obj: [obj["to"]],
+            context=context,
+            render_at_delivery=True,
+            group=True,
+        ),
+        register_event(
+            "tests.broken",
+            "Cassé",
+            space="tests",
+            optional=False,
+            template="tests_core/emails/broken",
+            recipients=lambda obj: [obj["to"]],
+            context=lambda obj: {},
+            render_at_delivery=True,
+        ),
+    ]
+    yield keys
+    for event in keys:
+        notifications._EVENTS.pop(event.key, None)
+
+
+def thing(name, to="ana@example.test"):
+    import datetime
+    from decimal import Decimal
+
+    when = datetime.datetime(2026, 3, 1, 23, 30, tzinfo=datetime.UTC)
+    return {"name": name, "to": to, "when": when, "amount": Decimal("12.50")}
+
+
+@pytest.mark.django_db
+def test_an_event_rendered_at_delivery_keeps_its_typed_context_and_renders_as_the_job_would(
+    digest_events, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    capture = django_capture_on_commit_callbacks(execute=False)
+    with capture as callbacks, translation.override("en"), notifications.batched():
+        [message] = notifications.emit_many("tests.digest", [thing("A1")], reason="délai")
+    message.refresh_from_db()
+    assert (message.template, message.subject, message.body) == ("tests_core/emails/digest", "", "")
+    assert message.context["values"]["when"] == {"__datetime__": "2026-03-01T23:30:00+00:00"}
+    assert message.context["language"] == "en" and message.context["values"]["label"] == "Amount"
+    callbacks[0]()
+    message.refresh_from_db()
+    assert message.status == Status.SENT and message.subject == "Dossier A1"
+    assert message.body.strip() == "A1 le 02/03/2026 00:30 : 12.50 € (Amount, délai)"  # Europe/Paris, English
+    assert mail.outbox[0].body == message.body
+
+
+@pytest.mark.django_db
+def test_a_grouped_event_sends_one_message_per_recipient_and_batch(digest_events, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), notifications.batched():
+        notifications.emit_many("tests.digest", [thing("A1"), thing("B1", to="bob@example.test"), thing("A2")])
+    ana, bob = OutboundMessage.objects.order_by("recipient")
+    assert (ana.subject, bob.subject) == ("2 dossiers", "Dossier B1")
+    assert ana.body.strip().splitlines() == [
+        "A1 le 02/03/2026 00:30 : 12,50 € (Montant, )",
+        "A2 le 02/03/2026 00:30 : 12,50 € (Montant, )",
+    ]
+    assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db
+def test_a_template_error_at_delivery_fails_that_message_not_the_batch(
+    digest_events, django_capture_on_commit_callbacks
+):
+    from core import tasks
+
+    with notifications.batched():
+        [bad] = notifications.emit_many("tests.broken", [thing("X")])
+        [good] = notifications.emit_many("tests.digest", [thing("A1")])
+    assert tasks.deliver_messages.apply(args=[[bad.pk, good.pk]]).get() == 1
+    bad.refresh_from_db()
+    good.refresh_from_db()
+    assert bad.status == Status.FAILED and bad.last_error.startswith("rendu impossible : TemplateSyntaxError")
+    assert good.status == Status.SENT and [m.subject for m in mail.outbox] == ["Dossier A1"]
+
+
+def test_grouping_needs_rendering_at_delivery():
+    with pytest.raises(ValueError):
+        register_event("tests.bad", "Mauvais", template="x", recipients=list, group=True)
