@@ -19,7 +19,7 @@
 - Speed (20,000 rows of 15 columns in a fraction of a second): rows are read by blocks and written
   column by column: a text column is joined, cleaned, escaped (one str.translate) and neutralised on
   the whole block at once, each cell is one f-string of a precomputed template, each row one format,
-  and the zip's output leaves in chunks of 64 KB or more (deflate level 1).
+  and the zip's output leaves in chunks of 64 KB or more (deflated by zlib-ng).
 
 The same columns give a CSV (`csv_response`: semicolons, UTF-8 with a BOM for Excel, dates dd/mm/yyyy,
 the same neutralised cells), streamed row by row from the first one.
@@ -41,6 +41,7 @@ from xml.sax.saxutils import quoteattr
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
+from zlib_ng import zlib_ng  # zlib's deflate stream, about twice as fast at the same size (level 2 vs 1)
 
 from .files import content_disposition
 
@@ -217,9 +218,8 @@ def _column_values(block: list, columns: list[ExportColumn]) -> list[Sequence]:
     for index, column in enumerate(columns):
         if column.labels is not None:
             labels = {key: str(label) if isinstance(label, Promise) else label for key, label in column.labels.items()}
-            values[index] = [
-                labels.get(value, value) if value is not None and value != "" else value for value in values[index]
-            ]
+            labelled = {value: labels.get(value, value) for value in set(values[index]) if value not in (None, "")}
+            values[index] = [labelled.get(value, value) for value in values[index]]
     return values
 
 
@@ -259,6 +259,14 @@ def _row_renderer(kinds: tuple[tuple[str, str], ...]) -> Callable[..., str]:
     return namespace["render"]
 
 
+def _each_distinct(values: Sequence, convert: Callable[[Any], str]) -> list[str]:
+    """convert() of each value ("" for None), computed once per distinct value (amounts repeat: the
+    block is then mapped at C speed)."""
+    converted = {value: convert(value) for value in set(values) if value is not None}
+    converted[None] = ""
+    return list(map(converted.__getitem__, values))
+
+
 def _prepare(letter: str, numbers: list[str], values: Sequence) -> tuple[str, Sequence[str]]:
     """One column of a block as (kind, strings): texts, numbers and dates are prepared for their
     template; mixed or other values (datetimes, booleans, lazy texts) are written cell by cell."""
@@ -278,7 +286,7 @@ def _prepare(letter: str, numbers: list[str], values: Sequence) -> tuple[str, Se
     if kinds == {int} or kinds == {float}:
         return "number", [repr(value) if value is not None else "" for value in values]
     if kinds == {Decimal}:
-        return "number", [repr(float(value)) if value is not None else "" for value in values]
+        return "number", _each_distinct(values, lambda value: repr(float(value)))
     if kinds == {datetime.date}:
         return "date", [str(value.toordinal() - _EPOCH_ORDINAL) if value is not None else "" for value in values]
     return "cell", [_cell(f"{letter}{n}", cell_value(value)) for n, value in zip(numbers, values, strict=True)]
@@ -345,6 +353,8 @@ def stream_xlsx(rows: Iterable, columns: list[ExportColumn], *, sheet="Export") 
         archive.writestr("xl/styles.xml", _STYLES)
         yield out.take()
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
+            if hasattr(part, "_compressor"):  # zlib-ng deflates the sheet; zipfile still writes CRC, sizes
+                part._compressor = zlib_ng.compressobj(2, zlib_ng.DEFLATED, -15)
             widths = "".join(
                 f'<col min="{i}" max="{i}" width="{column.width}" customWidth="1"/>'
                 for i, column in enumerate(columns, start=1)
