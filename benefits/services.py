@@ -727,7 +727,7 @@ PURGE_FIELDS = (
 )
 
 
-def unapproved_requests_purge(*, now=None, batch_size=500, dry_run=False, should_stop=None):
+def unapproved_requests_purge(*, now=None, batch_size=200, dry_run=False, should_stop=None):
     """Deletes requests entered by cooperators that their cooperative has not approved within 14 days
     (the timed step "purge": with their history and scans), and tells each cooperator by e-mail: one
     e-mail per cooperator listing their requests (batches take a cooperator's requests together).
@@ -735,7 +735,7 @@ def unapproved_requests_purge(*, now=None, batch_size=500, dry_run=False, should
     return REQUEST.run_due(
         "purge",
         # What the e-mail's context reads (benefits.notifications.purged_context), loaded with each batch,
-        # and only that: a batch of 500 requests with their cooperators is instantiated cheaply.
+        # and only that: a batch of requests with their cooperators is instantiated cheaply.
         selectors.purge_candidates(now=now)
         .select_related("cooperator", "benefit_type", "dependant")
         .only(*PURGE_FIELDS),

@@ -272,8 +272,9 @@ class Workflow:
         One transaction per batch; rows locked by someone else are skipped (`SKIP LOCKED`) and
         picked up by the next run. Returns how many objects were changed (or would be: dry run).
         `should_stop()` is asked between batches (a job stopping before its time limit).
-        `group_by` (a field): a batch takes whole groups (ordered by it, the last group completed), so
-        that an event declared `group=True` tells each person once per run, not once per batch.
+        `group_by` (a field): a batch also takes the other due rows of the groups its rows belong to
+        (a batch holds whole groups), so that an event declared `group=True` tells each person once
+        per run, not once per batch.
         """
         step = self._steps[name]
         due = due.filter(**{f"{self.field}__in": step.sources})
@@ -287,15 +288,15 @@ class Workflow:
             size = batch_size if limit is None else min(batch_size, limit - done)
             with transaction.atomic():
                 locked = due.select_for_update(skip_locked=True, of=("self",))
-                order = (group_by, "pk") if group_by else ("pk",)
-                batch = list(locked.order_by(*order)[:size])
-                if group_by and len(batch) == size:  # the last group's other rows join this batch
-                    last = getattr(batch[-1], group_by)
-                    batch += list(locked.filter(**{group_by: last}).exclude(pk__in=[o.pk for o in batch]))
+                batch = taken = list(locked.order_by("pk")[:size])
+                if group_by and taken:  # the other due rows of the groups taken join the batch (by index)
+                    groups = {getattr(obj, group_by) for obj in taken}
+                    rest = locked.filter(**{f"{group_by}__in": groups}).exclude(pk__in=[obj.pk for obj in taken])
+                    batch = sorted([*taken, *rest], key=lambda obj: (getattr(obj, group_by), obj.pk))
                 self._apply_batch(step, batch, now=now or timezone.now())
             done += len(batch)
             jobs.report(f"{step.name} : {done} traité(s)")  # what has committed, kept if the job run dies
-            if len(batch) < size:
+            if len(taken) < size:
                 break
         return done
 
