@@ -41,7 +41,18 @@ def lockout_username(request, credentials=None):
     return (user.identifier if user is not None else login).lower()
 
 
-class IdentifierBackend(ModelBackend):
+class SnapshotUserMixin:
+    """The session's user from the identity snapshot (accounts/identity.py): one cache round trip, no
+    query, while nothing about the user changed."""
+
+    def get_user(self, user_id):
+        from . import identity
+
+        user = identity.load_user(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class IdentifierBackend(SnapshotUserMixin, ModelBackend):
     """Login by identifier or e-mail, case-insensitive. Permissions come from MembershipPermissionBackend."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
@@ -75,7 +86,7 @@ class IdentifierBackend(ModelBackend):
         return False
 
 
-class TemporaryPasswordBackend(ModelBackend):
+class TemporaryPasswordBackend(SnapshotUserMixin, ModelBackend):
     """Accepts a usable temporary password once, then forces a password change."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):

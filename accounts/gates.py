@@ -31,11 +31,19 @@ def second_factor(request):
     user = request.user
     if user.is_verified():
         return None
+    from . import generations
+    from .middleware import SESSION_NO_SECOND_FACTOR
     from .services import otp
 
-    if otp.has_second_factor(user):
-        return reverse("accounts:otp_verify")
-    if otp.otp_required_for(user, request.memberships):
+    required = otp.otp_required_for(user, request.memberships)  # the memberships: in memory
+    # "No device" is remembered in the session until one of the user's devices changes (generations).
+    stamp = [user.pk, *generations.current(request, user.pk, user)]
+    if request.session.get(SESSION_NO_SECOND_FACTOR) != stamp:
+        if otp.has_second_factor(user):
+            request.session.pop(SESSION_NO_SECOND_FACTOR, None)
+            return reverse("accounts:otp_verify")
+        request.session[SESSION_NO_SECOND_FACTOR] = stamp
+    if required:
         return reverse("accounts:otp_enrol")
     return None
 
@@ -52,7 +60,7 @@ def consent(request):
     from .services.consent import consent_pending, user_spaces
 
     user = request.user
-    stamp = [user.pk, user_spaces(request.memberships), *generations.current(request, user.pk)]
+    stamp = [user.pk, user_spaces(request.memberships), *generations.current(request, user.pk, user)]
     if request.session.get(SESSION_CONSENT_CHECKED) == stamp:
         return None
     if consent_pending(user, request.memberships):

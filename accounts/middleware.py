@@ -10,7 +10,7 @@ from django.utils.functional import SimpleLazyObject
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware as BaseOTPMiddleware
 
-from . import generations, perms
+from . import generations, identity, perms
 
 SESSION_AUTH_STARTED = "guichet_auth_started"
 SESSION_MEMBERSHIP = "guichet_membership_id"
@@ -19,6 +19,7 @@ SESSION_TOUCHED = "guichet_touched"
 # What the gates found, with the generations (accounts/generations.py) it was found under.
 SESSION_OTP_CHECKED = "guichet_otp_checked"
 SESSION_CONSENT_CHECKED = "guichet_consent_checked"
+SESSION_NO_SECOND_FACTOR = "guichet_no_second_factor"
 
 
 class OTPMiddleware(BaseOTPMiddleware):
@@ -32,7 +33,7 @@ class OTPMiddleware(BaseOTPMiddleware):
         persistent_id = request.session.get(DEVICE_ID_SESSION_KEY) if user.is_authenticated else None
         if not persistent_id:
             return super()._verify_user_sync(request, user)
-        stamp = [user.pk, persistent_id, *generations.current(request, user.pk)]
+        stamp = [user.pk, persistent_id, *generations.current(request, user.pk, user)]
         if request.session.get(SESSION_OTP_CHECKED) == stamp:
             self._init_user_fields(user)
             user.otp_device = SimpleLazyObject(lambda: self._device_from_persistent_id(persistent_id))
@@ -94,7 +95,9 @@ class CurrentOrganisationMiddleware:
             request.membership = current
             request.organisation = current.organisation if current else None
             request.acting = perms.Acting.of(current)
-        return self.get_response(request)
+        response = self.get_response(request)
+        identity.remember(request)  # the identity snapshot, if this request read what it lacked
+        return response
 
 
 # Paths any signed-in user may reach whatever gate is pending.

@@ -110,6 +110,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class OrganisationQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        from . import identity
+
+        rows = super().update(**kwargs)
+        identity.changed()  # every identity snapshot holds organisations (accounts/identity.py)
+        return rows
+
     def active(self):
         return self.filter(is_active=True)
 
@@ -161,6 +168,22 @@ class Organisation(models.Model):
 
 
 class MembershipQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """Also makes the identity snapshots of the memberships' users stale (accounts/identity.py)."""
+        from . import identity
+
+        user_ids = set(self.values_list("user_id", flat=True))
+        rows = super().update(**kwargs)
+        identity.changed(user_ids)
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from . import identity
+
+        created = super().bulk_create(objs, *args, **kwargs)
+        identity.changed({obj.user_id for obj in created})
+        return created
+
     def active(self):
         return self.filter(is_active=True, user__is_active=True, organisation__is_active=True)
 

@@ -62,11 +62,13 @@ def check(user, perm, obj=None):
 
 
 def active_memberships(user):
-    """The user's active memberships, cached on the user object for the request."""
+    """The user's active memberships with their organisations, read once per request, and kept across
+    requests in the identity snapshot for the session's user (accounts/identity.py)."""
     cached = getattr(user, "_active_memberships", None)
     if cached is None:
         from django.db.models import F
 
+        from . import identity
         from .models import Membership
 
         cached = list(
@@ -75,19 +77,48 @@ def active_memberships(user):
             .select_related("organisation")
             .order_by(F("last_selected_at").desc(nulls_last=True), "pk")
         )
+        for membership in cached:
+            Membership.user.field.set_cached_value(membership, user)
         user._active_memberships = cached
+        identity.memberships_read(user, cached)
     return cached
+
+
+_REMEMBERED: set[str] = set()
+
+
+def remembered(namespace, *, watch, fields=None, users=None):
+    """Declares that `memo` keys of `namespace` (`(namespace, ...)`) are kept across requests in the
+    identity snapshot, until a row of a `watch` model is saved or deleted (`fields`: only when a save
+    may change one of them; `users(row)`: the user ids whose facts it changes, else everybody's).
+
+    Declare it next to the rule, with every model its computation reads. A fact that changes with
+    time (a delegation until a date) keeps its bounds, compared with now by the rule at each request.
+    A bulk update() of a watched model must call `accounts.identity.changed()`.
+    """
+    from . import identity
+
+    _REMEMBERED.add(namespace)
+    for model in watch:
+        identity.watch(model, users=users, fields=fields, uid=f"accounts.identity.{namespace}.{model._meta.label}")
+    return namespace
 
 
 def memo(user, key, compute):
     """`compute()` once per request for this user: what a rule reads beyond the memberships (a fact
     of the organisation acted for, say), kept beside them on the user object, so that a menu asking
-    several rules the same thing costs one query."""
+    several rules the same thing costs one query. A key `(namespace, ...)` of a namespace declared
+    with `remembered` is also kept across requests (the identity snapshot): its value must be plain
+    data (picklable, never a queryset)."""
     cache = getattr(user, "_perms_memo", None)
     if cache is None:
         cache = user._perms_memo = {}
     if key not in cache:
-        cache[key] = compute()
+        value = cache[key] = compute()
+        if (key[0] if isinstance(key, tuple) else key) in _REMEMBERED:
+            from . import identity
+
+            identity.fact_computed(user, key, value)
     return cache[key]
 
 

@@ -156,9 +156,16 @@ def _bump_user_of_device(sender, instance, **kwargs):
 
 def connect_generations():
     """Called from AccountsConfig.ready(): every second-factor device model (django-otp's registry)."""
+    from django.contrib.auth import get_user_model
     from django_otp import device_classes
 
-    from .models import ConsentAcceptance, ConsentText
+    from . import identity
+    from .models import ConsentAcceptance, ConsentText, Membership, Organisation
+
+    # The identity snapshot (accounts/identity.py): the user, their memberships, the organisations.
+    identity.watch(get_user_model(), users=lambda user: [user.pk])
+    identity.watch(Membership, users=lambda membership: [membership.user_id])
+    identity.watch(Organisation, creations=False)
 
     for name, signal in (("save", post_save), ("delete", post_delete)):
         signal.connect(_bump_consent_texts, sender=ConsentText, dispatch_uid=f"accounts.generation.texts.{name}")

@@ -12,7 +12,7 @@ says who may, the workflow says when.
 """
 
 from accounts.enums import Role
-from accounts.perms import Acting, active_memberships, memo, rule
+from accounts.perms import Acting, active_memberships, memo, remembered, rule
 
 from .enums import EDITABLE_STATES, SCOP_SCIC
 from .models import BenefitRequest, Cooperative, Cooperator, Dependant, FamilyDocument, RequestDocument
@@ -141,6 +141,10 @@ def can_view_contributions(user, obj=None):
     return _is_scop_or_scic(user, obj)
 
 
+# Kept in the identity snapshot across requests until a cooperative's legal form (or organisation) changes.
+SCOP_OR_SCIC = remembered("benefits.scop_or_scic", watch=[Cooperative], fields=("legal_form", "organisation"))
+
+
 def _is_scop_or_scic(user, obj):
     """The cooperative of `obj` (or the one the user acts for, or any they manage) is a Scop or a Scic."""
     if isinstance(obj, Cooperative):
@@ -151,7 +155,7 @@ def _is_scop_or_scic(user, obj):
         ids = tuple(sorted(m.organisation_id for m in active_memberships(user) if m.role == MANAGER))
     return memo(
         user,
-        ("benefits.scop_or_scic", ids),
+        (SCOP_OR_SCIC, ids),
         lambda: Cooperative.objects.filter(organisation_id__in=ids, legal_form__in=SCOP_SCIC).exists(),
     )
 

@@ -1,5 +1,6 @@
 """What a signed-in request costs: the gates remembered in the session (and re-checked when what they
-found changes), the memberships read once, the menu's rules answered with one query at most."""
+found changes), the identity snapshot (tests/accounts/test_identity_snapshot.py), the menu's rules
+answered with one query at most."""
 
 import pytest
 from django.db import connection
@@ -38,9 +39,9 @@ def test_the_gates_query_once_then_the_session_remembers(client):
     second, queries = queries_of(client, BARE)
     assert second.status_code == 200
     assert not _touching(queries, "otp_totp_totpdevice") and not _touching(queries, "accounts_consenttext")
-    # The user and the memberships (with their organisations), nothing else (the session is in the
-    # cache in production; the tests keep it in the database).
-    assert len([sql for sql in queries if "django_session" not in sql]) == 2, queries
+    # Nothing: the user and the memberships come from the identity snapshot (accounts/identity.py;
+    # the session is in the cache in production, the tests keep it in the database).
+    assert [sql for sql in queries if "django_session" not in sql] == [], queries
 
 
 def test_a_new_consent_version_is_asked_at_the_next_request(client):
