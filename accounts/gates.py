@@ -1,6 +1,6 @@
 """What a signed-in user must do before using the portal, in order: each gate is a URL or None."""
 
-from django.urls import reverse
+from .reversing import url
 
 _GATES = []
 
@@ -21,7 +21,7 @@ def pending(request):
 @gate
 def forced_password_change(request):
     if request.user.must_change_password:
-        return reverse("accounts:password_change")
+        return url("accounts:password_change")
     return None
 
 
@@ -41,10 +41,10 @@ def second_factor(request):
     if request.session.get(SESSION_NO_SECOND_FACTOR) != stamp:
         if otp.has_second_factor(user):
             request.session.pop(SESSION_NO_SECOND_FACTOR, None)
-            return reverse("accounts:otp_verify")
+            return url("accounts:otp_verify")
         request.session[SESSION_NO_SECOND_FACTOR] = stamp
     if required:
-        return reverse("accounts:otp_enrol")
+        return url("accounts:otp_enrol")
     return None
 
 
@@ -64,6 +64,6 @@ def consent(request):
     if request.session.get(SESSION_CONSENT_CHECKED) == stamp:
         return None
     if consent_pending(user, request.memberships):
-        return reverse("accounts:consent")
+        return url("accounts:consent")
     request.session[SESSION_CONSENT_CHECKED] = stamp
     return None

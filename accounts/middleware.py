@@ -5,12 +5,11 @@ import time
 from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware as BaseOTPMiddleware
 
-from . import generations, identity, perms
+from . import generations, identity, perms, reversing
 
 SESSION_AUTH_STARTED = "guichet_auth_started"
 SESSION_MEMBERSHIP = "guichet_membership_id"
@@ -120,6 +119,10 @@ PASSKEY_NAMES = (
 SECOND_FACTOR_GATES = ("accounts:otp_verify", "accounts:otp_enrol")
 
 
+def _urls(names):
+    return {reversing.url(name) for name in names}
+
+
 class AccountGateMiddleware:
     """Forced password change, then mandatory second factor, then consent: nothing else until done."""
 
@@ -138,15 +141,13 @@ class AccountGateMiddleware:
         path = request.path_info
         if path.startswith(settings.STATIC_URL) or path == target:
             return True
-        if request.session.get(SESSION_NEW_CODES) and any(path == reverse(name) for name in RECOVERY_CODE_NAMES):
+        if request.session.get(SESSION_NEW_CODES) and path in _urls(RECOVERY_CODE_NAMES):
             # Just enrolled (maybe as the mandatory first step): the recovery codes are shown before
             # any later gate (consent), else the user would never see them.
             return True
-        if any(target == reverse(name) for name in SECOND_FACTOR_GATES) and any(
-            path == reverse(name) for name in PASSKEY_NAMES
-        ):
+        if target in _urls(SECOND_FACTOR_GATES) and path in _urls(PASSKEY_NAMES):
             return True
-        return any(path == reverse(name) for name in ALWAYS_OPEN_NAMES)
+        return path in _urls(ALWAYS_OPEN_NAMES)
 
     @staticmethod
     def pending_gate(request):

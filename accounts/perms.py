@@ -12,6 +12,8 @@ asked of guardian (GrantBackend), so that a refused membership rule costs no que
 
 from dataclasses import dataclass
 
+from django.utils.functional import LazyObject, empty
+
 _RULES = {}
 _GRANTS: set[str] = set()
 
@@ -59,6 +61,29 @@ def check(user, perm, obj=None):
     if func is None:
         return False
     return bool(func(user, obj))
+
+
+def unwrapped(user):
+    """The user object behind request.user's lazy wrappers (read once, then plain attribute access)."""
+    while isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user
+
+
+def allowed(user, perm, obj):
+    """`user.has_perm(perm, obj)` for an object (an Acting, a domain object), without walking the
+    authentication backends: superusers as Django answers; the grants asked of guardian through
+    has_perm; every other permission from its rule (MembershipPermissionBackend). The other backends
+    (identifier, temporary password, passkeys, axes) grant nothing with an object."""
+    if not user.is_active or user.is_anonymous:
+        return False
+    if user.is_superuser:
+        return True
+    if is_grant(perm):
+        return user.has_perm(perm, obj)
+    return check(user, perm, obj)
 
 
 def active_memberships(user):

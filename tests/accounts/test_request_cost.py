@@ -114,3 +114,28 @@ def test_the_menu_costs_one_query_at_most(role, django_assert_max_num_queries):
     membership = active_memberships(user)[0]
     with django_assert_max_num_queries(1):
         menu_for(membership, user)
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("superuser", [False, True])
+def test_the_menu_asks_the_rules_as_has_perm_would(role, superuser):
+    """perms.allowed (the menu's shortcut past the authentication backends) answers as has_perm."""
+    from accounts.perms import Acting, active_memberships, allowed
+    from portal.navigation import registry
+
+    user = member(role, is_superuser=superuser)
+    acting = Acting.of(active_memberships(user)[0])
+    for items in registry.menus.values():
+        for item in items:
+            if item.perm:
+                assert allowed(user, item.perm, acting) == user.has_perm(item.perm, acting), item.perm
+
+
+def test_the_shells_links_are_reversed_once():
+    from accounts import reversing
+    from portal.navigation import account_links
+
+    links = account_links()
+    assert {link["url"] for link in links} >= {reverse("accounts:profile"), reverse("accounts:password_change")}
+    assert reversing.url("accounts:no_such_page") is None
+    assert account_links() == links
