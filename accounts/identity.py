@@ -22,6 +22,7 @@ Without a cache, or a lost key, the snapshot is not found: everything queries as
 
 import hashlib
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -165,10 +166,12 @@ def changed(user_ids=None):
 def watch(model, *, users=None, fields=None, creations=True, uid=None):
     """A saved or deleted `model` row makes stale the snapshots of `users(row)` (user ids), or, without
     `users`, every snapshot. `fields`: a save naming only other fields (update_fields) changes nothing.
-    `creations=False`: a new row is in no snapshot yet (an organisation: its memberships will bump)."""
-    watched = frozenset(
-        name for field in (model._meta.get_field(f) for f in fields or ()) for name in (field.name, field.attname)
-    )
+    `creations=False`: a new row is in no snapshot yet (an organisation: its memberships will bump).
+    `model`: a class or its label ("partners.Convention")."""
+    if isinstance(model, str):
+        model = apps.get_model(model)
+    own = {f.name: f for f in model._meta.concrete_fields}  # (fields named for several models: this one's)
+    watched = frozenset(name for f in fields or () if f in own for name in (own[f].name, own[f].attname))
 
     def receiver(sender, instance, **kwargs):
         if not creations and kwargs.get("created"):

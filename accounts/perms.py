@@ -125,7 +125,8 @@ def remembered(namespace, *, watch, fields=None, users=None):
 
     _REMEMBERED.add(namespace)
     for model in watch:
-        identity.watch(model, users=users, fields=fields, uid=f"accounts.identity.{namespace}.{model._meta.label}")
+        label = model if isinstance(model, str) else model._meta.label
+        identity.watch(model, users=users, fields=fields, uid=f"accounts.identity.{namespace}.{label}")
     return namespace
 
 

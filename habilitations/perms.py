@@ -10,7 +10,7 @@ central admins for every application. Nobody decides on their own request or rev
 from django.utils import timezone
 
 from accounts.enums import Role
-from accounts.perms import Acting, acting_as, active_memberships, grant, has_role, rule
+from accounts.perms import Acting, acting_as, active_memberships, grant, has_role, memo, remembered, rule
 
 USE_APPLICATION = grant("habilitations.use_application")
 MANAGE_APPLICATION = grant("habilitations.manage_application")
@@ -19,21 +19,31 @@ ORGANISME_ROLES = (Role.CORRESPONDENT, Role.ORGANISME_USER)
 SPACE_ROLES = (Role.UCANSS_ADMIN, Role.APP_MANAGER, Role.CORRESPONDENT, Role.ORGANISME_USER)
 
 
+# The user's delegations not yet over, with their dates, kept in the identity snapshot across requests
+# (accounts/identity.py) until a delegation is saved or deleted; today's are picked at each request.
+DELEGATIONS = remembered("habilitations.delegations", watch=["habilitations.Delegation"])
+
+
 def delegated_organisations(user):
     """Organisations for which `user` is today the delegate of an absent correspondent (cached per request)."""
     cached = getattr(user, "_habilitations_delegated", None)
     if cached is None:
-        from .models import Delegation
-
         today = timezone.localdate()
-        member_of = [m.organisation_id for m in active_memberships(user) if m.role in ORGANISME_ROLES]
+        member_of = tuple(sorted(m.organisation_id for m in active_memberships(user) if m.role in ORGANISME_ROLES))
         cached = set()
         if member_of:
-            cached = set(
-                Delegation.objects.filter(
-                    delegate=user, organisme_id__in=member_of, starts_on__lte=today, ends_on__gte=today
-                ).values_list("organisme_id", flat=True)
-            )
+
+            def compute():
+                from .models import Delegation
+
+                return tuple(
+                    Delegation.objects.filter(delegate=user, organisme_id__in=member_of, ends_on__gte=today)
+                    .order_by()
+                    .values_list("organisme_id", "starts_on", "ends_on")
+                )
+
+            spans = memo(user, (DELEGATIONS, member_of), compute)
+            cached = {organisme for organisme, starts_on, ends_on in spans if starts_on <= today <= ends_on}
         user._habilitations_delegated = cached
     return cached
 

@@ -8,32 +8,41 @@
 """
 
 from accounts.enums import Role
-from accounts.perms import Acting, active_memberships, has_role, rule
+from accounts.perms import Acting, active_memberships, has_role, memo, remembered, rule
 
 # Convention types whose validated conventions open the evaluation exchanges.
 EVALUATION_CONVENTION_TYPES = ("evaluation",)
 
 
+# Kept in the identity snapshot across requests (accounts/identity.py) until a convention, its type or
+# a partner changes.
+EXCHANGES = remembered(
+    "partners.evaluation_structures",
+    watch=["partners.Convention", "partners.ConventionType", "partners.Partner"],
+    fields=("state", "partner", "convention_type", "code", "organisation"),
+)
+
+
 def structures_with_exchanges(user):
     """Ids of the partner organisations of `user` that hold a validated evaluation convention (one query,
-    cached on the user for the request, as accounts caches the memberships)."""
-    cached = getattr(user, "_evaluation_structures", None)
-    if cached is None:
+    remembered with the memberships: perms.memo)."""
+    organisations = tuple(sorted(m.organisation_id for m in active_memberships(user) if m.role == Role.PARTNER_USER))
+    if not organisations:
+        return frozenset()
+
+    def compute():
         from ..enums import ConventionState
         from ..models import Convention
 
-        organisations = [m.organisation_id for m in active_memberships(user) if m.role == Role.PARTNER_USER]
-        cached = set()
-        if organisations:
-            cached = set(
-                Convention.objects.filter(
-                    partner__organisation_id__in=organisations,
-                    state=ConventionState.VALIDATED,
-                    convention_type__code__in=EVALUATION_CONVENTION_TYPES,
-                ).values_list("partner__organisation_id", flat=True)
-            )
-        user._evaluation_structures = cached
-    return cached
+        return frozenset(
+            Convention.objects.filter(
+                partner__organisation_id__in=organisations,
+                state=ConventionState.VALIDATED,
+                convention_type__code__in=EVALUATION_CONVENTION_TYPES,
+            ).values_list("partner__organisation_id", flat=True)
+        )
+
+    return memo(user, (EXCHANGES, organisations), compute)
 
 
 @rule("partners.decide_evaluation")

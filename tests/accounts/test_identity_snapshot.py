@@ -1,6 +1,8 @@
 """The identity snapshot (accounts/identity.py): a signed-in request reads its user, memberships and
 remembered facts from the cache, and sees every change of them at the very next request."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -17,6 +19,7 @@ from benefits.models import Cooperative
 from tests.accounts.factories import MembershipFactory, OrganisationFactory, member
 from tests.benefits.factories import cooperative_of
 from tests.utils.clients import sign_in
+from tests.utils.clock import PARIS
 
 pytestmark = pytest.mark.django_db
 
@@ -211,3 +214,65 @@ def test_another_users_change_keeps_this_snapshot(client):
     someone.save()
     MembershipFactory(user=someone, role=Role.COOP_MANAGER, organisation=OrganisationFactory())
     assert get(client)[1] == []
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_menu_costs_no_query_once_the_snapshot_is_warm(client, role):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = member(role)
+    TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
+    sign_in(client, user, second_factor=True)
+    assert get(client)[0].status_code == 200  # cold: the snapshot stored
+    response, queries = get(client)
+    assert response.status_code == 200 and response.wsgi_request.membership is not None
+    assert queries == [], queries
+
+
+@pytest.mark.clock(at=datetime.datetime(2026, 3, 10, 23, 50, tzinfo=PARIS))
+def test_a_delegation_opens_on_its_first_day_with_the_snapshot_kept(client, clock):
+    """A fact that changes with time: its bounds are kept, and compared with today at each request."""
+    from django.utils import timezone
+
+    from tests.habilitations.factories import DelegationFactory
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    delegation = DelegationFactory(starts_on=tomorrow, ends_on=tomorrow)
+    queue = reverse("habilitations:queue")
+    sign_in(client, delegation.delegate)
+    assert queue not in client.get(reverse("portal:dashboard")).text
+    response, queries = get(client, reverse("portal:dashboard"))
+    assert queue not in response.text and not any("habilitations_delegation" in sql for sql in queries)
+
+    clock.shift(datetime.timedelta(minutes=15))  # past midnight: the delegation's day
+    response, queries = get(client, reverse("portal:dashboard"))
+    assert queue in response.text and not any("habilitations_delegation" in sql for sql in queries)
+
+
+def test_a_removed_delegation_closes_at_the_next_request(client):
+    from tests.habilitations.factories import DelegationFactory
+
+    delegation = DelegationFactory()
+    queue = reverse("habilitations:queue")
+    sign_in(client, delegation.delegate)
+    client.get(reverse("portal:dashboard"))
+    assert queue in client.get(reverse("portal:dashboard")).text
+    delegation.delete()
+    assert queue not in client.get(reverse("portal:dashboard")).text
+
+
+def test_a_validated_evaluation_convention_opens_the_exchanges_at_the_next_request(client):
+    from partners.enums import ConventionState
+    from partners.evaluations.perms import structures_with_exchanges
+    from tests.partners.factories import ConventionFactory, PartnerFactory
+
+    partner = PartnerFactory()
+    user = member(Role.PARTNER_USER, organisation=partner.organisation)
+    convention = ConventionFactory(partner=partner)
+    warm(client, user)
+    assert structures_with_exchanges(client.get(BARE).wsgi_request.user) == frozenset()
+
+    convention.state = ConventionState.VALIDATED
+    convention.save(update_fields=["state"])
+    request = client.get(BARE).wsgi_request
+    assert structures_with_exchanges(request.user) == {partner.organisation_id}
