@@ -163,19 +163,24 @@ def changed(user_ids=None):
         generations.bump(*{generations.identity(pk) for pk in user_ids if pk is not None}, after_commit=True)
 
 
-def watch(model, *, users=None, fields=None, creations=True, uid=None):
+def watch(model, *, users=None, fields=None, creations=True, created_users=None, uid=None):
     """A saved or deleted `model` row makes stale the snapshots of `users(row)` (user ids), or, without
     `users`, every snapshot. `fields`: a save naming only other fields (update_fields) changes nothing.
     `creations=False`: a new row is in no snapshot yet (an organisation: its memberships will bump).
-    `model`: a class or its label ("partners.Convention")."""
+    `created_users(row)`: for a new row, the user ids it concerns (a new cooperative: its organisation's
+    members), instead of `users`. `model`: a class or its label ("partners.Convention")."""
     if isinstance(model, str):
         model = apps.get_model(model)
     own = {f.name: f for f in model._meta.concrete_fields}  # (fields named for several models: this one's)
     watched = frozenset(name for f in fields or () if f in own for name in (own[f].name, own[f].attname))
 
     def receiver(sender, instance, **kwargs):
-        if not creations and kwargs.get("created"):
-            return
+        if kwargs.get("created"):
+            if not creations:
+                return
+            if created_users is not None:
+                changed(created_users(instance))
+                return
         update_fields = kwargs.get("update_fields")
         if watched and update_fields and not (watched & set(update_fields)):
             return

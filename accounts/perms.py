@@ -86,6 +86,14 @@ def allowed(user, perm, obj):
     return check(user, perm, obj)
 
 
+def members_of(organisation_id):
+    """The ids of the users with a membership (active or not) of the organisation: `created_users` of a
+    fact about an organisation (accounts/identity.py)."""
+    from .models import Membership
+
+    return set(Membership.objects.filter(organisation_id=organisation_id).values_list("user_id", flat=True))
+
+
 def active_memberships(user):
     """The user's active memberships with their organisations, read once per request, and kept across
     requests in the identity snapshot for the session's user (accounts/identity.py)."""
@@ -112,10 +120,11 @@ def active_memberships(user):
 _REMEMBERED: set[str] = set()
 
 
-def remembered(namespace, *, watch, fields=None, users=None):
+def remembered(namespace, *, watch, fields=None, users=None, created_users=None):
     """Declares that `memo` keys of `namespace` (`(namespace, ...)`) are kept across requests in the
     identity snapshot, until a row of a `watch` model is saved or deleted (`fields`: only when a save
-    may change one of them; `users(row)`: the user ids whose facts it changes, else everybody's).
+    may change one of them; `users(row)`: the user ids whose facts it changes, else everybody's;
+    `created_users(row)`: those of a new row, if fewer).
 
     Declare it next to the rule, with every model its computation reads. A fact that changes with
     time (a delegation until a date) keeps its bounds, compared with now by the rule at each request.
@@ -126,7 +135,13 @@ def remembered(namespace, *, watch, fields=None, users=None):
     _REMEMBERED.add(namespace)
     for model in watch:
         label = model if isinstance(model, str) else model._meta.label
-        identity.watch(model, users=users, fields=fields, uid=f"accounts.identity.{namespace}.{label}")
+        identity.watch(
+            model,
+            users=users,
+            fields=fields,
+            created_users=created_users,
+            uid=f"accounts.identity.{namespace}.{label}",
+        )
     return namespace
 
 

@@ -12,7 +12,7 @@ says who may, the workflow says when.
 """
 
 from accounts.enums import Role
-from accounts.perms import Acting, active_memberships, memo, remembered, rule
+from accounts.perms import Acting, active_memberships, members_of, memo, remembered, rule
 
 from .enums import EDITABLE_STATES, SCOP_SCIC
 from .models import BenefitRequest, Cooperative, Cooperator, Dependant, FamilyDocument, RequestDocument
@@ -141,8 +141,14 @@ def can_view_contributions(user, obj=None):
     return _is_scop_or_scic(user, obj)
 
 
-# Kept in the identity snapshot across requests until a cooperative's legal form (or organisation) changes.
-SCOP_OR_SCIC = remembered("benefits.scop_or_scic", watch=[Cooperative], fields=("legal_form", "organisation"))
+# Kept in the identity snapshot across requests until a cooperative's legal form (or organisation) changes
+# (everybody's), or a cooperative is created (its organisation's members').
+SCOP_OR_SCIC = remembered(
+    "benefits.scop_or_scic",
+    watch=[Cooperative],
+    fields=("legal_form", "organisation"),
+    created_users=lambda cooperative: members_of(cooperative.organisation_id),
+)
 
 
 def _is_scop_or_scic(user, obj):

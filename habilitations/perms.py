@@ -20,8 +20,13 @@ SPACE_ROLES = (Role.UCANSS_ADMIN, Role.APP_MANAGER, Role.CORRESPONDENT, Role.ORG
 
 
 # The user's delegations not yet over, with their dates, kept in the identity snapshot across requests
-# (accounts/identity.py) until a delegation is saved or deleted; today's are picked at each request.
-DELEGATIONS = remembered("habilitations.delegations", watch=["habilitations.Delegation"])
+# (accounts/identity.py) until a delegation changes or goes (everybody's: its delegate may have
+# changed) or one is created (its delegate's); today's are picked at each request.
+DELEGATIONS = remembered(
+    "habilitations.delegations",
+    watch=["habilitations.Delegation"],
+    created_users=lambda delegation: {delegation.delegate_id},
+)
 
 
 def delegated_organisations(user):

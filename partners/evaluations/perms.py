@@ -8,18 +8,20 @@
 """
 
 from accounts.enums import Role
-from accounts.perms import Acting, active_memberships, has_role, memo, remembered, rule
+from accounts.perms import Acting, active_memberships, has_role, members_of, memo, remembered, rule
 
 # Convention types whose validated conventions open the evaluation exchanges.
 EVALUATION_CONVENTION_TYPES = ("evaluation",)
 
 
 # Kept in the identity snapshot across requests (accounts/identity.py) until a convention, its type or
-# a partner changes.
+# a partner changes (everybody's snapshot), or a convention is created (its partner's users').
 EXCHANGES = remembered(
     "partners.evaluation_structures",
     watch=["partners.Convention", "partners.ConventionType", "partners.Partner"],
     fields=("state", "partner", "convention_type", "code", "organisation"),
+    # A new convention concerns its partner's users; a new partner or type has no convention yet.
+    created_users=lambda row: members_of(row.partner.organisation_id) if row._meta.model_name == "convention" else (),
 )
 
 

@@ -94,6 +94,17 @@ def test_a_cooperative_saved_without_its_legal_form_keeps_the_snapshots(client):
     assert get(client)[1] != []
 
 
+def test_a_new_cooperative_refreshes_its_members_snapshots_only(client):
+    from tests.benefits.factories import CooperativeFactory
+
+    user = member(Role.COOP_MANAGER)
+    warm(client, user)
+    CooperativeFactory()  # another organisation's
+    assert get(client)[1] == []
+    cooperative_of(Membership.objects.get(user=user), legal_form=LegalForm.SCOP)  # this user's
+    assert get(client)[1] != []
+
+
 def test_an_ended_membership_stops_working_at_the_next_request(client):
     user = member(Role.COOP_MANAGER)
     other = MembershipFactory(user=user, role=Role.COOP_MANAGER)
