@@ -80,7 +80,8 @@ def test_authorisation_code_with_pkce_gives_the_rights_on_that_application_only(
     keys = jwk.JWKSet.from_json(json.dumps(Client().get("/o/.well-known/jwks.json").json()))
     claims = json.loads(jwt.JWT(jwt=tokens["id_token"], key=keys, algs=["RS256"]).claims)
     assert claims["aud"] == client_app.client_id and claims["nonce"] == "nonce-1"
-    assert claims["exp"] - claims["iat"] <= 302  # 300 s, computed from two readings of the clock
+    # 300 s, computed by the library from two readings of the clock: allow a slow (loaded) machine
+    assert 290 <= claims["exp"] - claims["iat"] <= 330
     assert claims["email"] == membership.user.email
     assert claims["organismes"] == [
         {"code": membership.organisation.code, "name": membership.organisation.name, "role": "organisme_user"}
