@@ -52,15 +52,17 @@ def _detail_url(obj):
 _DETAIL_LINK = row_url("benefits:request_detail")
 
 
-def _act(request, obj, service, success, **fields):
+def _act(request, obj, service, success, confirm=None, **fields):
     """Runs a step of the request (core.access.run_action): a refusal (wrong state, lost race, vanished
-    request) becomes a message on the request's page, its success the message `success`."""
+    request) becomes a message on the request's page, its success the message `success`. `confirm`:
+    core.confirm.confirmation's arguments for an irreversible step (the object and cancel URL added)."""
     scope = selectors.requests_for(request.membership)
     return run_action(
         request,
         lambda: service(request_id=obj.pk, scope=scope, actor=request.user, **fields),
         success=success % {"ref": obj.reference},
         redirect_to=_detail_url(obj),
+        confirm=None if confirm is None else {"obj": obj, "cancel_url": _detail_url(obj), **confirm},
     )
 
 
@@ -383,20 +385,21 @@ def request_reject(request, pk):
     form = ReasonForm(request.POST, prefix="rejet")
     if not form.is_valid():
         return _render_detail(request, obj, reject_form=form)
-    page = confirmation(
-        request,
-        REQUEST.step("reject"),
-        obj=obj,
-        summary=[(_("Motif"), form.cleaned_data["reason"])],
-        title=_("Rejeter la demande %(ref)s ?") % {"ref": obj.reference},
-        message=_("La demande %(ref)s sera refusée avec ce motif, et la famille prévenue. Ce rejet est définitif.")
-        % {"ref": obj.reference},
-        cancel_url=_detail_url(obj),
-    )
-    if page:
-        return page
     return _act(
-        request, obj, services.request_reject, _("La demande %(ref)s est rejetée."), reason=form.cleaned_data["reason"]
+        request,
+        obj,
+        services.request_reject,
+        _("La demande %(ref)s est rejetée."),
+        reason=form.cleaned_data["reason"],
+        confirm={
+            "step": REQUEST.step("reject"),
+            "summary": [(_("Motif"), form.cleaned_data["reason"])],
+            "title": _("Rejeter la demande %(ref)s ?") % {"ref": obj.reference},
+            "message": _(
+                "La demande %(ref)s sera refusée avec ce motif, et la famille prévenue. Ce rejet est définitif."
+            )
+            % {"ref": obj.reference},
+        },
     )
 
 
@@ -527,20 +530,21 @@ def request_refuse(request, pk):
     form = ReasonForm(request.POST, prefix="refus")
     if not form.is_valid():
         return _render_detail(request, obj, refuse_form=form)
-    page = confirmation(
-        request,
-        REQUEST.step("refuse"),
-        obj=obj,
-        summary=[(_("Motif"), form.cleaned_data["reason"])],
-        title=_("Refuser la demande %(ref)s ?") % {"ref": obj.reference},
-        message=_("La demande %(ref)s sera refusée avec ce motif, et la famille prévenue. Ce refus est définitif.")
-        % {"ref": obj.reference},
-        cancel_url=_detail_url(obj),
-    )
-    if page:
-        return page
     return _act(
-        request, obj, services.request_refuse, _("La demande %(ref)s est refusée."), reason=form.cleaned_data["reason"]
+        request,
+        obj,
+        services.request_refuse,
+        _("La demande %(ref)s est refusée."),
+        reason=form.cleaned_data["reason"],
+        confirm={
+            "step": REQUEST.step("refuse"),
+            "summary": [(_("Motif"), form.cleaned_data["reason"])],
+            "title": _("Refuser la demande %(ref)s ?") % {"ref": obj.reference},
+            "message": _(
+                "La demande %(ref)s sera refusée avec ce motif, et la famille prévenue. Ce refus est définitif."
+            )
+            % {"ref": obj.reference},
+        },
     )
 
 
