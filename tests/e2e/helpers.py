@@ -8,18 +8,31 @@ test's viewport, then the page at 390 px wide (a phone) must not scroll sideways
 import re
 
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
 
 # WCAG 2.0 / 2.1, levels A and AA: what the RGAA refers to.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 _axe = Axe()
 
+# What page.evaluate says when the document it ran in was replaced by a navigation under way.
+_NAVIGATING = re.compile(r"Execution context was destroyed|reading 'documentElement'|navigat", re.IGNORECASE)
+
 
 def axe_violations(page, *, context=None):
     """Runs axe-core on the current page (WCAG 2.1 A/AA) and returns its violations (a list of dicts)."""
     options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
     # page.evaluate goes through the DevTools protocol: the page's strict CSP does not block it.
-    results = _axe.run(page, context=context, options=options)
+    # A click that navigates returns before the next page has loaded: axe must run on the page that is
+    # shown, not on the document being replaced (there it finds no documentElement, or its context dies).
+    page.wait_for_load_state("load")
+    try:
+        results = _axe.run(page, context=context, options=options)
+    except PlaywrightError as error:
+        if not _NAVIGATING.search(str(error)):
+            raise
+        page.wait_for_load_state("load")
+        results = _axe.run(page, context=context, options=options)
     return results.response["violations"]
 
 

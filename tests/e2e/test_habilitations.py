@@ -323,7 +323,8 @@ def test_central_admin_decides_orphan_account_requests_and_registers_a_client(pa
         page.goto("/organismes/demandes-de-compte/")
     assert_accessible(page)
     assert page.get_by_role("link", name="Nina Ailleurs").count() == 0
-    page.get_by_role("link", name=orphan.get_full_name()).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=orphan.get_full_name()).click()
     assert_accessible(page)
     page.get_by_role("button", name="Refuser").click()
     page.get_by_label("Motif du refus").fill("Utilisez votre adresse professionnelle.")
