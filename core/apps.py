@@ -11,3 +11,6 @@ class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Socle")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import fragments  # noqa: F401 - every database connection carries its write watcher

@@ -48,6 +48,7 @@ counted the rows already passes `count=` (one query), and a deep page reads its 
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -210,22 +211,36 @@ class DataTable:
         queryset = self._apply_sort(queryset)
 
         self.page_size = self._clean_page_size(self.params.get(PAGE_SIZE_PARAM), default_page_size)
-        self.paginator = Paginator(queryset, self.page_size)
-        if count is not None:  # counted already by the view (its per-state counts): not counted twice
-            self.paginator.count = count
-        self.page = self.paginator.get_page(self.params.get(PAGE_PARAM))
-        self.total = self.paginator.count
-        self._defer_join(queryset)
+        self._queryset = queryset
+        self._count = count
 
-    def _defer_join(self, queryset):
+    # -- the page: counted and read when first asked for (a table kept in a fragment reads nothing)
+    @cached_property
+    def paginator(self):
+        paginator = Paginator(self._queryset, self.page_size)
+        if self._count is not None:  # counted already by the view (its per-state counts): not counted twice
+            paginator.count = self._count() if callable(self._count) else self._count
+        return paginator
+
+    @cached_property
+    def page(self):
+        page = self.paginator.get_page(self.params.get(PAGE_PARAM))
+        self._defer_join(page, self._queryset)
+        return page
+
+    @property
+    def total(self):
+        return self.paginator.count
+
+    def _defer_join(self, page, queryset):
         """A deep page reads its ids first (the sort's columns only: no joins of select_related, an
         index scan past the offset), then its rows by id: page 1,000 costs about what page 1 does."""
-        offset = (self.page.number - 1) * self.page_size
+        offset = (page.number - 1) * self.page_size
         if offset < DEFERRED_JOIN_OFFSET or queryset.query.distinct:
             return
         ids = list(queryset.values_list("pk", flat=True)[offset : offset + self.page_size])
         rows = {row.pk: row for row in queryset.filter(pk__in=ids)}
-        self.page.object_list = [rows[pk] for pk in ids if pk in rows]
+        page.object_list = [rows[pk] for pk in ids if pk in rows]
 
     # -- sorting
     def _clean_sort(self, value):

@@ -57,7 +57,10 @@ def _clean_outboxes(settings, tmp_path):
 def _reset_cache():
     from django.core.cache import cache
 
+    from core import fragments
+
     cache.clear()
+    fragments.clear_local()
     yield
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -148,8 +149,9 @@ def request_list(request):
         .select_related(None)
         .select_related("cooperator", "dependant", "benefit_type")
     )
-    # The counts the database keeps: the table's total (unfiltered) and the requests waiting for approval.
-    counts = selectors.request_counts(request.membership) if manager else None
+    # The counts the database keeps: the table's total (unfiltered) and the requests waiting for approval,
+    # read only when the page is rendered (not when it is kept in a fragment).
+    counts = SimpleLazyObject(lambda: selectors.request_counts(request.membership)) if manager else None
     unfiltered = not any(request.GET.get(name) for name in RequestFilters.base_fields)
     table = DataTable(
         request,
@@ -159,9 +161,9 @@ def request_list(request):
         default_sort="-created_at",
         caption=_("Demandes de prestations"),
         empty_message=_("Aucune demande pour le moment."),
-        count=sum(counts.values()) if counts is not None and unfiltered else None,
+        count=(lambda: sum(counts.values())) if counts is not None and unfiltered else None,
     )
-    waiting = counts[RequestState.AWAITING] if counts is not None else 0
+    waiting = (lambda: counts[RequestState.AWAITING]) if counts is not None else 0
     return render(request, "benefits/request_list.html", {"table": table, "waiting": waiting})
 
 

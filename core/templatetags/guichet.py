@@ -9,12 +9,14 @@ import datetime
 from django import template
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.middleware.csrf import get_token
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from core import fragments
 from core.formats import file_size
 
 register = template.Library()
@@ -126,3 +128,45 @@ def local_time(value, fmt=TIME_FORMAT):
 def file_size_filter(value):
     """{{ 10485760|file_size }}: "10 Mo"."""
     return file_size(value)
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, name, watch, vary):
+        self.nodelist, self.name, self.watch, self.vary = nodelist, name, watch, vary
+
+    def render(self, context):
+        request = context.get("request")
+        if request is None:
+            return self.nodelist.render(context)
+        name = str(self.name.resolve(context))
+        watch = str(self.watch.resolve(context)) if self.watch is not None else ""
+        key = fragments.key_for(request, name, watch, [value.resolve(context) for value in self.vary])
+        html = fragments.get(key) if key is not None else None
+        if html is None:
+            with context.push(csrf_token=fragments.CSRF_MARK):
+                html = self.nodelist.render(context)
+            if key is not None:
+                fragments.put(key, html)
+        if fragments.CSRF_MARK in html:
+            html = html.replace(fragments.CSRF_MARK, get_token(request))
+        return mark_safe(html)  # noqa: S308 - the output of the template's own nodes
+
+
+@register.tag
+def fragment(parser, token):
+    """{% fragment "name" [value ...] watch="app.Model app.Model" %} ... {% endfragment %}: what is
+    inside is rendered once and kept until the page, its user, the day or a watched table changes
+    (core/fragments.py)."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% fragment %} takes a name")
+    watch = None
+    vary = []
+    for bit in bits[2:]:
+        if bit.startswith("watch="):
+            watch = parser.compile_filter(bit.removeprefix("watch="))
+        else:
+            vary.append(parser.compile_filter(bit))
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(nodelist, parser.compile_filter(bits[1]), watch, vary)

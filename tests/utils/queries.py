@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core import fragments
+
 
 def _fetch(client_or_callable, url):
     if callable(client_or_callable) and not hasattr(client_or_callable, "get"):
@@ -27,8 +29,9 @@ def _fetch(client_or_callable, url):
 
 
 def count_queries(client_or_callable, url=None):
-    """Runs the request (or callable) once and returns the captured queries."""
-    with CaptureQueriesContext(connection) as ctx:
+    """Runs the request (or callable) once and returns the captured queries: with every fragment
+    rendered (core.fragments kept none), what the page costs when it is rendered."""
+    with fragments.disabled(), CaptureQueriesContext(connection) as ctx:
         _fetch(client_or_callable, url)
     return ctx.captured_queries
 
@@ -83,7 +86,7 @@ def constant_queries():
 
     @contextmanager
     def measure():
-        with CaptureQueriesContext(connection) as ctx:
+        with fragments.disabled(), CaptureQueriesContext(connection) as ctx:
             yield ctx
         runs.append(ctx.captured_queries)
 
