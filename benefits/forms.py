@@ -426,12 +426,13 @@ class QueueFilters(RequestFilters):
     du = date_field(_("Saisie à partir du"), required=False)
     au = date_field(_("Saisie jusqu'au"), required=False)
 
-    def __init__(self, *args, benefit_types=None, years=(), **kwargs):
+    def __init__(self, *args, benefit_types=None, years=tuple, **kwargs):
         super().__init__(*args, **kwargs)
         from .models import BenefitType
 
         self.fields["prestation"].queryset = benefit_types if benefit_types is not None else BenefitType.objects.all()
-        self.fields["annee"].choices = [("", _("Toutes")), *[(y, str(y)) for y in years]]
+        # A callable: the years are read when the form is shown or checked, not when it is built.
+        self.fields["annee"].choices = lambda: [("", _("Toutes")), *[(y, str(y)) for y in years()]]
 
     def filter_queryset(self, queryset):
         values = self.active_values()

@@ -96,4 +96,6 @@ def register():
         ],
     )
     for role in (Role.COOP_MANAGER, Role.COOPERATOR, Role.UNION_OFFICER):
-        register_panel(role, "benefits/panels/requests.html", context=panels.requests_summary)
+        register_panel(
+            role, "benefits/panels/requests.html", context=panels.requests_summary, watch="benefits.BenefitRequest"
+        )

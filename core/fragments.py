@@ -183,8 +183,8 @@ def disabled():
 
 def key_for(request, name, labels, vary):
     """The fragment's key, or None when it must not be kept. One cache round trip (the generations)."""
-    if getattr(_disabled, "on", False):
-        return None
+    if getattr(_disabled, "on", False) or request.method not in ("GET", "HEAD"):
+        return None  # a form posted back with its errors is this request's alone
     who = _who(request)
     if who is None:
         return None

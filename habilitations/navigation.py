@@ -56,6 +56,18 @@ def register():
     register_menu(Role.APP_MANAGER, [QUEUE, MY_DETAILS])
     register_menu(Role.UCANSS_ADMIN, [QUEUE, ACCOUNT_REQUESTS, CENTRAL, MY_DETAILS])
     for role in (Role.CORRESPONDENT, Role.APP_MANAGER, Role.UCANSS_ADMIN):
-        register_panel(role, "habilitations/panels/validator.html", context=panels.validator_summary)
+        register_panel(
+            role,
+            "habilitations/panels/validator.html",
+            context=panels.validator_summary,
+            # Who decides what: the organismes' tree, delegations and memberships (fallbacks) are read too.
+            watch="habilitations.AccessRequest habilitations.AccountRequest habilitations.Delegation "
+            "habilitations.Organisme habilitations.Application accounts.Membership",
+        )
     for role in (Role.CORRESPONDENT, Role.ORGANISME_USER):
-        register_panel(role, "habilitations/panels/user.html", context=panels.user_summary)
+        register_panel(
+            role,
+            "habilitations/panels/user.html",
+            context=panels.user_summary,
+            watch="habilitations.Right habilitations.AccessRequest",
+        )

@@ -115,6 +115,21 @@ def register():
             ),
         ],
     )
-    register_panel(Role.TEMP_WORKER, "interim/panels/bureau.html", context=panels.bureau)
-    register_panel(Role.AGENCY_STAFF, "interim/panels/agency.html", context=panels.agency_summary)
-    register_panel(Role.CLIENT_USER, "interim/panels/client.html", context=panels.client_summary)
+    register_panel(
+        Role.TEMP_WORKER,
+        "interim/panels/bureau.html",
+        context=panels.bureau,
+        watch="interim.Worker interim.Agency interim.NewsItem interim.Sector interim.SectorContact interim.Contract",
+    )
+    register_panel(
+        Role.AGENCY_STAFF,
+        "interim/panels/agency.html",
+        context=panels.agency_summary,
+        watch="interim.ProfileChange interim.Diploma interim.DocumentRequest interim.Advance interim.Worker",
+    )
+    register_panel(
+        Role.CLIENT_USER,
+        "interim/panels/client.html",
+        context=panels.client_summary,
+        watch="interim.Timesheet interim.Contract interim.Mission interim.Worker",
+    )

@@ -73,6 +73,10 @@ def register():
             ),
         ],
     )
-    register_panel(Role.FUND_ADMIN, "partners/panels/fund.html", context=panels.fund_summary)
-    register_panel(Role.NATIONAL_ADMIN, "partners/panels/national.html", context=panels.national_summary)
-    register_panel(Role.PARTNER_USER, "partners/panels/partner.html", context=panels.partner_summary)
+    # Funds without an administrator are decided nationally: the memberships are read too.
+    watch = "partners.PreRegistration partners.Convention partners.ContactMessage accounts.Membership"
+    register_panel(Role.FUND_ADMIN, "partners/panels/fund.html", context=panels.fund_summary, watch=watch)
+    register_panel(Role.NATIONAL_ADMIN, "partners/panels/national.html", context=panels.national_summary, watch=watch)
+    register_panel(
+        Role.PARTNER_USER, "partners/panels/partner.html", context=panels.partner_summary, watch="partners.Convention"
+    )

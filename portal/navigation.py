@@ -4,7 +4,8 @@ A space registers, for its roles, the menu entries and the dashboard panels it o
 its AppConfig.ready():
 
     register_menu(Role.COOP_MANAGER, [MenuItem(_("Demandes"), "benefits:request_list", perm="benefits.view_request")])
-    register_panel(Role.COOP_MANAGER, "benefits/panels/requests.html", context=panels.requests_summary)
+    register_panel(Role.COOP_MANAGER, "benefits/panels/requests.html", context=panels.requests_summary,
+                   watch="benefits.BenefitRequest")
 
 The shell builds the navigation of the current membership (`menu_for(membership, user)`: items whose
 `perm` the user lacks are left out) and the dashboard (`panels_for(membership)`; each panel template
@@ -67,19 +68,22 @@ class Panel:
     """A dashboard panel: its template and, optionally, `context(request) -> dict` computing what it shows.
 
     The context function runs a constant number of queries (counts, a few rows) from the space's selectors.
+    `watch` names the models it reads ("app.Model app.Model"): the panel is then kept, rendered, until
+    one of them is written (core/fragments.py); a panel without it is rendered at each request.
     """
 
     template: str
     context: Any = None
+    watch: str = ""
 
     def render_context(self, request):
         return self.context(request) if self.context else {}
 
 
-def register_panel(role, template_name, context=None):
+def register_panel(role, template_name, context=None, watch=""):
     panels = registry.panels.setdefault(role, [])
     if all(panel.template != template_name for panel in panels):
-        panels.append(Panel(template_name, context))
+        panels.append(Panel(template_name, context, watch))
 
 
 def register_account_link(url_name, label):

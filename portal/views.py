@@ -1,5 +1,6 @@
 """The shell: home, dashboard, static information pages, health probes, error pages."""
 
+import functools
 import logging
 import threading
 import time
@@ -20,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist, loader
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
@@ -141,8 +143,14 @@ def dashboard(request):
         request,
         "portal/dashboard.html",
         {
+            # Computed when rendered: a panel kept in a fragment reads nothing.
             "panels": [
-                {"template": panel.template, "data": panel.render_context(request)} for panel in panels_for(membership)
+                {
+                    "template": panel.template,
+                    "watch": panel.watch,
+                    "data": SimpleLazyObject(functools.partial(panel.render_context, request)),
+                }
+                for panel in panels_for(membership)
             ],
             **jobs,
         },

@@ -76,7 +76,7 @@ def cooperator_list(request):
         caption=_("Coopérateurs"),
         empty_message=_("Aucun coopérateur."),
         # Unfiltered, the total is the count the database keeps per cooperative (no count of 20,000 rows).
-        count=selectors.cooperator_count(request.membership) if unfiltered else None,
+        count=(lambda: selectors.cooperator_count(request.membership)) if unfiltered else None,
     )
     return render(request, "benefits/cooperator_list.html", {"table": table})
 

@@ -1,6 +1,8 @@
 """Demandes de prestations: list, entry with scans, page with timeline, edit, withdraw, approval,
 and the Union officers' queue and actions (take in charge, amount, pay, refuse, bulk payment)."""
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
@@ -230,39 +232,47 @@ def request_create(request):
 
 
 def _detail_context(request, obj, **forms):
+    """What the request's page shows, each part read when the template asks for it (functions, which
+    templates call): a page kept in a fragment (request_detail.html) reads only the request itself."""
     user = request.user
-    officer = user.has_perm("benefits.process_requests", obj)
-    steps = {step.name: step for step in REQUEST.allowed(obj, user)}  # only the buttons that will work
-    context = {
+    officer = functools.cache(lambda: user.has_perm("benefits.process_requests", obj))
+    return {
         "benefit_request": obj,
-        "documents": list(obj.documents.select_related("uploaded_by")),
-        "timeline": timeline_for(obj),
-        "steps": steps,
-        "can_change": user.has_perm("benefits.change_request", obj),
+        "documents": functools.cache(lambda: list(obj.documents.select_related("uploaded_by"))),
+        "timeline": functools.cache(lambda: timeline_for(obj)),
+        # Only the buttons that will work.
+        "steps": functools.cache(lambda: {step.name: step for step in REQUEST.allowed(obj, user)}),
+        "can_change": functools.cache(lambda: user.has_perm("benefits.change_request", obj)),
         "can_process": officer,
-        "days_left": obj.days_before_purge(),
+        "days_left": obj.days_before_purge,
         "documents_form": forms.get("documents_form") or DocumentsForm(),
         "reject_form": forms.get("reject_form") or ReasonForm(prefix="rejet"),
         "refuse_form": forms.get("refuse_form") or ReasonForm(prefix="refus"),
         "amount_form": forms.get("amount_form")
         or AmountForm(initial={"amount": amount_text(obj.amount if obj.amount is not None else obj.amount_computed)}),
         "pay_form": forms.get("pay_form") or PayForm(initial={"payment_date": timezone.localdate()}),
-        "tariff_amount": services.tariff_amount(obj.benefit_type, obj.year) if officer else None,
+        "tariff_amount": lambda: services.tariff_amount(obj.benefit_type, obj.year) if officer() else None,
+        "dependants": lambda: list(obj.cooperator.dependants.all()) if officer() else [],
+        "family_documents": lambda: list(obj.cooperator.family_documents.all()) if officer() else [],
     }
-    if officer:
-        context["dependants"] = list(obj.cooperator.dependants.all())
-        context["family_documents"] = list(obj.cooperator.family_documents.all())
-    return context
 
 
 def request_detail(request, pk):
-    obj = _request_or_404(request, pk)
+    # What the tenancy and the rules need (the cooperative, the cooperator): the rest of the request,
+    # its type, beneficiary and authors, is read when the page is rendered (not when it is kept).
+    obj = get_object_or_404(
+        selectors.requests_for(request.membership).select_related(None).select_related("cooperative", "cooperator"),
+        pk=pk,
+    )
     require(request, "benefits.view_request", obj)
-    return render(request, "benefits/request_detail.html", _detail_context(request, obj))
+    context = _detail_context(request, obj)
+    context["benefit_request"] = functools.cache(lambda: _request_or_404(request, pk))  # templates call it
+    return render(request, "benefits/request_detail.html", {**context, "reference": obj.reference})
 
 
 def _render_detail(request, obj, status=400, **forms):
-    return render(request, "benefits/request_detail.html", _detail_context(request, obj, **forms), status=status)
+    context = {**_detail_context(request, obj, **forms), "reference": obj.reference}
+    return render(request, "benefits/request_detail.html", context, status=status)
 
 
 def request_edit(request, pk):
@@ -411,16 +421,17 @@ def request_reject(request, pk):
 def queue(request):
     """The officers' queue across their cooperatives, with filters and bulk payment."""
     require(request, "benefits.process_requests")
-    years = sorted({timezone.localdate().year, *selectors.tariff_years()}, reverse=True)
+
+    def years():
+        return sorted({timezone.localdate().year, *selectors.tariff_years()}, reverse=True)
 
     class Filters(QueueFilters):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, benefit_types=selectors.benefit_types(), years=years, **kwargs)
 
     queryset = selectors.officer_queue(request.membership)
-    # Kept by the database (benefits.counts): no count over the union's requests.
-    counts = selectors.request_counts(request.membership)
-    counts = {state: counts[state] for state in (RequestState.ENTERED, RequestState.PROCESSING)}
+    # Kept by the database (benefits.counts): no count over the union's requests; read when rendered.
+    counts = SimpleLazyObject(lambda: selectors.request_counts(request.membership))
     # Unfiltered, the queue is what is to be processed: its per-state counts are its count.
     unfiltered = not any(request.GET.get(name) for name in QueueFilters.base_fields)
     table = DataTable(
@@ -431,7 +442,7 @@ def queue(request):
         default_sort="created_at",
         caption=_("Demandes à traiter"),
         empty_message=_("Aucune demande à traiter."),
-        count=sum(counts.values()) if unfiltered else None,
+        count=(lambda: counts[RequestState.ENTERED] + counts[RequestState.PROCESSING]) if unfiltered else None,
     )
     return render(
         request,
@@ -439,8 +450,8 @@ def queue(request):
         {
             "table": table,
             "pay_form": PayForm(initial={"payment_date": timezone.localdate()}, prefix="groupe"),
-            "count_entered": counts.get(RequestState.ENTERED, 0),
-            "count_processing": counts.get(RequestState.PROCESSING, 0),
+            "count_entered": lambda: counts[RequestState.ENTERED],
+            "count_processing": lambda: counts[RequestState.PROCESSING],
         },
     )
 
