@@ -2,8 +2,10 @@
 
 Reads a JSON list of {"path", "cookie"} on stdin (cookie: "name=value" or ""), prints one JSON object
 per page on stdout: p50 ms of the whole request, p50 ms of SQL (time spent in cursor.execute), the
-query count, the response size. Run by bench/run.py with the same environment as gunicorn
-(production settings, PostgreSQL, Redis); not meant to be run alone.
+query count, the response size, as served (fragments kept: core/fragments.py) and rendered
+(`cold_*`: every fragment rendered, what the page costs after a write to what it shows). Run by
+bench/run.py with the same environment as gunicorn (production settings, PostgreSQL, Redis); not
+meant to be run alone.
 """
 
 import json
@@ -43,13 +45,20 @@ def measure(client, path, runs):
             size = len(b"".join(response.streaming_content)) if response.streaming else len(response.content)
         return (time.perf_counter() - start) * 1000, timer.seconds * 1000, timer.count, size
 
+    from core import fragments
+
     fetch()  # warm-up
     samples = [fetch() for _ in range(runs)]
+    with fragments.disabled():
+        cold = [fetch() for _ in range(runs)]
     return {
         "ms": statistics.median(s[0] for s in samples),
         "sql_ms": statistics.median(s[1] for s in samples),
         "queries": max(s[2] for s in samples),
         "bytes": samples[-1][3],
+        "cold_ms": statistics.median(s[0] for s in cold),
+        "cold_sql_ms": statistics.median(s[1] for s in cold),
+        "cold_queries": max(s[2] for s in cold),
     }
 
 

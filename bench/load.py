@@ -5,6 +5,7 @@ anonymous baseline does: the comparison is fair. Returns throughput and latency 
 """
 
 import http.client
+import itertools
 import threading
 import time
 
@@ -16,7 +17,9 @@ def _percentile(values, fraction):
     return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
 
 
-def hammer(host, port, path, cookie, *, clients, seconds):
+def hammer(host, port, path, cookie, *, clients, seconds, rendered=False):
+    """`rendered`: each request's path gets a parameter of its own (`_bench=<n>`), so that no kept
+    fragment (core/fragments.py, keyed by the full path) answers it: the page as rendered."""
     headers = {"Accept-Language": "fr", "Host": f"{host}:{port}"}
     if cookie:
         headers["Cookie"] = cookie
@@ -25,6 +28,8 @@ def hammer(host, port, path, cookie, *, clients, seconds):
     lock = threading.Lock()
     start = time.perf_counter()
     stop_at = start + seconds
+    counter = itertools.count()
+    separator = "&" if "?" in path else "?"
 
     def worker():
         mine, failed = [], 0
@@ -34,7 +39,8 @@ def hammer(host, port, path, cookie, *, clients, seconds):
                 break
             try:
                 conn = http.client.HTTPConnection(host, port, timeout=30)
-                conn.request("GET", path, headers=headers)
+                url = f"{path}{separator}_bench={next(counter)}-{start}" if rendered else path
+                conn.request("GET", url, headers=headers)
                 response = conn.getresponse()
                 response.read()
                 conn.close()

@@ -11,7 +11,10 @@ interim_seed_volume (one agency: 5,000 workers, 200,000 contracts), made once
 
 Method (bench/pages.py lists what is measured):
 - In-process: each page through Django's test client with the same settings: p50 ms, of which SQL,
-  and the query count.
+  and the query count, as served (the parts kept in fragments, core/fragments.py, come from memory
+  while nothing they show was written) and rendered (every fragment rendered: after a write).
+  The key pages are measured as served; the lists against Django admin, the deep page, the
+  statistics' SQL and the query counts as rendered (a parameter of its own on each request).
 - Under load: a closed loop of --clients clients (threads of this process, pinned to the second core;
   gunicorn pinned to the first: BENCH_PIN=0 leaves both free). Each page is measured in alternating
   adjacent windows against its reference, R P R P R (--pairs pairs, --window seconds each):
@@ -220,8 +223,9 @@ class Bench:
     def cookie(self, role, index=0):
         return self.cookies[role][index % len(self.cookies[role])] if role else None
 
-    def window(self, path, role):
-        """One window of load on `path`; each client its own session."""
+    def window(self, path, role, rendered=False):
+        """One window of load on `path`; each client its own session. `rendered`: no kept fragment
+        answers (load.hammer)."""
         # One cookie for all clients is enough for the load itself; sessions differ per client in
         # real life, but the bench's sessions are identical: the first one stands for all.
         return load.hammer(
@@ -231,6 +235,7 @@ class Bench:
             self.cookie(role),
             clients=self.options.clients,
             seconds=self.options.window,
+            rendered=rendered,
         )
 
     def pairs(self, reference, page):
@@ -347,12 +352,13 @@ def report(results, options, started, load_before, load_after):
     )
     lines = [head, ""]
     lines += [
-        "| page | in-process ms (SQL) | queries | req/s | ratio | p95 ms |",
-        "|---|---|---|---|---|---|",
+        "| page | in-process ms (SQL) | queries | rendered: ms (SQL), queries | req/s | ratio | p95 ms |",
+        "|---|---|---|---|---|---|---|",
     ]
     for row in results["pages"]:
         lines.append(
-            f"| {row['label']} | {row['ms']:.1f} ({row['sql_ms']:.1f}) | {row['queries']} | {row['rps']:.0f} "
+            f"| {row['label']} | {row['ms']:.1f} ({row['sql_ms']:.1f}) | {row['queries']} "
+            f"| {row['cold_ms']:.1f} ({row['cold_sql_ms']:.1f}), {row['cold_queries']} | {row['rps']:.0f} "
             f"| {row['ratio']:.2f} ±{row['spread']:.2f} | {row['p95']:.0f} |"
         )
     lines += ["", "| target | measured | |", "|---|---|---|"]
@@ -483,25 +489,26 @@ def main():
                 )
         for item in spec.LISTS:
             say(f"pairs: {item.label} vs Django admin")
-            stats = bench.pairs((item.admin_path, "admin"), (item.path, item.role))
+            # Rendered at each request (no kept fragment answers): the rendering against admin's.
+            stats = bench.pairs((item.admin_path, "admin"), (item.path, item.role, True))
             ours, admin = measured[(item.path, item.role)], measured[(item.admin_path, "admin")]
             results["targets"].append(
                 (
                     f"{item.label} >= 2x Django admin",
                     f"{stats['ratio']:.2f}x ±{stats['spread']:.2f} "
-                    f"(in-process {ours['ms']:.0f} vs {admin['ms']:.0f} ms)",
+                    f"(in-process, rendered: {ours['cold_ms']:.0f} vs {admin['cold_ms']:.0f} ms)",
                     stats["ratio"] >= 2,
                 )
             )
         for item in spec.DEEP:
             say(f"pairs: {item.label}")
-            stats = bench.pairs((item.first, item.role), (item.deep, item.role))
+            stats = bench.pairs((item.first, item.role, True), (item.deep, item.role, True))  # both rendered
             first, deep = measured[(item.first, item.role)], measured[(item.deep, item.role)]
             time_ratio = 1 / stats["ratio"] if stats["ratio"] else float("inf")
             results["targets"].append(
                 (
                     f"{item.label} <= 1.5x the time",
-                    f"{time_ratio:.2f}x (in-process {deep['ms']:.0f} vs {first['ms']:.0f} ms)",
+                    f"{time_ratio:.2f}x (in-process, rendered: {deep['cold_ms']:.0f} vs {first['cold_ms']:.0f} ms)",
                     time_ratio <= 1.5,
                 )
             )
@@ -510,13 +517,18 @@ def main():
         results["targets"].append(
             (
                 "statistics <= 50 ms of SQL",
-                f"{stats_row['sql_ms']:.1f} ms ({stats_row['queries']} queries)",
-                stats_row["sql_ms"] <= 50,
+                f"{stats_row['cold_sql_ms']:.1f} ms ({stats_row['cold_queries']} queries), rendered",
+                stats_row["cold_sql_ms"] <= 50,
             )
         )
-        worst = max((row for row in measured.values() if row["role"]), key=lambda row: row["queries"])
+        # Counted as rendered: what a page costs after a write to what it shows.
+        worst = max((row for row in measured.values() if row["role"]), key=lambda row: row["cold_queries"])
         results["targets"].append(
-            ("<= 12 queries a page", f"at most {worst['queries']} ({worst['path']})", worst["queries"] <= 12)
+            (
+                "<= 12 queries a page, rendered",
+                f"at most {worst['cold_queries']} ({worst['path']})",
+                worst["cold_queries"] <= 12,
+            )
         )
         for export in spec.EXPORTS:
             say(f"export: {export.label}")
