@@ -57,6 +57,21 @@ def search_workers(queryset, text):
     return queryset
 
 
+class _ChoicesInOneQuery(forms.models.ModelChoiceIterator):
+    """A filter's few choices read with one plain query: ModelChoiceIterator's queryset.iterator()
+    opens a server-side cursor on PostgreSQL (more round trips) on every render of the list."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class FilterChoiceField(forms.ModelChoiceField):
+    iterator = _ChoicesInOneQuery
+
+
 class WorkerFilters(FilterForm):
     q = forms.CharField(
         label=_("Rechercher"),
@@ -64,10 +79,10 @@ class WorkerFilters(FilterForm):
         max_length=100,
         help_text=_("Nom, numéro d'intérimaire ou derniers chiffres du n° de sécurité sociale."),
     )
-    qualification = forms.ModelChoiceField(
+    qualification = FilterChoiceField(
         label=_("Qualification"), queryset=Qualification.objects.none(), required=False, empty_label=_("Toutes")
     )
-    sector = forms.ModelChoiceField(
+    sector = FilterChoiceField(
         label=_("Secteur"), queryset=Sector.objects.none(), required=False, empty_label=_("Tous")
     )
     available_on = DateField(

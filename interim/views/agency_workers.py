@@ -4,20 +4,25 @@ Every read goes through selectors.workers_for(membership): the agency's own work
 person registered with two agencies has one file with each; this agency sees its file, never the
 other's (nor that there is one)."""
 
+from collections import defaultdict
+
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import Case, CharField, Count, F, Prefetch, Q, Value, When, Window
+from django.db.models import Case, CharField, Count, F, Q, Value, When, Window
 from django.db.models.functions import Cast, RowNumber
+from django.db.models.query import BaseIterable
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.access import form_errors, require
 from core.models import Transition
-from core.tables import Column, DataTable, row_url
+from core.tables import Column, DataTable
 
 from .. import agency_services, selectors
 from ..agency_forms import InviteForm, SectorChoiceForm, pending_items_exist, worker_filters_for
@@ -26,53 +31,84 @@ from ..models import Advance, Diploma, DocumentRequest, ProfileChange, Worker, W
 
 PAGE_SIZES = (25, 50, 100)
 RECENT = 10
+_PK_SLOT = 2147483646  # a pk no row has: reverse() once, then each row's pk in its place
 
 
-_worker_link = row_url("interim:agency_worker")
+class WorkerRow:
+    """One row of the list: the columns it shows, read as values (no model instances)."""
+
+    __slots__ = ("pk", "number", "full_name", "sector", "town", "created_at", "pending", "qualifications")
+
+    def __init__(self, pk, number, first_name, last_name, sector, town, created_at, pending):
+        self.pk = pk
+        self.number = number
+        self.full_name = f"{first_name} {last_name}".strip()  # User.get_full_name()
+        self.sector = sector
+        self.town = town
+        self.created_at = created_at
+        self.pending = pending
+        self.qualifications = ""
 
 
-def _qualifications(worker):
-    return ", ".join(grant.qualification.label for grant in worker.qualifications.all())
+# What a row reads: the shown columns only (the user's name and the sector's through their joins).
+ROW_FIELDS = ("pk", "number", "user__first_name", "user__last_name", "sector__name", "town", "created_at", "pending")
 
 
-def _pending_cell(worker, pending):
-    # Whether the worker has items waiting for the agency.
-    if pending:
-        return format_html('<span class="badge badge-orange">{}</span>', _("Oui"))
-    return format_html('<span class="muted">{}</span>', _("Non"))
+class WorkerRows(BaseIterable):
+    """How workers_queryset() iterates: the page's rows as WorkerRow, read as values (no model
+    instances), then their qualifications in one query (the labels, for the page's ids only). The
+    queryset itself stays a queryset of workers: filters, sorting, counting (no join) and slicing as
+    for any other."""
+
+    def __iter__(self):
+        rows = [WorkerRow(*values) for values in self.queryset.values_list(*ROW_FIELDS)]
+        if rows:
+            labels = defaultdict(list)
+            grants = (
+                WorkerQualification.objects.filter(worker_id__in=[row.pk for row in rows])
+                .order_by("qualification__label", "pk")
+                .values_list("worker_id", "qualification__label")
+            )
+            for worker_id, label in grants:
+                labels[worker_id].append(label)
+            for row in rows:
+                row.qualifications = ", ".join(labels.get(row.pk, ()))
+        return iter(rows)
 
 
 def worker_columns():
+    # Built once per request: the link's two halves and the two badges, not once per row.
+    head, tail = reverse("interim:agency_worker", args=[_PK_SLOT]).split(str(_PK_SLOT), 1)
+
+    def linked(row, value):  # what Column(link=row_url(...)) writes
+        return mark_safe(f'<a href="{head}{row.pk}{tail}">{escape(value)}</a>')  # noqa: S308 - escaped
+
+    # Whether the worker has items waiting for the agency.
+    pending_yes = format_html('<span class="badge badge-orange">{}</span>', _("Oui"))
+    pending_no = format_html('<span class="muted">{}</span>', _("Non"))
     return [
-        Column("number", gettext_lazy("N°"), order_by="number", link=_worker_link),
+        Column("number", gettext_lazy("N°"), order_by="number", render=linked),
         Column(
             "name",
             gettext_lazy("Nom"),
-            accessor="user.get_full_name",
+            accessor="full_name",
             order_by=("user__last_name", "user__first_name"),
-            link=_worker_link,
+            render=linked,
         ),
-        Column("sector", gettext_lazy("Secteur"), accessor="sector", order_by="sector__name"),
-        Column("qualifications", gettext_lazy("Qualifications"), accessor=_qualifications),
+        Column("sector", gettext_lazy("Secteur"), order_by="sector__name"),
+        Column("qualifications", gettext_lazy("Qualifications")),
         Column("town", gettext_lazy("Commune"), order_by="town"),
-        Column("pending", gettext_lazy("À valider"), render=_pending_cell),
+        Column("pending", gettext_lazy("À valider"), render=lambda row, value: pending_yes if value else pending_no),
         Column("created_at", gettext_lazy("Inscrit le"), order_by="created_at", date_only=True),
     ]
 
 
 def workers_queryset(membership):
-    """The list's rows: one query for the page, one for the page's qualifications, whatever the size."""
-    return (
-        selectors.workers_for(membership)
-        .select_related("user", "sector")
-        .annotate(pending=pending_items_exist())
-        .prefetch_related(
-            Prefetch(
-                "qualifications",
-                queryset=WorkerQualification.objects.select_related("qualification").order_by("qualification__label"),
-            )
-        )
-    )
+    """The list's rows, iterated as WorkerRow: one query for the page (the pending flag an EXISTS per
+    kind of item), one for the page's qualifications, whatever the page size."""
+    queryset = selectors.workers_for(membership).annotate(pending=pending_items_exist())
+    queryset._iterable_class = WorkerRows  # kept by filter(), order_by() and slicing
+    return queryset
 
 
 def worker_list(request):
