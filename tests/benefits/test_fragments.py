@@ -17,7 +17,7 @@ from tests.accounts.factories import UserFactory
 from tests.utils.clients import sign_in
 
 from .factories import BenefitRequestFactory, DependantFactory, pdf_bytes
-from .test_views import World
+from .world import World
 
 pytestmark = pytest.mark.django_db
 
