@@ -78,6 +78,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("utilisateur")
         verbose_name_plural = _("utilisateurs")
+        # Lists of people sorted by name (temp workers, agents, cooperators' logins): an index scan.
+        indexes = [models.Index(fields=["last_name", "first_name"], name="accounts_user_name")]
         constraints = [
             models.UniqueConstraint(
                 Lower("identifier"),
