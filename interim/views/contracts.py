@@ -85,7 +85,10 @@ def contract_list(request, worker):
         caption=_("Contrats"),
         empty_message=_("Aucun contrat."),
     )
-    return render(request, "interim/contracts.html", {"table": table, "now": timezone.now()})
+    # The signing countdowns ("Reste 1 jour, 3 heures") change by the minute: the page's fragment is
+    # kept for the minute it shows (the countdown is computed from the minute's start).
+    now = timezone.now().replace(second=0, microsecond=0)
+    return render(request, "interim/contracts.html", {"table": table, "now": now})
 
 
 def _contract(request, pk):

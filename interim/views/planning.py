@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -58,7 +59,26 @@ def planning(request, worker):
     view = request.GET.get("vue") if request.GET.get("vue") in VIEWS else "mois"
     day = _day(request.GET.get("date"))
     start, end = _range(view, day)
-    membership = request.membership
+    # The rows are read when the page is rendered, not when it is kept (the template's fragment).
+    rows = SimpleLazyObject(lambda: _planning_rows(request.membership, view, day, start, end))
+    context = {
+        "view": view,
+        "day": day,
+        "weeks": lambda: rows["weeks"],
+        "cells": lambda: rows["cells"],
+        "previous": _shift(view, day, -1),
+        "next": _shift(view, day, 1),
+        "total_hours": lambda: rows["total_hours"],
+        "feed_url": request.build_absolute_uri(reverse("interim:calendar_feed", args=[worker.calendar_token])),
+        "start": start,
+        "end": end,
+    }
+    return render(request, "interim/planning.html", context)
+
+
+def _planning_rows(membership, view, day, start, end):
+    """The planning's weeks (month view), its days with something (week and day views) and the month's
+    validated hours."""
     slots = list(selectors.slots_for(membership).filter(date__range=(start, end)))
     absences = list(selectors.absences_for(membership).filter(date__range=(start, end)))
     availabilities = list(selectors.availabilities_for(membership).filter(start_date__lte=end, end_date__gte=start))
@@ -89,19 +109,11 @@ def planning(request, worker):
         .values_list("minutes", flat=True)
     )
     cells = list(days.values())
-    context = {
-        "view": view,
-        "day": day,
+    return {
         "weeks": [cells[i : i + 7] for i in range(0, len(cells), 7)],
         "cells": [c for c in cells if c["slots"] or c["absences"] or c["availabilities"] or view == "jour"],
-        "previous": _shift(view, day, -1),
-        "next": _shift(view, day, 1),
         "total_hours": (Decimal(total_minutes) / 60).quantize(Decimal("0.1")).normalize(),
-        "feed_url": request.build_absolute_uri(reverse("interim:calendar_feed", args=[worker.calendar_token])),
-        "start": start,
-        "end": end,
     }
-    return render(request, "interim/planning.html", context)
 
 
 @worker_page
