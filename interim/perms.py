@@ -7,7 +7,7 @@ decided by the scoped selectors (the organisation switcher), never by these rule
 """
 
 from accounts.enums import Role
-from accounts.perms import Acting, acting_as, has_role, rule
+from accounts.perms import Acting, acting_as, has_role, memo, remembered, rule
 
 
 def _is_owner(user, obj):
@@ -86,3 +86,24 @@ def validate_timesheet(user, obj=None):
     if isinstance(obj, Acting):
         return acting_as(obj, Role.AGENCY_STAFF)
     return has_role(user, Role.AGENCY_STAFF, organisation=obj.contract.agency_id)
+
+
+# Kept in the identity snapshot across requests: the id of the worker file of a temp-worker membership
+# (None before the agency makes it), until a worker file of this user is created, deleted or moved.
+WORKER_FILE = remembered(
+    "interim.worker_file",
+    watch=["interim.Worker"],
+    fields=("membership", "user"),
+    users=lambda worker: [worker.user_id],
+)
+
+
+def worker_file_id(user, membership):
+    """The id of the worker file of `membership` (a temp worker's), or None: no query once remembered."""
+    from .models import Worker
+
+    return memo(
+        user,
+        (WORKER_FILE, membership.pk),
+        lambda: Worker.objects.filter(membership=membership).values_list("pk", flat=True).first(),
+    )

@@ -16,14 +16,14 @@ from .. import payroll, selectors, services
 from ..enums import AdvanceState
 from ..forms import AdvanceForm
 from ..workflows import ADVANCE
-from .common import worker_page
+from .common import worker_list_page, worker_page
 
 
 def _none(row):
     return None
 
 
-@worker_page
+@worker_list_page
 def advance_list(request, worker):
     table = DataTable(
         request,

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -110,6 +111,21 @@ def _columns():
 
 def advance_queue(request):
     require(request, "interim.process_advance")
+    # Read when the page is rendered, not when it is kept (the template's fragment).
+    batch = SimpleLazyObject(lambda: _queue(request))
+    context = {
+        "table": lambda: batch["table"],
+        "day": lambda: batch["day"],
+        "dates": lambda: batch["dates"],
+        "totals": lambda: batch["totals"],
+        "reasons": REFUSAL_REASONS,
+    }
+    return render(request, "interim/agency/advances.html", context)
+
+
+def _queue(request):
+    """The batch of the date asked (else the default one): its table, with what each worker may still
+    have, its counts, and the dates to choose from."""
     scope = selectors.advances_for(request.membership)
     dates, default = batch_dates(scope)
     day = _parse_day(request.GET.get("date")) or default
@@ -136,15 +152,7 @@ def advance_queue(request):
         accepted_sum=Sum("amount", filter=Q(state=AdvanceState.ACCEPTED)),
         paid=Count("pk", filter=Q(state=AdvanceState.PAID)),
     )
-    context = {
-        "table": table,
-        "day": day,
-        "dates": sorted({*dates, default, day}),
-        "totals": totals,
-        "reasons": REFUSAL_REASONS,
-        "date_form": BatchForm(initial={"date": day}),
-    }
-    return render(request, "interim/agency/advances.html", context)
+    return {"table": table, "day": day, "dates": sorted({*dates, default, day}), "totals": totals}
 
 
 def _back(day):

@@ -2,10 +2,12 @@
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 
+from accounts.enums import Role
 from core.access import require
 
-from .. import selectors
+from .. import perms, selectors
 
 
 class NoWorkerFile(Exception):
@@ -31,3 +33,28 @@ def worker_page(view):
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
     return wrapper
+
+
+def worker_list_page(view):
+    """worker_page for a page kept as a fragment: whether the worker file exists is remembered in the
+    identity snapshot (perms.worker_file_id), and the file itself is read only if the view or the
+    template uses it (a kept fragment needs none)."""
+
+    def wrapper(request, *args, **kwargs):
+        require(request, "interim.use_worker_space")
+        membership = request.membership
+        is_worker = getattr(membership, "role", None) == Role.TEMP_WORKER
+        if not is_worker or perms.worker_file_id(request.user, membership) is None:
+            return render(request, "interim/no_worker.html", status=200)
+        return view(request, SimpleLazyObject(lambda: _worker(request)), *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+def _worker(request):
+    worker = selectors.worker_for(request.membership)
+    if worker is None:  # removed since it was remembered, by a write the snapshot did not see
+        raise Http404
+    return worker

@@ -21,7 +21,7 @@ from .. import selectors, signature
 from ..enums import AuditEvent
 from ..forms import ContractFilters, SignForm
 from ..workflows import CONTRACT
-from .common import worker_page
+from .common import worker_list_page, worker_page
 
 PAGE_SIZES = (15, 30, 50, 100)
 
@@ -72,7 +72,7 @@ def contract_columns():
     ]
 
 
-@worker_page
+@worker_list_page
 def contract_list(request, worker):
     table = DataTable(
         request,

@@ -22,7 +22,7 @@ from .. import selectors, services
 from ..enums import SlotState
 from ..forms import AvailabilityForm
 from ..models import Worker, new_token
-from .common import worker_page
+from .common import worker_list_page, worker_page
 
 VIEWS = ("mois", "semaine", "jour")
 
@@ -54,7 +54,7 @@ def _shift(view, day, step):
     return datetime.date(day.year + month // 12, month % 12 + 1, 1)
 
 
-@worker_page
+@worker_list_page
 def planning(request, worker):
     view = request.GET.get("vue") if request.GET.get("vue") in VIEWS else "mois"
     day = _day(request.GET.get("date"))
@@ -69,7 +69,9 @@ def planning(request, worker):
         "previous": _shift(view, day, -1),
         "next": _shift(view, day, 1),
         "total_hours": lambda: rows["total_hours"],
-        "feed_url": request.build_absolute_uri(reverse("interim:calendar_feed", args=[worker.calendar_token])),
+        # The worker file (its calendar token) is read only when the page is rendered.
+        "feed_url": lambda: request.build_absolute_uri(reverse("interim:calendar_feed", args=[worker.calendar_token])),
+        "host": request.get_host(),
         "start": start,
         "end": end,
     }

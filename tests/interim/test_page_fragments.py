@@ -7,19 +7,26 @@ import datetime
 import pytest
 import time_machine
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.enums import Role
+from accounts.models import Membership
 from interim import services
 from interim.enums import AdvanceState, ContractState, SlotState, TimesheetState
 from interim.models import Advance, Contract
+from interim.views.agency_advances import coming_wednesday
+from tests.accounts.factories import member
+from tests.utils.clients import sign_in
 
 from .factories import (
     AdvanceFactory,
     ContractFactory,
     MissionFactory,
     SlotFactory,
+    WorkerFactory,
     placed_contract,
     timesheet_with_hours,
 )
@@ -142,3 +149,31 @@ def test_users_and_memberships_never_share_a_copy(world):
     elsewhere = page(world.client_for("worker", acting=world.worker_elsewhere.membership), url)
     assert "AUTRE-AGENCE" in elsewhere and "A-MOI" not in elsewhere
     assert "A-MOI" in page(world.client_for("worker"), url)
+
+
+def test_the_agency_advances_show_a_new_request_and_its_decision(world):
+    client, url = world.client_for("staff"), reverse("interim:agency_advances")
+    assert "Terim" not in page(client, url)
+    assert kept(client, url, "interim_advance")
+    advance = AdvanceFactory(worker=world.worker, amount=321, payment_date=coming_wednesday())
+    html = page(client, url)
+    assert "Terim" in html and "321 €" in html and "1 demande en attente" in html
+    assert kept(client, url, "interim_advance")
+    client.post(reverse("interim:agency_advance_act", args=[advance.pk, "accept"]))
+    assert "1 acceptée à verser (321 €)" in page(client, url)
+
+
+def test_the_worker_file_is_remembered_until_the_agency_makes_it(world):
+    user = member(Role.TEMP_WORKER, organisation=world.agency.organisation)
+    membership = Membership.objects.get(user=user)
+    client = sign_in(Client(), user)
+    for name in ("interim:contracts", "interim:advances", "interim:planning"):
+        assert "pas encore prête" in page(client, reverse(name))
+    worker = WorkerFactory(agency=world.agency, user=user, membership=membership)
+    ContractFactory(worker=worker, reference="PREMIER-1")
+    assert "PREMIER-1" in page(client, reverse("interim:contracts"))
+    assert "pas encore prête" not in page(client, reverse("interim:advances"))
+    assert worker.calendar_token in page(client, reverse("interim:planning"))
+    with CaptureQueriesContext(connection) as ctx:
+        page(client, reverse("interim:contracts"))
+    assert not any('"interim_worker"' in query["sql"] for query in ctx.captured_queries)
