@@ -727,7 +727,7 @@ PURGE_FIELDS = (
 )
 
 
-def unapproved_requests_purge(*, now=None, batch_size=200, dry_run=False, should_stop=None):
+def unapproved_requests_purge(*, now=None, batch_size=1000, dry_run=False, should_stop=None):
     """Deletes requests entered by cooperators that their cooperative has not approved within 14 days
     (the timed step "purge": with their history and scans), and tells each cooperator by e-mail: one
     e-mail per cooperator listing their requests (batches take a cooperator's requests together).

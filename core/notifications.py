@@ -227,6 +227,9 @@ def render_pending(message):
 
 # Inside batched(): the messages written are collected here, inserted together at the end.
 _BATCH: ContextVar[list | None] = ContextVar("notifications_batch", default=None)
+# Inside batched(): the message of each (event, channel, recipient, user) of a `group` event, which the
+# next objects' contexts join (`items`) instead of making a message each, merged at the end.
+_GROUPS: ContextVar[dict | None] = ContextVar("notifications_groups", default=None)
 
 
 @contextmanager
@@ -247,38 +250,20 @@ def batched():
     collected: list = []
     token = _BATCH.set(collected)
     templates_token = _TEMPLATES.set({})
+    groups_token = _GROUPS.set({})
     try:
         yield
     finally:
         _BATCH.reset(token)
         _TEMPLATES.reset(templates_token)
+        _GROUPS.reset(groups_token)
     if collected:
         _flush(collected)
-
-
-def _grouped(messages):
-    """The messages of `group` events merged per (event, channel, recipient): one for the batch, whose
-    `items` lists every object's context in order."""
-    kept: list = []
-    first: dict = {}
-    for message in messages:
-        event = _EVENTS.get(message.event)
-        if event is None or not event.group or not message.template:
-            kept.append(message)
-            continue
-        key = (message.event, message.channel, message.recipient.lower(), message.user_id)
-        if key not in first:
-            first[key] = message
-            kept.append(message)
-        else:
-            first[key].context["values"]["items"] += message.context["values"]["items"]
-    return kept
 
 
 def _flush(messages):
     from .tasks import deliver_messages, enqueue
 
-    messages = _grouped(messages)
     OutboundMessage.objects.bulk_create(messages, batch_size=1000)
     ids = [m.pk for m in messages if m.pk is not None]
     if len(ids) != len(messages):  # a database that returns no ids on bulk insert: the sweep delivers them
@@ -321,11 +306,22 @@ def send_email(*, to, template, context, user=None, event="", language=None):
     return _write(message)
 
 
-def _email_rendered_at_delivery(*, to, event, context, user=None, language=None):
-    """The outbox row of an event rendered at delivery: its template's name and the captured context."""
-    language = language or getattr(user, "language", None) or translation.get_language() or "fr"
-    with translation.override(language):
+def _email_rendered_at_delivery(*, to, event, context, user=None, language=None, active=None):
+    """The outbox row of an event rendered at delivery: its template's name and the captured context.
+    `active`: the language active (emit_many reads it once for its batch)."""
+    active = active or translation.get_language()
+    language = language or getattr(user, "language", None) or active or "fr"
+    if language == active:  # no switch per object when the recipient's language is the one active
         values = _capture(context)
+    else:
+        with translation.override(language):
+            values = _capture(context)
+    groups = _GROUPS.get() if event.group else None
+    if groups is not None:  # inside batched(): the recipient's message of this batch lists this object too
+        key = (event.key, to.lower(), getattr(user, "pk", None))
+        if key in groups:
+            groups[key].context["values"]["items"].append(values)
+            return groups[key]
     if event.group:
         values["items"] = [dict(values)]
     message = OutboundMessage(
@@ -339,6 +335,8 @@ def _email_rendered_at_delivery(*, to, event, context, user=None, language=None)
         template=event.template,
         context={"language": language, "values": values},
     )
+    if groups is not None:
+        groups[key] = message
     return _write(message)
 
 
@@ -385,6 +383,7 @@ def emit_many(key, objs, *, actor=None, reason="", context=None):
     recipients_of = [(obj, list(event.recipients(obj) or ())) for obj in objs]
     users = [r for _obj, recipients in recipients_of for r in recipients if not isinstance(r, str) and r is not None]
     switched_off = _switched_off(event, users)
+    active = translation.get_language()
     sent = []
     for obj, recipients in recipients_of:
         extra = event.context(obj) if event.context is not None else {}
@@ -399,19 +398,19 @@ def emit_many(key, objs, *, actor=None, reason="", context=None):
             if isinstance(recipient, str):
                 if recipient.lower() not in seen:
                     seen.add(recipient.lower())
-                    sent.append(_email(event, to=recipient, context=base))
+                    sent.append(_email(event, to=recipient, context=base, active=active))
                 continue
             if recipient.pk in switched_off or not recipient.is_active:
                 continue
             if recipient.email and recipient.email.lower() not in seen:
                 seen.add(recipient.email.lower())
-                sent.append(_email(event, to=recipient.email, context=base, user=recipient))
+                sent.append(_email(event, to=recipient.email, context=base, user=recipient, active=active))
             if event.sms is not None and getattr(recipient, "phone", None):
                 sent.append(send_sms_message(to=recipient.phone, body=event.sms(obj), user=recipient, event=key))
     return sent
 
 
-def _email(event, *, to, context, user=None):
+def _email(event, *, to, context, user=None, active=None):
     if event.render_at_delivery:
-        return _email_rendered_at_delivery(to=to, event=event, context=context, user=user)
+        return _email_rendered_at_delivery(to=to, event=event, context=context, user=user, active=active)
     return send_email(to=to, template=event.template, context=context, user=user, event=event.key)

@@ -295,3 +295,58 @@ def test_a_run_killed_halfway_keeps_what_it_committed_and_the_next_run_finishes(
     assert sorted(m.recipient for m in messages) == sorted(p.email for p in [cooperator, *others])
     assert all(delivered(m).subject == "2 demandes supprimées : à saisir à nouveau" for m in messages)
     assert told in messages
+
+
+# --- A batch deleted set-based ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_batch_is_deleted_without_loading_its_rows_again(cooperator, django_capture_on_commit_callbacks):
+    """delete_many: one statement per table (two on PostgreSQL), the scans' files recorded; the rows are
+    not fetched again by Django's collector nor deleted 100 at a time."""
+    from django.test.utils import CaptureQueriesContext
+
+    from core.models import FileDeletion
+
+    requests = [waiting(cooperator, days=15) for _ in range(3)]
+    for index, request in enumerate(requests[:2]):
+        RequestDocument.objects.create(request=request, file=f"benefits/requests/scan{index}.pdf", size=1)
+    RequestDocument.objects.create(request=requests[2], file="", original_name="vide.pdf", size=1)
+    kept = waiting(cooperator, days=1)
+    RequestDocument.objects.create(request=kept, file="benefits/requests/kept.pdf", size=1)
+    with django_capture_on_commit_callbacks(execute=False), CaptureQueriesContext(connection) as queries:
+        BenefitRequest.delete_many(requests)
+    statements = [q["sql"] for q in queries.captured_queries if "core_filedeletion" not in q["sql"]]
+    assert len(statements) == (2 if connection.vendor == "postgresql" else 3), statements
+    assert not any(sql.startswith("SELECT") and "benefits_benefitrequest" in sql for sql in statements)
+    assert list(BenefitRequest.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert list(RequestDocument.objects.values_list("request_id", flat=True)) == [kept.pk]
+    assert sorted(FileDeletion.objects.values_list("name", flat=True)) == [
+        "benefits/requests/scan0.pdf",
+        "benefits/requests/scan1.pdf",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_delete_receiver_added_later_is_still_called_by_the_purge(cooperator, django_capture_on_commit_callbacks):
+    """The set-based deletion holds only while nothing listens: a receiver gets Django's collector."""
+    from django.db.models.signals import post_delete
+
+    from core.models import FileDeletion
+
+    requests = [waiting(cooperator, days=15) for _ in range(2)]
+    RequestDocument.objects.create(request=requests[0], file="benefits/requests/scan.pdf", size=1)
+    deleted = []
+
+    def receiver(sender, instance, **kwargs):
+        deleted.append(instance.pk)
+
+    post_delete.connect(receiver, sender=BenefitRequest, dispatch_uid="tests.purge.receiver")
+    try:
+        with django_capture_on_commit_callbacks(execute=False):
+            assert services.unapproved_requests_purge() == 2
+    finally:
+        post_delete.disconnect(sender=BenefitRequest, dispatch_uid="tests.purge.receiver")
+    assert sorted(deleted) == sorted(r.pk for r in requests)
+    assert not BenefitRequest.objects.exists() and not RequestDocument.objects.exists()
+    assert list(FileDeletion.objects.values_list("name", flat=True)) == ["benefits/requests/scan.pdf"]

@@ -511,6 +511,26 @@ def test_a_grouped_event_sends_one_message_per_recipient_and_batch(digest_events
 
 
 @pytest.mark.django_db
+def test_a_grouped_event_joins_each_object_to_the_recipients_message_as_it_is_emitted(digest_events):
+    """A batch of 100,000 objects for 20,000 people makes 20,000 messages, not 100,000 merged later; each
+    object's context is captured in its recipient's language, whatever language is active."""
+    from django.utils import translation
+
+    bob = UserFactory(email="bob@example.test", language="en")
+    with translation.override("fr"), notifications.batched():
+        sent = notifications.emit_many(
+            "tests.digest", [thing("A1"), thing("B1", to=bob), thing("A2"), thing("B2", to=bob), thing("A3")]
+        )
+        assert sent[0] is sent[2] is sent[4] and sent[1] is sent[3] and sent[0] is not sent[1]
+    ana, bob_message = OutboundMessage.objects.order_by("recipient")
+    assert [item["name"] for item in ana.context["values"]["items"]] == ["A1", "A2", "A3"]
+    assert [item["name"] for item in bob_message.context["values"]["items"]] == ["B1", "B2"]
+    assert {item["label"] for item in bob_message.context["values"]["items"]} == {"Amount"}
+    assert {item["label"] for item in ana.context["values"]["items"]} == {"Montant"}
+    assert bob_message.user == bob and bob_message.context["language"] == "en"
+
+
+@pytest.mark.django_db
 def test_a_template_error_at_delivery_fails_that_message_not_the_batch(
     digest_events, django_capture_on_commit_callbacks
 ):
