@@ -452,6 +452,10 @@ class BenefitRequest(Decided):
             models.Index(fields=["created_at", "id"], name="benefits_req_created"),
             # A cooperative's requests in that order (the HR managers' list): no walk through the others'.
             models.Index(fields=["cooperative", "created_at", "id"], name="benefits_req_coop_created"),
+            # The queue filtered by state, in that order: a deep page's ids read from the index alone
+            # (cooperative_id last, for the union's join), not the rows of every state past the offset.
+            # A key column rather than INCLUDE, which SQLite (the embedded default) does not have.
+            models.Index(fields=["state", "created_at", "id", "cooperative"], name="benefits_req_state_created"),
             models.Index(fields=["state", "year"], name="benefits_req_state_year"),
             models.Index(fields=["cooperator", "benefit_type", "year"], name="benefits_req_beneficiary"),
         ]

@@ -82,3 +82,30 @@ def test_the_queue_counts_its_rows_once_and_stays_within_twelve_queries(client, 
         more=3,
     )
     assert count <= 12
+
+
+@pytest.mark.django_db
+def test_the_queue_reads_a_states_ids_from_its_own_index():
+    """benefits_req_state_created serves the queue filtered by state in its default order (created_at, pk):
+    a deep page's ids are read from the index (state, created_at, id, cooperative_id) alone."""
+    from django.db import connection, transaction
+
+    from benefits.models import BenefitRequest
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, BenefitRequest._meta.db_table)
+    assert constraints["benefits_req_state_created"]["columns"] == ["state", "created_at", "id", "cooperative_id"]
+    if connection.vendor != "postgresql":
+        return
+    ids = (
+        BenefitRequest.objects.filter(state=RequestState.PAID, cooperative__union_id=1)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[500:525]
+    )
+    sql, params = ids.query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using benefits_req_state_created" in plan, plan
