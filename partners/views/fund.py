@@ -1,10 +1,13 @@
 """Fund administrators: the queue of pre-registrations and new conventions of their fund, the decisions,
 their fund's partners and contact messages (national admins see all partners and unrouted messages)."""
 
+import functools
+
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -45,9 +48,18 @@ def queue(request):
         caption=gettext_lazy("Préinscriptions en attente de validation"),
         empty_message=gettext_lazy("Aucune préinscription en attente."),
     )
-    awaiting = selectors.awaiting_conventions_for(request.membership).order_by("created_at", "pk")
-    conventions = list(awaiting[:CONVENTIONS_ON_QUEUE])
-    total = len(conventions) if len(conventions) < CONVENTIONS_ON_QUEUE else awaiting.count()
+
+    # Built and read only when the page is rendered (not when its fragment is kept: partners/fund_queue.html).
+    @functools.cache
+    def awaiting():
+        return selectors.awaiting_conventions_for(request.membership).order_by("created_at", "pk")
+
+    conventions = SimpleLazyObject(lambda: list(awaiting()[:CONVENTIONS_ON_QUEUE]))
+
+    @functools.cache
+    def total():
+        return len(conventions) if len(conventions) < CONVENTIONS_ON_QUEUE else awaiting().count()
+
     return render(
         request,
         "partners/fund_queue.html",
@@ -122,7 +134,7 @@ def _decision(request, obj, *, template, name, run, done, confirm_messages):
         )
     context = {name: obj, "form": form, "timeline": timeline_for(obj), "back": _back(request)}
     if isinstance(obj, PreRegistration):
-        context["same_siret"] = selectors.same_siret(obj)
+        context["same_siret"] = SimpleLazyObject(lambda: selectors.same_siret(obj))  # read when rendered
     return render(request, template, context)
 
 
