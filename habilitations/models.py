@@ -9,7 +9,6 @@ services from the decisions recorded here (a Right), so that `has_perm("habilita
 app)` answers everywhere, the single sign-on included.
 """
 
-import math
 from datetime import timedelta
 
 from django.conf import settings
@@ -230,9 +229,10 @@ class AccessRequest(Decided):
         return self.created_at + timedelta(days=TACIT_ACCEPTANCE_DAYS)
 
     def days_left(self, now=None):
-        """Whole days left before the tacit acceptance (0: today or overdue)."""
-        seconds = (self.tacit_on - (now or timezone.now())).total_seconds()
-        return max(0, math.ceil(seconds / 86400))
+        """Calendar days (Europe/Paris) left before the day of the tacit acceptance (0: today or overdue): a
+        page that shows them changes at midnight, not at the hour the request was made (core/fragments.py
+        keeps a page for the day)."""
+        return max(0, (timezone.localdate(self.tacit_on) - timezone.localdate(now)).days)
 
 
 class Right(Decided):

@@ -58,8 +58,9 @@ def my_details(request):
 def my_rights(request):
     """Mes habilitations: "Historique de vos demandes" and "Liste de vos habilitations"."""
     require(request, "habilitations.view_own")
-    history = list(selectors.own_access_requests(request.user).order_by("-created_at", "-pk")[:200])
-    rights = list(selectors.own_rights(request.user))
+    # Querysets, read only when the page is rendered (not when its fragment is kept: my_rights.html).
+    history = selectors.own_access_requests(request.user).order_by("-created_at", "-pk")[:200]
+    rights = selectors.own_rights(request.user)
     return render(request, "habilitations/my_rights.html", {"history": history, "rights": rights})
 
 

@@ -3,7 +3,7 @@ requests with the days left before tacit acceptance, grant / refuse with a reaso
 manage and their revocation, the export "who holds application X", the organisme's collaborators and
 the delegation while away."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django import forms
 from django.contrib import messages
@@ -39,14 +39,18 @@ class QueueFilterForm(QueueFilters, FilterForm):
             text = values["organisme"]
             queryset = queryset.filter(Q(organisme__name__icontains=text) | Q(organisme__code__startswith=text))
         if values.get("age"):
-            queryset = queryset.filter(created_at__lte=timezone.now() - timedelta(days=int(values["age"])))
+            # Made at least N calendar days ago (the days of the queue's "days left": a kept page is right
+            # for the whole day, core/fragments.py): before the start of the day N - 1 days ago.
+            day = timezone.localdate() - timedelta(days=int(values["age"]) - 1)
+            queryset = queryset.filter(created_at__lt=timezone.make_aware(datetime.combine(day, time.min)))
         return queryset
 
 
 def _days_left(access_request):
+    """Calendar days before the day of the tacit acceptance (the same all day long)."""
     days = access_request.days_left()
     if days <= 1:
-        return _("Acceptée tacitement dans moins d’un jour") if days else _("Acceptation tacite imminente")
+        return _("Acceptée tacitement demain") if days else _("Acceptation tacite imminente")
     return _("%(days)d jours") % {"days": days}
 
 
