@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -25,31 +26,38 @@ def _none(row):
 
 @worker_list_page
 def advance_list(request, worker):
-    table = DataTable(
-        request,
-        selectors.advances_for(request.membership),
-        columns=[
-            Column(
-                "amount",
-                gettext_lazy("Montant"),
-                order_by="amount",
-                numeric=True,
-                cell_template="interim/cells/amount.html",
-            ),
-            Column(
-                "created_at",
-                gettext_lazy("Ajouté le"),
-                order_by="created_at",
-                cell_template="interim/cells/advance_created.html",
-            ),
-            Column("state", gettext_lazy("État"), order_by="state", cell_template="interim/cells/advance_state.html"),
-            Column("action", gettext_lazy("Action"), accessor=_none, cell_template="interim/cells/advance_action.html"),
-        ],
-        default_sort="-created_at",
-        page_sizes=(15, 30, 50, 100),
-        default_page_size=15,
-        caption=_("Vos demandes d'acompte"),
-        empty_message=_("Aucune demande d'acompte."),
+    # The table is built only when the page is rendered, not when it is kept (the template's fragment).
+    table = SimpleLazyObject(
+        lambda: DataTable(
+            request,
+            selectors.advances_for(request.membership),
+            columns=[
+                Column(
+                    "amount",
+                    gettext_lazy("Montant"),
+                    order_by="amount",
+                    numeric=True,
+                    cell_template="interim/cells/amount.html",
+                ),
+                Column(
+                    "created_at",
+                    gettext_lazy("Ajouté le"),
+                    order_by="created_at",
+                    cell_template="interim/cells/advance_created.html",
+                ),
+                Column(
+                    "state", gettext_lazy("État"), order_by="state", cell_template="interim/cells/advance_state.html"
+                ),
+                Column(
+                    "action", gettext_lazy("Action"), accessor=_none, cell_template="interim/cells/advance_action.html"
+                ),
+            ],
+            default_sort="-created_at",
+            page_sizes=(15, 30, 50, 100),
+            default_page_size=15,
+            caption=_("Vos demandes d'acompte"),
+            empty_message=_("Aucune demande d'acompte."),
+        )
     )
     return render(request, "interim/advances.html", {"table": table})
 

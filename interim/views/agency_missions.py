@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,28 +24,31 @@ def _none(row):
 
 def mission_list(request):
     require(request, "interim.manage_contracts")
-    table = DataTable(
-        request,
-        selectors.missions_for(request.membership),
-        columns=[
-            Column(
-                "qualification",
-                gettext_lazy("Qualification"),
-                accessor="qualification",
-                order_by="qualification__label",
-                cell_template="interim/cells/mission_link.html",
-            ),
-            Column("client", gettext_lazy("Entreprise"), accessor="client", order_by="client__organisation__name"),
-            Column("start_date", gettext_lazy("Du"), order_by="start_date"),
-            Column("end_date", gettext_lazy("Au"), order_by="end_date"),
-            Column("hours", gettext_lazy("Horaires"), order_by="hours"),
-            Column("town", gettext_lazy("Ville"), order_by="town"),
-        ],
-        default_sort="-start_date",
-        page_sizes=PAGE_SIZES,
-        default_page_size=15,
-        caption=_("Missions de l'agence"),
-        empty_message=_("Aucune mission."),
+    # The table is built only when the page is rendered, not when it is kept (the template's fragment).
+    table = SimpleLazyObject(
+        lambda: DataTable(
+            request,
+            selectors.missions_for(request.membership),
+            columns=[
+                Column(
+                    "qualification",
+                    gettext_lazy("Qualification"),
+                    accessor="qualification",
+                    order_by="qualification__label",
+                    cell_template="interim/cells/mission_link.html",
+                ),
+                Column("client", gettext_lazy("Entreprise"), accessor="client", order_by="client__organisation__name"),
+                Column("start_date", gettext_lazy("Du"), order_by="start_date"),
+                Column("end_date", gettext_lazy("Au"), order_by="end_date"),
+                Column("hours", gettext_lazy("Horaires"), order_by="hours"),
+                Column("town", gettext_lazy("Ville"), order_by="town"),
+            ],
+            default_sort="-start_date",
+            page_sizes=PAGE_SIZES,
+            default_page_size=15,
+            caption=_("Missions de l'agence"),
+            empty_message=_("Aucune mission."),
+        )
     )
     return render(request, "interim/agency/missions.html", {"table": table})
 

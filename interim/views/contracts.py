@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -74,16 +75,19 @@ def contract_columns():
 
 @worker_list_page
 def contract_list(request, worker):
-    table = DataTable(
-        request,
-        selectors.contracts_for(request.membership),
-        columns=contract_columns(),
-        filter_form_class=ContractFilters,
-        default_sort="-created_at",
-        page_sizes=PAGE_SIZES,
-        default_page_size=15,
-        caption=_("Contrats"),
-        empty_message=_("Aucun contrat."),
+    # The table is built only when the page is rendered, not when it is kept (the template's fragment).
+    table = SimpleLazyObject(
+        lambda: DataTable(
+            request,
+            selectors.contracts_for(request.membership),
+            columns=contract_columns(),
+            filter_form_class=ContractFilters,
+            default_sort="-created_at",
+            page_sizes=PAGE_SIZES,
+            default_page_size=15,
+            caption=_("Contrats"),
+            empty_message=_("Aucun contrat."),
+        )
     )
     # The signing countdowns ("Reste 1 jour, 3 heures") change by the minute: the page's fragment is
     # kept for the minute it shows (the countdown is computed from the minute's start).
