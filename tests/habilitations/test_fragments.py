@@ -7,8 +7,6 @@ import datetime
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +15,7 @@ from habilitations import selectors, services
 from habilitations.models import Application
 from tests.utils.clients import sign_in
 from tests.utils.clock import PARIS
+from tests.utils.queries import kept_page
 
 from .factories import (
     AccessRequestFactory,
@@ -28,15 +27,6 @@ from .factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def _kept(client, url, table):
-    """The page, served from its kept fragment: `table` (what the fragment reads) is not queried."""
-    with CaptureQueriesContext(connection) as ctx:
-        html = client.get(url).content.decode()
-    read = [query["sql"] for query in ctx.captured_queries if f'"{table}"' in query["sql"]]
-    assert not read, f"rendered again, not kept: {read}"
-    return html
 
 
 def _page(client, url, params=None):
@@ -58,7 +48,7 @@ def test_my_rights_shows_each_change_on_the_next_get(client):
     sign_in(client, requester)
     url = reverse("habilitations:my_rights")
     assert "Vous n’avez fait aucune demande." in _page(client, url)
-    _kept(client, url, "habilitations_accessrequest")
+    kept_page(client, url, "habilitations_accessrequest")
 
     first = services.access_request_create(user=requester, application=greve, organisme=organisation)
     second = services.access_request_create(user=requester, application=paie, organisme=organisation)
@@ -76,7 +66,7 @@ def test_my_rights_shows_each_change_on_the_next_get(client):
     assert "Grève 2026" in _page(client, url)
     User.objects.filter(pk=validator.user_id).update(last_name="Roux-Martin")
     assert "Camille Roux-Martin" in _page(client, url)
-    assert "Camille Roux-Martin" in _kept(client, url, "habilitations_accessrequest")
+    assert "Camille Roux-Martin" in kept_page(client, url, "habilitations_accessrequest")
 
 
 def test_two_requesters_never_get_each_others_requests(client):
@@ -98,7 +88,7 @@ def test_the_queue_shows_each_change_on_the_next_get(client):
     sign_in(client, validator.user)
     url = reverse("habilitations:queue")
     assert _rows(_page(client, url), waiting) == {waiting.pk}
-    _kept(client, url, "habilitations_accessrequest")
+    kept_page(client, url, "habilitations_accessrequest")
 
     new = AccessRequestFactory(organisme=organisation, application=ApplicationFactory(name="Élections"))
     assert _rows(_page(client, url), waiting, new) == {waiting.pk, new.pk}  # a new row
@@ -113,7 +103,7 @@ def test_the_queue_shows_each_change_on_the_next_get(client):
     assert ">Élections professionnelles</a>" in _page(client, url)
     User.objects.filter(pk=new.user_id).update(last_name="Renommé")  # the requester's name
     assert "Renommé" in _page(client, url)
-    assert "Renommé" in _kept(client, url, "habilitations_accessrequest")
+    assert "Renommé" in kept_page(client, url, "habilitations_accessrequest")
 
 
 def test_the_queue_of_an_app_manager_follows_their_guardian_grants(client):
@@ -123,7 +113,7 @@ def test_the_queue_of_an_app_manager_follows_their_guardian_grants(client):
     sign_in(client, manager.user)
     url = reverse("habilitations:queue")
     assert _rows(_page(client, url), access_request) == set()
-    _kept(client, url, "habilitations_accessrequest")
+    kept_page(client, url, "habilitations_accessrequest")
     services.application_managers_set(application=central, managers=[manager.user])  # an object permission
     assert _rows(_page(client, url), access_request) == {access_request.pk}
     services.application_managers_set(application=central, managers=[])
@@ -153,7 +143,7 @@ def test_the_days_left_change_with_the_day_not_the_hour(client, clock, settings)
     assert "7 jours restants" in _page(client, detail)
     assert older_than_3_days() == {three_days.pk, evening.pk}
     clock.move_to(datetime.datetime(2026, 3, 10, 23, 30, tzinfo=PARIS))  # the same day, later
-    assert days_left(_kept(client, url, "habilitations_accessrequest")) == ["7 jours"]
+    assert days_left(kept_page(client, url, "habilitations_accessrequest")) == ["7 jours"]
     assert "7 jours restants" in _page(client, detail)
     assert older_than_3_days() == {three_days.pk, evening.pk}
     clock.move_to(datetime.datetime(2026, 3, 11, 0, 30, tzinfo=PARIS))  # the next day
@@ -173,7 +163,7 @@ def test_the_access_request_page_shows_each_change_on_the_next_get(client):
     url = reverse("habilitations:access_request_detail", args=[access_request.pk])
     html = _page(client, url)
     assert "En attente" in html and 'name="reason"' in html
-    _kept(client, url, "core_transition")
+    kept_page(client, url, "core_transition")
 
     error = client.post(url, {"action": "refuse", "reason": ""}).content.decode()  # a form with errors
     assert "error-summary" in error
@@ -185,7 +175,7 @@ def test_the_access_request_page_shows_each_change_on_the_next_get(client):
     )
     html = _page(client, url)
     assert "Accordée" in html and "Inès Bo" in html and 'name="reason"' not in html  # decided: no form
-    assert "Inès Bo" in _kept(client, url, "core_transition")
+    assert "Inès Bo" in kept_page(client, url, "core_transition")
 
 
 def test_a_foreign_access_request_is_still_a_404_and_validators_never_share_a_copy(client):

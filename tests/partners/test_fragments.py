@@ -3,8 +3,6 @@ each change shows on the next GET, a form with errors is never kept, and two use
 funds) never get each other's copy."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.enums import Role
@@ -15,6 +13,7 @@ from partners import selectors, services
 from partners.models import ConventionType, PartnerType
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.utils.clients import sign_in
+from tests.utils.queries import kept_page
 
 from .factories import (
     ConventionFactory,
@@ -24,15 +23,6 @@ from .factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def _kept(client, url, table):
-    """The page, served from its kept fragment: `table` (what the fragment reads) is not queried."""
-    with CaptureQueriesContext(connection) as ctx:
-        html = client.get(url).content.decode()
-    read = [query["sql"] for query in ctx.captured_queries if f'"{table}"' in query["sql"]]
-    assert not read, f"rendered again, not kept: {read}"
-    return html
 
 
 def _page(client, url):
@@ -51,7 +41,7 @@ def test_the_fund_queue_shows_each_change_on_the_next_get(client):
     url = reverse("partners:fund_queue")
     html = _page(client, url)
     assert "Association Alpha" in html and convention.code in html
-    assert "Association Alpha" in _kept(client, url, "partners_preregistration")
+    assert "Association Alpha" in kept_page(client, url, "partners_preregistration")
 
     PreRegistrationFactory(fund=fund, partner_name="Association Beta")  # a new row
     assert "Association Beta" in _page(client, url)
@@ -73,7 +63,7 @@ def test_the_fund_queue_shows_each_change_on_the_next_get(client):
     )
     html = _page(client, url)
     assert convention.code not in html and "Aucune nouvelle convention en attente." in html
-    assert "Association Beta" in _kept(client, url, "partners_preregistration")
+    assert "Association Beta" in kept_page(client, url, "partners_preregistration")
 
 
 def test_two_fund_admins_and_two_funds_of_one_user_never_share_a_copy(client):
@@ -109,7 +99,7 @@ def test_the_preregistration_page_shows_each_change_on_the_next_get(client):
     url = reverse("partners:fund_preregistration", args=[preregistration.pk])
     html = _page(client, url)
     assert "SIRET déjà connu" not in html and 'name="reason"' in html
-    _kept(client, url, "core_transition")
+    kept_page(client, url, "core_transition")
 
     PreRegistrationFactory(fund=admin.organisation, siret="73282932000074")  # another one, same SIRET
     assert "Une autre préinscription en attente porte ce SIRET." in _page(client, url)
@@ -133,7 +123,7 @@ def test_the_preregistration_page_shows_each_change_on_the_next_get(client):
     )
     html = _page(client, url)
     assert "Hors périmètre" in html and 'name="reason"' not in html  # decided: no decision form
-    assert "Hors périmètre" in _kept(client, url, "core_transition")
+    assert "Hors périmètre" in kept_page(client, url, "core_transition")
 
 
 def test_a_foreign_preregistration_is_still_a_404(client):

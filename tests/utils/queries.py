@@ -96,3 +96,13 @@ def constant_queries():
     assert len(set(counts)) == 1, f"The query count changed between runs: {counts}\n" + "\n---\n".join(
         _describe(run) for run in runs
     )
+
+
+def kept_page(client, url, table):
+    """The page's HTML, failing unless it was served from a kept fragment (core/fragments.py): `table`,
+    which the fragment reads when rendered, is not queried."""
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(url).content.decode()
+    read = [query["sql"] for query in ctx.captured_queries if f'"{table}"' in query["sql"]]
+    assert not read, f"rendered again, not kept: {read}"
+    return html
