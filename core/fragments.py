@@ -40,7 +40,7 @@ from django.utils.translation import get_language
 logger = logging.getLogger("core.fragments")
 
 FRAGMENT_SECONDS = 15 * 60
-LOCAL_BYTES = 24 * 1024 * 1024  # this process's copies, the most recently used first kept
+LOCAL_BYTES = 4 * 1024 * 1024  # this process's copies, the most recently used first kept
 
 _PREFIX = "guichet:generation:table:"
 _WRITE = re.compile(r"\s*(?:insert|update|delete|with|merge|truncate|copy)\b", re.IGNORECASE)

@@ -245,12 +245,18 @@ def _detail_context(request, obj, **forms):
         "can_change": functools.cache(lambda: user.has_perm("benefits.change_request", obj)),
         "can_process": officer,
         "days_left": obj.days_before_purge,
-        "documents_form": forms.get("documents_form") or DocumentsForm(),
-        "reject_form": forms.get("reject_form") or ReasonForm(prefix="rejet"),
-        "refuse_form": forms.get("refuse_form") or ReasonForm(prefix="refus"),
+        # The forms too: a form posted back with its errors is given, the others are built if shown.
+        "documents_form": forms.get("documents_form") or functools.cache(DocumentsForm),
+        "reject_form": forms.get("reject_form") or functools.cache(lambda: ReasonForm(prefix="rejet")),
+        "refuse_form": forms.get("refuse_form") or functools.cache(lambda: ReasonForm(prefix="refus")),
         "amount_form": forms.get("amount_form")
-        or AmountForm(initial={"amount": amount_text(obj.amount if obj.amount is not None else obj.amount_computed)}),
-        "pay_form": forms.get("pay_form") or PayForm(initial={"payment_date": timezone.localdate()}),
+        or functools.cache(
+            lambda: AmountForm(
+                initial={"amount": amount_text(obj.amount if obj.amount is not None else obj.amount_computed)}
+            )
+        ),
+        "pay_form": forms.get("pay_form")
+        or functools.cache(lambda: PayForm(initial={"payment_date": timezone.localdate()})),
         "tariff_amount": lambda: services.tariff_amount(obj.benefit_type, obj.year) if officer() else None,
         "dependants": lambda: list(obj.cooperator.dependants.all()) if officer() else [],
         "family_documents": lambda: list(obj.cooperator.family_documents.all()) if officer() else [],
