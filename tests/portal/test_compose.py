@@ -321,3 +321,15 @@ def test_dockerfile(needle):
     assert needle in dockerfile
     # The build-time key never reaches the running image's environment.
     assert not re.search(r"^ENV .*SECRET_KEY", dockerfile, re.MULTILINE)
+
+
+def test_gunicorn_workers_freeze_what_the_application_loaded():
+    import gc
+    import runpy
+
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    try:
+        config["post_worker_init"](None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
