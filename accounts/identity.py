@@ -29,7 +29,7 @@ from django.core.exceptions import ValidationError
 from django.db.models.signals import post_delete, post_save
 from django.utils.functional import empty
 
-from . import generations
+from . import generations, sessions
 
 SNAPSHOT_SECONDS = 24 * 3600
 
@@ -72,6 +72,17 @@ def _build(model, values):
     return model.from_db("default", [f.attname for f in model._meta.concrete_fields], values)
 
 
+def keys_for(pk):
+    """The cache keys a signed-in request reads for its user: the snapshot, then the generations."""
+    return [
+        snapshot_key(pk),
+        generations.CONSENT_TEXTS,
+        generations.user(pk),
+        generations.identity(pk),
+        generations.ACCESS,
+    ]
+
+
 def load_user(user_id):
     """The active or inactive user `user_id` (None if there is none), from the snapshot when its
     generations are unchanged; the request's generations (gates included) are read with it."""
@@ -80,9 +91,10 @@ def load_user(user_id):
         pk = User._meta.pk.to_python(user_id)
     except ValidationError:
         return None
-    keys = [snapshot_key(pk), generations.CONSENT_TEXTS, generations.user(pk), generations.identity(pk)]
-    keys.append(generations.ACCESS)
-    found = cache.get_many(keys)
+    keys = keys_for(pk)
+    found = sessions.prefetched_for(pk)  # read with the session (accounts/sessions.py), else now
+    if found is None:
+        found = cache.get_many(keys)
     consent, gates, ident, access = generations.complete(found, keys[1:])
     stamp = (ident, access)
     user = None

@@ -5,7 +5,7 @@ import time
 from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import LazyObject, SimpleLazyObject, empty
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware as BaseOTPMiddleware
 
@@ -72,8 +72,20 @@ class SessionLifetimeMiddleware:
         return self.get_response(request)
 
 
+def unwrapped(user):
+    """The user behind the lazy objects that AuthenticationMiddleware and OTPMiddleware put on the
+    request (one inside the other): each attribute read through them costs two proxy calls."""
+    while isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user
+
+
 class CurrentOrganisationMiddleware:
-    """Sets request.membership and request.organisation from the session, re-checked on every request."""
+    """Sets request.membership and request.organisation from the session, re-checked on every request.
+
+    request.user becomes the user itself (read here anyway), no longer the lazy objects around it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -83,6 +95,7 @@ class CurrentOrganisationMiddleware:
         request.organisation = None
         request.acting = None
         request.memberships = []
+        request.user = unwrapped(request.user)
         if request.user.is_authenticated:
             memberships = perms.active_memberships(request.user)
             request.memberships = memberships

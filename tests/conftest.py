@@ -57,10 +57,12 @@ def _clean_outboxes(settings, tmp_path):
 def _reset_cache():
     from django.core.cache import cache
 
+    from accounts import sessions
     from core import fragments
 
     cache.clear()
     fragments.clear_local()
+    sessions.forget_hints()
     yield
 
 

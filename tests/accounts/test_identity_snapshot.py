@@ -26,6 +26,14 @@ pytestmark = pytest.mark.django_db
 BARE = "/bench/baseline/"
 
 
+@pytest.fixture(autouse=True, params=["database", "cache"])
+def session_store(request, settings):
+    """Each test twice: sessions in the database, then read from the cache with the identity in one
+    round trip (accounts/sessions.py, production's with Redis)."""
+    if request.param == "cache":
+        settings.SESSION_ENGINE = "accounts.sessions"
+
+
 def get(client, path=BARE):
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
