@@ -8,7 +8,15 @@ of hanging until gunicorn kills it. Connecting is bounded by libpq's `connect_ti
 
     DATABASES["default"]["ENGINE"] = "core.db.postgresql"
     DATABASES["default"]["OPTIONS"]["read_timeout"] = 25
+
+The health check of a kept connection (CONN_HEALTH_CHECKS, at a request's first query) asks the
+socket rather than the server: a `SELECT 1` round trip was a fifth of a page served from kept
+fragments. A connection the server ended (restart, terminated backend, idle timeout) has its socket
+readable (the server's last message, then the end of the stream); a sound idle one has nothing to
+read. A server that stops answering without closing is caught by the read timeout, as before.
 """
+
+import select
 
 import psycopg
 from django.db.backends.postgresql import base
@@ -33,6 +41,24 @@ class BoundedConnection(psycopg.Connection):
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    def is_usable(self):
+        conn = self.connection
+        if conn is None or conn.closed or conn.broken:
+            return False
+        if conn.pgconn.status != psycopg.pq.ConnStatus.OK:
+            return False
+        if conn.info.transaction_status not in (
+            psycopg.pq.TransactionStatus.IDLE,
+            psycopg.pq.TransactionStatus.INTRANS,
+        ):
+            return False
+        try:
+            poller = select.poll()
+            poller.register(conn.fileno(), select.POLLIN | select.POLLERR | select.POLLHUP)
+            return not poller.poll(0)
+        except (OSError, ValueError):
+            return False
+
     def get_connection_params(self):
         params = super().get_connection_params()
         self._read_timeout = params.pop("read_timeout", None)
