@@ -182,7 +182,8 @@ def disabled():
 
 
 def key_for(request, name, labels, vary):
-    """The fragment's key, or None when it must not be kept. One cache round trip (the generations)."""
+    """The fragment's key, or None when it must not be kept. At most one cache round trip: the
+    generations this request has not read yet."""
     if getattr(_disabled, "on", False) or request.method not in ("GET", "HEAD"):
         return None  # a form posted back with its errors is this request's alone
     who = _who(request)
@@ -190,15 +191,22 @@ def key_for(request, name, labels, vary):
         return None
     names = tables(labels) if labels else ()
     keys = [generation_key(table) for table in names]
-    found = cache.get_many(keys) if keys else {}
-    if len(found) < len(keys):
-        # A table never written since the cache started: its generation starts now.
-        for key in keys:
-            if key not in found:
-                cache.add(key, secrets.token_hex(8), None)
-        found = cache.get_many(keys)
-        if len(found) < len(keys):
-            return None  # the cache stores nothing (down): nothing is kept
+    # The generations this request already read (another fragment, a remembered check): read once,
+    # before any row they cover, so that nothing is kept under a generation newer than its rows.
+    known = request.__dict__.setdefault("_fragment_generations", {})
+    missing = [key for key in keys if key not in known]
+    if missing:
+        found = cache.get_many(missing)
+        if len(found) < len(missing):
+            # A table never written since the cache started: its generation starts now.
+            for key in missing:
+                if key not in found:
+                    cache.add(key, secrets.token_hex(8), None)
+            found = cache.get_many(missing)
+            if len(found) < len(missing):
+                return None  # the cache stores nothing (down): nothing is kept
+        known.update(found)
+    found = known
     parts = [
         name,
         request.get_full_path(),
@@ -210,6 +218,20 @@ def key_for(request, name, labels, vary):
     ]
     digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
     return f"guichet:fragment:{digest}"
+
+
+def remembered(request, name, labels, vary, compute):
+    """What `compute()` returns (a string), kept as a fragment is: under the page, the user, the day,
+    `vary` and the generations of the tables `labels` watch. A check that raises (404, 403) is not
+    kept. A view checks access with it before its page's fragments: while nothing the check read
+    has changed, neither has its answer."""
+    key = key_for(request, name, labels, vary)
+    value = get(key) if key is not None else None
+    if value is None:
+        value = compute()
+        if key is not None:
+            put(key, value)
+    return value
 
 
 def get(key):

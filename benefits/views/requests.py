@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import fragments
 from core.access import error_messages, form_errors, require, run_action
 from core.confirm import confirmation
 from core.files import private_file_response
@@ -231,20 +232,31 @@ def request_create(request):
     )
 
 
-def _detail_context(request, obj, **forms):
+# What the request's page shows and its access check depend on (the page's fragment and the
+# remembered check of request_detail watch the same tables).
+DETAIL_WATCH = (
+    "benefits.BenefitRequest benefits.RequestDocument core.Transition benefits.Cooperator benefits.Dependant "
+    "benefits.FamilyDocument benefits.BenefitType benefits.Tariff benefits.Cooperative accounts.Organisation "
+    "accounts.User"
+)
+
+
+def _detail_context(request, found, **forms):
     """What the request's page shows, each part read when the template asks for it (functions, which
-    templates call): a page kept in a fragment (request_detail.html) reads only the request itself."""
+    templates call): a page kept in a fragment (request_detail.html) reads nothing. `found()` gives
+    the request as the tenancy lookup read it (its cooperative and cooperator)."""
     user = request.user
-    officer = functools.cache(lambda: user.has_perm("benefits.process_requests", obj))
+    officer = functools.cache(lambda: user.has_perm("benefits.process_requests", found()))
     return {
-        "benefit_request": obj,
-        "documents": functools.cache(lambda: list(obj.documents.select_related("uploaded_by"))),
-        "timeline": functools.cache(lambda: timeline_for(obj)),
+        "benefit_request": found,
+        "detail_watch": DETAIL_WATCH,
+        "documents": functools.cache(lambda: list(found().documents.select_related("uploaded_by"))),
+        "timeline": functools.cache(lambda: timeline_for(found())),
         # Only the buttons that will work.
-        "steps": functools.cache(lambda: {step.name: step for step in REQUEST.allowed(obj, user)}),
-        "can_change": functools.cache(lambda: user.has_perm("benefits.change_request", obj)),
+        "steps": functools.cache(lambda: {step.name: step for step in REQUEST.allowed(found(), user)}),
+        "can_change": functools.cache(lambda: user.has_perm("benefits.change_request", found())),
         "can_process": officer,
-        "days_left": obj.days_before_purge,
+        "days_left": lambda: found().days_before_purge(),
         # The forms too: a form posted back with its errors is given, the others are built if shown.
         "documents_form": forms.get("documents_form") or functools.cache(DocumentsForm),
         "reject_form": forms.get("reject_form") or functools.cache(lambda: ReasonForm(prefix="rejet")),
@@ -252,32 +264,49 @@ def _detail_context(request, obj, **forms):
         "amount_form": forms.get("amount_form")
         or functools.cache(
             lambda: AmountForm(
-                initial={"amount": amount_text(obj.amount if obj.amount is not None else obj.amount_computed)}
+                initial={
+                    "amount": amount_text(found().amount if found().amount is not None else found().amount_computed)
+                }
             )
         ),
         "pay_form": forms.get("pay_form")
         or functools.cache(lambda: PayForm(initial={"payment_date": timezone.localdate()})),
-        "tariff_amount": lambda: services.tariff_amount(obj.benefit_type, obj.year) if officer() else None,
-        "dependants": lambda: list(obj.cooperator.dependants.all()) if officer() else [],
-        "family_documents": lambda: list(obj.cooperator.family_documents.all()) if officer() else [],
+        "tariff_amount": lambda: services.tariff_amount(found().benefit_type, found().year) if officer() else None,
+        "dependants": lambda: list(found().cooperator.dependants.all()) if officer() else [],
+        "family_documents": lambda: list(found().cooperator.family_documents.all()) if officer() else [],
     }
 
 
 def request_detail(request, pk):
-    # What the tenancy and the rules need (the cooperative, the cooperator): the rest of the request,
-    # its type, beneficiary and authors, is read when the page is rendered (not when it is kept).
-    obj = get_object_or_404(
-        selectors.requests_for(request.membership).select_related(None).select_related("cooperative", "cooperator"),
-        pk=pk,
+    """The request's page. Its access check (the tenancy lookup and the rule) is remembered with the
+    page's fragment: while nothing it read has changed (the same user, identity and membership, no
+    write to the watched tables), a kept page is served without a query."""
+
+    @functools.cache
+    def looked_up():
+        # What the tenancy and the rules need (the cooperative, the cooperator).
+        obj = get_object_or_404(
+            selectors.requests_for(request.membership).select_related(None).select_related("cooperative", "cooperator"),
+            pk=pk,
+        )
+        require(request, "benefits.view_request", obj)
+        return obj
+
+    reference = fragments.remembered(
+        request,
+        "benefits:request_detail:access",
+        DETAIL_WATCH,
+        [request.membership.pk if request.membership else None],
+        lambda: looked_up().reference,
     )
-    require(request, "benefits.view_request", obj)
-    context = _detail_context(request, obj)
-    context["benefit_request"] = functools.cache(lambda: _request_or_404(request, pk))  # templates call it
-    return render(request, "benefits/request_detail.html", {**context, "reference": obj.reference})
+    # The page reads the request with its type, beneficiary and authors when it renders it.
+    context = _detail_context(request, looked_up)
+    context["benefit_request"] = functools.cache(lambda: _request_or_404(request, pk))
+    return render(request, "benefits/request_detail.html", {**context, "reference": reference})
 
 
 def _render_detail(request, obj, status=400, **forms):
-    context = {**_detail_context(request, obj, **forms), "reference": obj.reference}
+    context = {**_detail_context(request, lambda: obj, **forms), "reference": obj.reference}
     return render(request, "benefits/request_detail.html", context, status=status)
 
 

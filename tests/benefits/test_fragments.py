@@ -123,3 +123,49 @@ def test_two_users_never_get_each_others_copy(client, world):
     client.logout()
     sign_in(client, colleague)
     assert "Collègue Deux" in html(client, url)
+
+
+def non_session_queries(client, url, status=200):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == status, f"{url}: {response.status_code}"
+    return [query["sql"] for query in ctx.captured_queries if "django_session" not in query["sql"]]
+
+
+def test_a_kept_request_page_checks_its_access_without_a_query(client, world):
+    """The tenancy lookup and the rule are remembered with the page (benefits.views.requests.request_detail)."""
+    sign_in(client, world.manager)
+    url = reverse("benefits:request_detail", args=[world.request.pk])
+    assert non_session_queries(client, url)  # checked and rendered
+    assert non_session_queries(client, url) == []
+
+
+def test_the_access_is_checked_again_once_the_request_is_gone(client, world):
+    sign_in(client, world.manager)
+    url = reverse("benefits:request_detail", args=[world.request.pk])
+    html(client, url)
+    html(client, url)
+    type(world.request).objects.filter(pk=world.request.pk).delete()  # bulk, as the purge does
+    non_session_queries(client, url, status=404)
+
+
+def test_a_kept_request_page_is_404_for_another_tenant(client, world):
+    url = reverse("benefits:request_detail", args=[world.request.pk])
+    sign_in(client, world.manager)
+    html(client, url)
+    html(client, url)
+    client.logout()
+    sign_in(client, world.foreign_manager)
+    non_session_queries(client, url, status=404)
+    non_session_queries(client, url, status=404)
+
+
+def test_a_manager_who_leaves_the_cooperative_loses_the_kept_page(client, world):
+    url = reverse("benefits:request_detail", args=[world.request.pk])
+    sign_in(client, world.manager)
+    html(client, url)
+    html(client, url)
+    membership = world.manager.memberships.get()
+    membership.organisation = world.foreign_manager.memberships.get().organisation
+    membership.save()
+    non_session_queries(client, url, status=404)
