@@ -24,6 +24,10 @@
 
     {% include "components/data_table.html" with table=table %}
 
+The queryset may be given as a function (`lambda: selectors.queue_for(request.membership)`): a
+table builds nothing, neither its queryset nor its filters nor its sort, until it is rendered, so
+that a page kept in a fragment (core/fragments.py) costs its view nothing.
+
 Dates and times: an accessor returns the date or datetime itself (never a string made with
 strftime, which would show UTC); the component shows it in Europe/Paris through the `local_date` /
 `local_datetime` filters. `Column(..., date_only=True)` shows a datetime as its local day.
@@ -200,19 +204,36 @@ class DataTable:
         self.row_template = row_template
         self.page_sizes = tuple(page_sizes)
         self._columns_by_key = {column.key: column for column in self.columns}
-
-        self.filter_form = None
-        if filter_form_class is not None:
-            data = self.params if any(name in self.params for name in filter_form_class.base_fields) else None
-            self.filter_form = filter_form_class(data=data)
-            queryset = self.filter_form.filter_queryset(queryset)
-
-        self.sort = self._clean_sort(self.params.get(SORT_PARAM, "")) or self._clean_sort(default_sort or "")
-        queryset = self._apply_sort(queryset)
-
-        self.page_size = self._clean_page_size(self.params.get(PAGE_SIZE_PARAM), default_page_size)
-        self._queryset = queryset
+        # Nothing is built before the table is rendered (a table kept in a fragment builds nothing):
+        # `queryset` may be a function, the filters, the sort and the page size are read when needed.
+        self._source = queryset
+        self._filter_form_class = filter_form_class
+        self._default_sort = default_sort
+        self._default_page_size = default_page_size
         self._count = count
+
+    @cached_property
+    def filter_form(self):
+        form_class = self._filter_form_class
+        if form_class is None:
+            return None
+        data = self.params if any(name in self.params for name in form_class.base_fields) else None
+        return form_class(data=data)
+
+    @cached_property
+    def sort(self):
+        return self._clean_sort(self.params.get(SORT_PARAM, "")) or self._clean_sort(self._default_sort or "")
+
+    @cached_property
+    def page_size(self):
+        return self._clean_page_size(self.params.get(PAGE_SIZE_PARAM), self._default_page_size)
+
+    @cached_property
+    def _queryset(self):
+        queryset = self._source() if callable(self._source) else self._source
+        if self.filter_form is not None:
+            queryset = self.filter_form.filter_queryset(queryset)
+        return self._apply_sort(queryset)
 
     # -- the page: counted and read when first asked for (a table kept in a fragment reads nothing)
     @cached_property

@@ -69,7 +69,7 @@ def cooperator_list(request):
     unfiltered = not any(request.GET.get(name) for name in filters.base_fields)
     table = DataTable(
         request,
-        selectors.cooperators_for(request.membership),
+        lambda: selectors.cooperators_for(request.membership),
         columns=columns,
         filter_form_class=filters,
         default_sort="name",

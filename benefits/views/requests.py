@@ -145,13 +145,16 @@ def _columns(*, with_cooperator, with_cooperative=False, select=False):
 def request_list(request):
     require(request, "benefits.view_requests")
     manager = is_manager(request)
+
     # The columns read the cooperator, the dependant and the type: no join of the cooperative (fewer
     # joins to plan), columns not shown left unread.
-    queryset = (
-        selectors.requests_for(request.membership)
-        .select_related(None)
-        .select_related("cooperator", "dependant", "benefit_type")
-    )
+    def queryset():
+        return (
+            selectors.requests_for(request.membership)
+            .select_related(None)
+            .select_related("cooperator", "dependant", "benefit_type")
+        )
+
     # The counts the database keeps: the table's total (unfiltered) and the requests waiting for approval,
     # read only when the page is rendered (not when it is kept in a fragment).
     counts = SimpleLazyObject(lambda: selectors.request_counts(request.membership)) if manager else None
@@ -464,7 +467,9 @@ def queue(request):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, benefit_types=selectors.benefit_types(), years=years, **kwargs)
 
-    queryset = selectors.officer_queue(request.membership)
+    def queryset():
+        return selectors.officer_queue(request.membership)
+
     # Kept by the database (benefits.counts): no count over the union's requests; read when rendered.
     counts = SimpleLazyObject(lambda: selectors.request_counts(request.membership))
     # Unfiltered, the queue is what is to be processed: its per-state counts are its count.
@@ -484,7 +489,9 @@ def queue(request):
         "benefits/queue.html",
         {
             "table": table,
-            "pay_form": PayForm(initial={"payment_date": timezone.localdate()}, prefix="groupe"),
+            "pay_form": functools.cache(
+                lambda: PayForm(initial={"payment_date": timezone.localdate()}, prefix="groupe")
+            ),
             "count_entered": lambda: counts[RequestState.ENTERED],
             "count_processing": lambda: counts[RequestState.PROCESSING],
         },

@@ -58,7 +58,7 @@ def queue(request):
     require(request, "habilitations.decide_access_request")
     table = DataTable(
         request,
-        selectors.queue_for(request.membership),
+        lambda: selectors.queue_for(request.membership),
         columns=[
             Column(
                 "application",

@@ -32,7 +32,7 @@ def queue(request):
     require(request, PROCESS)
     preregistrations = DataTable(
         request,
-        selectors.pending_preregistrations_for(request.membership),
+        lambda: selectors.pending_preregistrations_for(request.membership),
         columns=[
             Column("partner_name", gettext_lazy("Partenaire"), order_by="partner_name", link=_PREREGISTRATION_LINK),
             Column("convention_code", gettext_lazy("Code convention"), order_by="convention_code"),
@@ -72,7 +72,7 @@ def convention_queue(request):
     require(request, PROCESS)
     table = DataTable(
         request,
-        selectors.awaiting_conventions_for(request.membership),
+        lambda: selectors.awaiting_conventions_for(request.membership),
         columns=[
             Column("code", gettext_lazy("Code convention"), order_by="code", link=lambda c: c.get_fund_url()),
             Column(

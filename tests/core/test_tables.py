@@ -466,3 +466,19 @@ def test_cached_url_is_the_url_tag():
         Context()
     )
     assert html == f"{reverse('portal:home')}|{reverse('accounts:logout')}"
+
+
+def test_a_table_builds_nothing_until_it_is_rendered(organisations):
+    """A table kept in a fragment (core/fragments.py) costs its view nothing: the queryset may be a
+    function, and the filters and the sort are read when the table is rendered."""
+    built = []
+
+    def queryset():
+        built.append(True)
+        return Organisation.objects.filter(code="").select_related("parent")
+
+    request = RequestFactory().get("/liste/?q=a&tri=-name")
+    table = DataTable(request, queryset, columns=COLUMNS, filter_form_class=Filters, default_sort="name")
+    assert built == [] and "filter_form" not in table.__dict__ and "sort" not in table.__dict__
+    assert "Gamma" in render(request, table) and built == [True]
+    assert names(table) == ["Gamma", "Delta", "Bêta", "Alpha"]
