@@ -4,7 +4,9 @@ A signed-in request reads its session (one cache round trip), then its user's id
 generations (accounts/identity.py: another one). A session key holds one user for its whole life:
 login gives a new key (cycle_key) and so does logout (flush). So once this process has loaded a
 session, it knows whose it is, and its next loads of that session read the user's identity keys
-with the session itself: one round trip instead of two.
+with the session itself: one round trip instead of two. The generations of the tables the page's
+kept fragments watch (core/fragments.py: those its last visit read in this process) come in the
+same round trip.
 
 The prefetched values serve only the user the loaded session names (a key that now holds another
 user, or none, is read as before), and only during the request that loaded them:
@@ -23,6 +25,8 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
 from django.contrib.sessions.middleware import SessionMiddleware as BaseSessionMiddleware
+
+from core import fragments
 
 HINTS_MAX = 10_000  # session keys whose user this process remembers, the most recent kept
 
@@ -56,24 +60,30 @@ def forget_hints():
 class SessionStore(CachedDBStore):
     # (the user id the session names, {cache key: value} of identity.keys_for(it)) after a load
     prefetched: tuple[str, dict] | None = None
+    # The generation keys the page will read (core.fragments.page_keys), set by SessionMiddleware,
+    # and their values once read with the session.
+    page_keys: tuple[str, ...] = ()
+    prefetched_generations: dict | None = None
 
     def load(self):
         from . import identity
 
-        self.prefetched = None
+        self.prefetched = self.prefetched_generations = None
         hint = _hint(self.session_key) if self.session_key else None
         if hint is None or settings.SESSION_CACHE_ALIAS != "default":
             data = super().load()
         else:
+            user_keys = identity.keys_for(hint)
             try:
-                found = self._cache.get_many([self.cache_key, *identity.keys_for(hint)])
+                found = self._cache.get_many([self.cache_key, *user_keys, *self.page_keys])
             except Exception:  # noqa: BLE001 - as Django's load (an invalid key): read from the database
                 found = {}
             data = found.pop(self.cache_key, None)
             if data is None:
                 data = super().load()  # not in the cache: from the database
             else:
-                self.prefetched = (hint, found)
+                self.prefetched = (hint, {key: found[key] for key in user_keys if key in found})
+                self.prefetched_generations = {key: found[key] for key in self.page_keys if key in found}
         user = data.get(SESSION_KEY)
         if user is None or (self.prefetched and self.prefetched[0] != user):
             self.prefetched = None
@@ -97,10 +107,14 @@ class SessionMiddleware(BaseSessionMiddleware):
 
     def process_request(self, request):
         super().process_request(request)
-        _current.set(request.session)
+        session = request.session
+        if isinstance(session, SessionStore):
+            session.page_keys = fragments.page_keys(request.path)
+        _current.set(session)
 
     def process_response(self, request, response):
         try:
+            fragments.page_read(request)
             return super().process_response(request, response)
         finally:
             _current.set(None)

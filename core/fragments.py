@@ -191,9 +191,12 @@ def key_for(request, name, labels, vary):
         return None
     names = tables(labels) if labels else ()
     keys = [generation_key(table) for table in names]
-    # The generations this request already read (another fragment, a remembered check): read once,
-    # before any row they cover, so that nothing is kept under a generation newer than its rows.
-    known = request.__dict__.setdefault("_fragment_generations", {})
+    # The generations this request already read (another fragment, a remembered check, or with the
+    # session: prefetched): read once, before any row they cover, so that nothing is kept under a
+    # generation newer than its rows.
+    known = request.__dict__.get("_fragment_generations")
+    if known is None:
+        known = request._fragment_generations = _prefetched(request)
     missing = [key for key in keys if key not in known]
     if missing:
         found = cache.get_many(missing)
@@ -218,6 +221,47 @@ def key_for(request, name, labels, vary):
     ]
     digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
     return f"guichet:fragment:{digest}"
+
+
+# -- the generations a page reads, read with its session ---------------------------------------------
+#
+# The tables a page's fragments watch are the same at each visit: this process remembers, per path,
+# the generation keys its last visit read, and the session store (accounts/sessions.py) reads them
+# with the session and the user's identity, in one cache round trip. A key the page needs and did
+# not get that way is read as before.
+
+PAGE_KEYS_MAX = 2_000  # paths whose generation keys this process remembers, the most recent kept
+_page_keys: OrderedDict[str, tuple[str, ...]] = OrderedDict()
+
+
+def page_keys(path):
+    """The generation keys the last visit of `path` read in this process (to read with the session)."""
+    with _lock:
+        keys = _page_keys.get(path)
+        if keys is not None:
+            _page_keys.move_to_end(path)
+        return keys or ()
+
+
+def page_read(request):
+    """At the end of a request: remembers the generation keys its fragments read."""
+    known = request.__dict__.get("_fragment_generations")
+    if not known:
+        return
+    keys = tuple(sorted(known))
+    with _lock:
+        if _page_keys.get(request.path) != keys:
+            _page_keys[request.path] = keys
+            _page_keys.move_to_end(request.path)
+            while len(_page_keys) > PAGE_KEYS_MAX:
+                _page_keys.popitem(last=False)
+
+
+def _prefetched(request):
+    """The generations read with this request's session (if it was loaded with them), as a new dict."""
+    session = request.__dict__.get("session")
+    found = getattr(session, "prefetched_generations", None)
+    return dict(found) if found else {}
 
 
 def remembered(request, name, labels, vary, compute):
@@ -249,7 +293,8 @@ def put(key, value):
 
 
 def clear_local():
-    """Forgets this process's copies (tests)."""
+    """Forgets this process's copies and the generation keys of its pages (tests)."""
     with _lock:
         _local.clear()
         _local_bytes[0] = 0
+        _page_keys.clear()

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import caches
+from django.urls import reverse
 
 from accounts import identity, sessions
 from accounts.enums import Role
@@ -119,3 +120,30 @@ def test_the_request_user_is_the_user_itself(client):
     request = client.get(BARE).wsgi_request
     assert type(request.user) is User and request.user.pk == user.pk
     assert request.user.is_verified() in (True, False)  # django-otp's fields are on the user
+
+
+def test_a_kept_page_reads_everything_it_needs_in_one_round_trip(client, reads):
+    """The session, the identity and the generations the page's fragments watch (core/fragments.py):
+    those its last visit read in this process come with the session."""
+    user = member(Role.COOP_MANAGER)
+    sign_in(client, user)
+    url = reverse("portal:dashboard")
+    client.get(url)  # rendered: the generations read, the page's keys remembered
+    client.get(url)
+    reads.clear()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert len(reads) == 1, reads
+    assert any(key.startswith("guichet:generation:table:") for key in reads[0])
+
+
+def test_a_write_between_two_visits_is_seen_with_the_prefetched_generations(client):
+    user = member(Role.COOP_MANAGER)
+    sign_in(client, user)
+    url = reverse("portal:dashboard")
+    client.get(url)
+    client.get(url)
+    organisation = Membership.objects.get(user=user).organisation
+    organisation.name = "Un nouveau nom"
+    organisation.save()
+    assert "Un nouveau nom" in client.get(url).content.decode()
