@@ -1,6 +1,8 @@
 """Mes informations: Mes coordonnées, Mes habilitations (history and today's rights), Mes abonnements,
 Mes contacts; cancelling one's own pending request."""
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -58,10 +60,17 @@ def my_details(request):
 def my_rights(request):
     """Mes habilitations: "Historique de vos demandes" and "Liste de vos habilitations"."""
     require(request, "habilitations.view_own")
-    # Querysets, read only when the page is rendered (not when its fragment is kept: my_rights.html).
-    history = selectors.own_access_requests(request.user).order_by("-created_at", "-pk")[:200]
-    rights = selectors.own_rights(request.user)
-    return render(request, "habilitations/my_rights.html", {"history": history, "rights": rights})
+    # Built and read only when the page is rendered (not when its fragment is kept: my_rights.html).
+    return render(
+        request,
+        "habilitations/my_rights.html",
+        {
+            "history": functools.cache(
+                lambda: selectors.own_access_requests(request.user).order_by("-created_at", "-pk")[:200]
+            ),
+            "rights": functools.cache(lambda: selectors.own_rights(request.user)),
+        },
+    )
 
 
 @require_POST
