@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.access import form_errors, require
-from core.exports import ExportColumn, xlsx_response
+from core.exports import ExportColumn, queryset_rows, xlsx_response
 from core.params import parse_id
 from core.tables import Column, DataTable, amount_cell, date_cell
 
@@ -176,7 +176,7 @@ def export_cooperators(request):
         .values_list(*[column.key for column in EXPORT_COLUMNS])  # tuples, in the columns' order
     )
     name = _("cooperateurs-%(date)s.xlsx") % {"date": timezone.localdate().isoformat()}
-    return xlsx_response(rows.iterator(chunk_size=2000), EXPORT_COLUMNS, sheet=_("Coopérateurs"), filename=name)
+    return xlsx_response(queryset_rows(rows), EXPORT_COLUMNS, sheet=_("Coopérateurs"), filename=name)
 
 
 # --- Officers: cooperatives, contributions, tariffs ----------------------------------------------

@@ -2,13 +2,21 @@
 
 import datetime
 import hashlib
+import inspect
 import io
+import re
+import zipfile
+import zoneinfo
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from openpyxl import load_workbook
 
-from core.exports import ExportColumn, csv_lines, csv_response, stream_xlsx, xlsx_response
+from accounts.models import User
+from core import exports
+from core.exports import ExportColumn, csv_lines, csv_response, queryset_rows, stream_xlsx, xlsx_response
+from tests.accounts.factories import UserFactory
 
 COLUMNS = [
     ExportColumn("name", "Nom"),
@@ -164,3 +172,117 @@ def test_a_large_export_leaves_in_chunks_of_64_kb_and_matches_the_rows():
     assert len(values) == 10_001 and values[1:] == [
         (name, "Alpha" if kind else None, datetime.datetime(2000, 1, 1)) for name, kind, _ in rows
     ]
+
+
+# --- Each column's values written at once (kept from block to block, or joined) read back as each alone
+
+
+def expected_cell(value):
+    """What a cell holds once read back, written value by value (the reference of the fast paths)."""
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(zoneinfo.ZoneInfo("Europe/Paris")).replace(tzinfo=None)
+    if isinstance(value, datetime.date):
+        return datetime.datetime(value.year, value.month, value.day)
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, str):
+        text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]", "", value)
+        return ("'" + text if text.startswith(("=", "+", "-", "@", "\t")) else text) or None
+    return value
+
+
+SPECIAL_TEXTS = ["=1+1", "-x", "@y", "\tz", " lead", "trail ", "a&b<c>", "", None, "é€œ", "+33 6 12"]
+CONTROL_TEXTS = ["x\x01y", "\ud800z", "fin\uffff", "nul\x00=1"]
+
+
+def many_rows(count):
+    for index in range(count):
+        unique = f"id-{index}"
+        if index % 97 == 5:
+            unique = SPECIAL_TEXTS[index % len(SPECIAL_TEXTS)]
+        if 1500 <= index < 1500 + len(CONTROL_TEXTS):  # a block of joined texts falls back to each alone
+            unique = CONTROL_TEXTS[index - 1500]
+        yield (
+            unique,
+            SPECIAL_TEXTS[index % len(SPECIAL_TEXTS)] if index % 50 == 0 else ["Paris", "Lyon", "Brest"][index % 3],
+            datetime.date(2000, 1, 1) + datetime.timedelta(days=index % 400) if index % 7 else None,
+            datetime.date(1990, 1, 1) + datetime.timedelta(days=index),
+            datetime.datetime(2026, 3, 29, 0, 30, tzinfo=datetime.UTC) + datetime.timedelta(hours=index % 5),
+            [Decimal("17.50"), Decimal("35"), None][index % 3],
+            index * 3,
+            # Kinds that change from block to block: True and 1 are one key of the values kept.
+            1 if index < 1000 else (True if index < 2000 else 1.0),
+            None if index < 2000 else "x",  # empty, then written
+            "Même" if index % 2 else 7,  # mixed kinds in each block
+        )
+
+
+MANY_COLUMNS = [ExportColumn(f"c{index}", f"C{index}") for index in range(10)]
+
+
+def test_columns_written_at_once_read_back_as_each_value_alone():
+    rows = list(many_rows(2_500))
+    content = b"".join(stream_xlsx(iter(rows), MANY_COLUMNS))
+    assert zipfile.ZipFile(io.BytesIO(content)).testzip() is None  # every member's CRC
+    workbook = load_workbook(io.BytesIO(content), read_only=True)
+    values = list(workbook.active.values)
+    workbook.close()
+    assert values[0] == tuple(f"C{index}" for index in range(10))
+    assert len(values) == 2_501
+    for index, (row, written) in enumerate(zip(rows, values[1:], strict=True)):
+        assert written == tuple(expected_cell(value) for value in row), index
+        assert type(written[7]) is type(row[7])  # True stays a boolean, 1 a number
+
+
+def test_a_text_holding_a_nul_is_cleaned_on_its_own():
+    rows = [(f"id-{index}",) for index in range(10)] + [("nul\x00=1",), ("\x00=2",)]
+    assert [row[0] for row in read_back(b"".join(stream_xlsx(iter(rows), [ExportColumn("t", "T")])))[-2:]] == [
+        "nul=1",
+        "'=2",
+    ]
+
+
+def test_spaces_at_an_end_are_kept_in_texts_written_at_once():
+    rows = [(f" {index} ",) for index in range(10)] + [(f"{index}",) for index in range(10)]
+    content = b"".join(stream_xlsx(iter(rows), [ExportColumn("text", "Texte")]))
+    assert b'<t xml:space="preserve"> 0 </t>' in zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml")
+    assert [row[0] for row in read_back(content)[1:]] == [text for (text,) in rows]
+
+
+def test_a_sheet_larger_than_the_zip32_limit_has_zip64_records(monkeypatch):
+    monkeypatch.setattr(exports, "_ZIP64_LIMIT", 100)  # every size and offset is then "large"
+    rows = [(f"Nom {index}", datetime.date(2026, 1, 1)) for index in range(50)]
+    content = b"".join(stream_xlsx(iter(rows), STREAM_COLUMNS[:1] + STREAM_COLUMNS[2:3]))
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    assert archive.testzip() is None
+    sheet = archive.getinfo("xl/worksheets/sheet1.xml")
+    assert sheet.extra and sheet.file_size > 100  # its sizes and offset are in its ZIP64 extra field
+    assert read_back(content)[50] == ["Nom 49", datetime.datetime(2026, 1, 1)]
+
+
+def test_an_empty_label_has_no_header_cell():
+    content = b"".join(stream_xlsx(iter([("a", "b")]), [ExportColumn("x", ""), ExportColumn("y", "Y")]))
+    assert read_back(content) == [[None, "Y"], ["a", "b"]]
+
+
+def test_closing_the_stream_closes_the_rows():
+    def rows():
+        yield from [("a",)] * 5_000
+
+    generator = rows()
+    chunks = stream_xlsx(generator, STREAM_COLUMNS[:1])
+    next(chunks)
+    next(chunks)
+    chunks.close()
+    assert inspect.getgeneratorstate(generator) == inspect.GEN_CLOSED
+
+
+@pytest.mark.django_db
+def test_queryset_rows_are_read_in_one_transaction():
+    UserFactory.create_batch(3)
+    depth = len(connection.savepoint_ids)
+    rows = queryset_rows(User.objects.order_by("pk").values_list("pk"), chunk_size=2)
+    first = next(rows)
+    assert len(connection.savepoint_ids) == depth + 1  # within an atomic block of its own
+    assert [first, *rows] == list(User.objects.order_by("pk").values_list("pk"))
+    assert len(connection.savepoint_ids) == depth
