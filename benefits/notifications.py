@@ -4,12 +4,15 @@ Steps of benefits.workflows emit them (core.notifications.emit: outbox rows in t
 delivered after commit); services emit the one that is not a step (a request awaiting approval).
 """
 
+import functools
+
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role, Space
-from accounts.selectors import members_with_role
+from accounts.selectors import members_with_role, members_with_role_by_organisation
 from core.notifications import register_event
 
 EVENT_PAID = "benefits.request_paid"
@@ -27,6 +30,19 @@ FAMILY = (Role.COOPERATOR,)
 def link(path):
     """An absolute link for an e-mail (PORTAL_URL + path)."""
     return f"{getattr(settings, 'PORTAL_URL', '').rstrip('/')}{path}"
+
+
+@functools.cache
+def _request_path_around_pk():
+    """The path of a request's page around its id, reversed once (not for each of a job's 100,000)."""
+    marker = "2147483647"
+    head, tail = reverse("benefits:request_detail", args=[int(marker)]).split(marker)
+    return head, tail
+
+
+def request_link(pk):
+    head, tail = _request_path_around_pk()
+    return link(f"{head}{pk}{tail}")
 
 
 def mask_iban(value):
@@ -62,6 +78,22 @@ def purged_context(request_obj):
     }
 
 
+def purge_soon_context(request_obj):
+    """What the reminder says of each request (captured: rendered at delivery, one e-mail listing a
+    recipient's requests of the run)."""
+    return {
+        "reference": request_obj.reference,
+        "benefit": request_obj.benefit_type.name,
+        "beneficiary": request_obj.beneficiary_name,
+        "cooperator": request_obj.cooperator.get_full_name(),
+        "cooperative": request_obj.cooperative.organisation.name,
+        # Days in Europe/Paris (what the e-mail shows), shorter to keep than times: 100,000 in a run.
+        "created_on": timezone.localdate(request_obj.created_at),
+        "purge_on": timezone.localdate(request_obj.purge_at),
+        "url": request_link(request_obj.pk),
+    }
+
+
 def managers(request_obj):
     """The HR managers of the request's cooperative."""
     return members_with_role(request_obj.cooperative.organisation_id, *MANAGERS)
@@ -83,6 +115,13 @@ def cooperator_address(request_obj):
 
 def managers_and_family(request_obj):
     return [*managers(request_obj), family_address(request_obj.cooperator)]
+
+
+def managers_and_family_many(requests):
+    """managers_and_family() for a batch: the HR managers of all its cooperatives in one query."""
+    organisations = {request_obj.cooperative.organisation_id for request_obj in requests}
+    found = members_with_role_by_organisation(organisations, *MANAGERS)
+    return [[*found.get(r.cooperative.organisation_id, ()), family_address(r.cooperator)] for r in requests]
 
 
 def document_context(document):
@@ -141,6 +180,8 @@ register_event(
     group=True,
 )
 # Always sent, a few days before the purge: to the HR managers who can still approve, and to the cooperator.
+# One e-mail per recipient and run of the reminder, listing their requests (`items`), rendered by the
+# delivery task; the batch's HR managers found with one query.
 register_event(
     EVENT_PURGE_SOON,
     _("Une demande sans accord sera bientôt supprimée"),
@@ -148,7 +189,10 @@ register_event(
     optional=False,
     template="benefits/emails/request_purge_soon",
     recipients=managers_and_family,
-    context=request_context,
+    recipients_many=managers_and_family_many,
+    context=purge_soon_context,
+    render_at_delivery=True,
+    group=True,
 )
 # Always sent: a validated RIB changes where the family is paid.
 register_event(

@@ -701,17 +701,40 @@ def contribution_add(*, cooperative, actor, kind, year, label, amount, date):
 # --- The 14-day purge and its reminder -----------------------------------------------------------
 
 
-def unapproved_requests_remind(*, now=None, dry_run=False, should_stop=None):
+REMINDER_FIELDS = (
+    "state",
+    "created_at",
+    "cooperative",
+    "benefit_type",
+    "cooperator__first_name",
+    "cooperator__last_name",
+    "cooperator__email",
+    "cooperator__user__email",
+    "cooperator__user__is_active",
+    "cooperator__user__language",
+    "dependant__first_name",
+    "dependant__last_name",
+)
+
+
+def unapproved_requests_remind(*, now=None, batch_size=5000, dry_run=False, should_stop=None):
     """Reminds the HR managers and the cooperator, 3 days before the purge, of each request still
-    waiting for approval (once: purge_reminded_at). Returns how many were reminded."""
+    waiting for approval (once: purge_reminded_at): one e-mail per person and run listing their requests
+    (a batch holds whole cooperatives; its HR managers are found with one query). Idempotent; two workers
+    share the work (SKIP LOCKED). Returns how many requests were reminded (or would be)."""
     return REQUEST.run_due(
         "remind_purge",
-        selectors.purge_reminder_candidates(now=now).select_related(
-            "cooperator__user", "benefit_type", "dependant", "cooperative__organisation"
-        ),
+        # What the e-mail's context and recipients read (benefits.notifications purge_soon_context and
+        # managers_and_family_many), loaded with each batch, and only that.
+        selectors.purge_reminder_candidates(now=now)
+        .select_related("cooperator__user", "dependant")
+        .prefetch_related("benefit_type", "cooperative__organisation")  # a few rows, shared by the batch
+        .only(*REMINDER_FIELDS),
+        batch_size=batch_size,
         dry_run=dry_run,
         should_stop=should_stop,
         now=now,
+        group_by="cooperative_id",
     )
 
 
@@ -727,7 +750,7 @@ PURGE_FIELDS = (
 )
 
 
-def unapproved_requests_purge(*, now=None, batch_size=1000, dry_run=False, should_stop=None):
+def unapproved_requests_purge(*, now=None, batch_size=5000, dry_run=False, should_stop=None):
     """Deletes requests entered by cooperators that their cooperative has not approved within 14 days
     (the timed step "purge": with their history and scans), and tells each cooperator by e-mail: one
     e-mail per cooperator listing their requests (batches take a cooperator's requests together).

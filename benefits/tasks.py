@@ -26,7 +26,8 @@ def purge_unapproved_benefit_requests():
 @timed_job("remind_unapproved_benefit_requests")
 def remind_unapproved_benefit_requests():
     """Three days before the purge, the cooperative's HR managers and the cooperator are reminded (once)
-    of each request still waiting for approval. Idempotent (purge_reminded_at), batched, SKIP LOCKED."""
-    reminded = services.unapproved_requests_remind(should_stop=out_of_time)
+    of each request still waiting for approval: one e-mail per person listing their requests.
+    Idempotent (purge_reminded_at), batched, SKIP LOCKED."""
+    reminded = services.unapproved_requests_remind(should_stop=out_of_time)  # stops before the time limit
     logger.info("remind_unapproved_benefit_requests: %s request(s) reminded", reminded)
-    return f"{reminded} rappel(s) avant suppression envoyé(s)"
+    return f"{reminded} demande(s) sans accord rappelée(s) avant suppression"

@@ -17,11 +17,14 @@ Timed jobs telling thousands of people (`emit_many` inside `batched()`, as core.
 - an event declared `group=True` (and rendered at delivery) sends one message per recipient for the
   whole batch: its context is the first object's, plus `items`, every object's context in order (a
   single object: `items` holds its own, and the message reads as it always did);
-- the recipients' switches are read with one query per batch.
+- the recipients' switches are read with one query per batch;
+- an event whose recipients take a query to find (the HR managers of a cooperative, the validators of an
+  organisme) declares `recipients_many(objs)` too: the recipients of a whole batch looked up at once
+  (one query per batch, not per object); emit_many uses it, emit() as well (a batch of one).
 """
 
 import datetime
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -53,6 +56,8 @@ class EventType:
     optional: bool = True  # False: always sent (security, legal), not shown as a switch
     template: str | None = None  # "<app>/emails/<name>": _subject.txt, _body.txt, _body.html
     recipients: Callable[[Any], Iterable[Any]] | None = None
+    # The recipients of each of a batch's objects, in order, found with a constant number of queries.
+    recipients_many: Callable[[Sequence[Any]], Iterable[Iterable[Any]]] | None = None
     context: Callable[[Any], dict] | None = None
     sms: Callable[[Any], str] | None = None  # the SMS text, for events also sent by SMS
     audience: tuple[str, ...] = ()  # the roles offered this switch in their preferences (empty: all)
@@ -78,6 +83,7 @@ def register_event(
     audience=(),
     render_at_delivery=False,
     group=False,
+    recipients_many=None,
 ):
     if group and not render_at_delivery:
         raise ValueError(f"event {key}: group=True needs render_at_delivery=True")
@@ -89,6 +95,7 @@ def register_event(
         optional=optional,
         template=template,
         recipients=recipients,
+        recipients_many=recipients_many,
         context=context,
         sms=sms,
         audience=tuple(audience),
@@ -306,16 +313,21 @@ def send_email(*, to, template, context, user=None, event="", language=None):
     return _write(message)
 
 
-def _email_rendered_at_delivery(*, to, event, context, user=None, language=None, active=None):
+def _email_rendered_at_delivery(*, to, event, context, user=None, language=None, active=None, captured=None):
     """The outbox row of an event rendered at delivery: its template's name and the captured context.
-    `active`: the language active (emit_many reads it once for its batch)."""
+    `active`: the language active (emit_many reads it once for its batch); `captured`: the object's
+    context already captured, by language (emit_many's, for its several recipients; never changed)."""
     active = active or translation.get_language()
     language = language or getattr(user, "language", None) or active or "fr"
-    if language == active:  # no switch per object when the recipient's language is the one active
-        values = _capture(context)
-    else:
-        with translation.override(language):
+    values = captured.get(language) if captured is not None else None
+    if values is None:
+        if language == active:  # no switch per object when the recipient's language is the one active
             values = _capture(context)
+        else:
+            with translation.override(language):
+                values = _capture(context)
+        if captured is not None:
+            captured[language] = values
     groups = _GROUPS.get() if event.group else None
     if groups is not None:  # inside batched(): the recipient's message of this batch lists this object too
         key = (event.key, to.lower(), getattr(user, "pk", None))
@@ -323,7 +335,7 @@ def _email_rendered_at_delivery(*, to, event, context, user=None, language=None,
             groups[key].context["values"]["items"].append(values)
             return groups[key]
     if event.group:
-        values["items"] = [dict(values)]
+        values = {**values, "items": [values]}
     message = OutboundMessage(
         channel=OutboundMessage.Channel.EMAIL,
         event=event.key,
@@ -380,7 +392,14 @@ def emit_many(key, objs, *, actor=None, reason="", context=None):
     event = _EVENTS[key]
     if event.template is None or event.recipients is None:
         raise ValueError(f"event {key} has no template or recipients: declare them with register_event")
-    recipients_of = [(obj, list(event.recipients(obj) or ())) for obj in objs]
+    objs = list(objs)
+    if event.recipients_many is not None:  # the batch's recipients looked up at once
+        found = list(event.recipients_many(objs))
+        if len(found) != len(objs):
+            raise ValueError(f"event {key}: recipients_many returned {len(found)} lists for {len(objs)} objects")
+        recipients_of = [(obj, list(recipients or ())) for obj, recipients in zip(objs, found, strict=True)]
+    else:
+        recipients_of = [(obj, list(event.recipients(obj) or ())) for obj in objs]
     users = [r for _obj, recipients in recipients_of for r in recipients if not isinstance(r, str) and r is not None]
     switched_off = _switched_off(event, users)
     active = translation.get_language()
@@ -391,6 +410,7 @@ def emit_many(key, objs, *, actor=None, reason="", context=None):
             base = {"reason": reason, **extra, **(context or {})}
         else:
             base = {"object": obj, "actor": actor, "reason": reason, **extra, **(context or {})}
+        captured: dict = {}  # the object's context captured once per language, whatever its recipients
         seen = set()
         for recipient in recipients:
             if recipient is None:
@@ -398,19 +418,23 @@ def emit_many(key, objs, *, actor=None, reason="", context=None):
             if isinstance(recipient, str):
                 if recipient.lower() not in seen:
                     seen.add(recipient.lower())
-                    sent.append(_email(event, to=recipient, context=base, active=active))
+                    sent.append(_email(event, to=recipient, context=base, active=active, captured=captured))
                 continue
             if recipient.pk in switched_off or not recipient.is_active:
                 continue
             if recipient.email and recipient.email.lower() not in seen:
                 seen.add(recipient.email.lower())
-                sent.append(_email(event, to=recipient.email, context=base, user=recipient, active=active))
+                sent.append(
+                    _email(event, to=recipient.email, context=base, user=recipient, active=active, captured=captured)
+                )
             if event.sms is not None and getattr(recipient, "phone", None):
                 sent.append(send_sms_message(to=recipient.phone, body=event.sms(obj), user=recipient, event=key))
     return sent
 
 
-def _email(event, *, to, context, user=None, active=None):
+def _email(event, *, to, context, user=None, active=None, captured=None):
     if event.render_at_delivery:
-        return _email_rendered_at_delivery(to=to, event=event, context=context, user=user, active=active)
+        return _email_rendered_at_delivery(
+            to=to, event=event, context=context, user=user, active=active, captured=captured
+        )
     return send_email(to=to, template=event.template, context=context, user=user, event=event.key)

@@ -36,12 +36,14 @@ A step may have a follow-up run in its transaction, after the state is written a
 (the right an accepted request gives): `after={"grant": fn}` with `fn(obj, actor=..., now=...)`.
 
 A timed step runs in batches: `WORKFLOW.run_due("expire", queryset_of_due)` locks up to
-`batch_size` rows with `SKIP LOCKED`, one transaction per batch, so that two workers share the work
-and a killed run loses at most its open batch. A batch is written in bulk, not row by row: one
-UPDATE for the state and stamps, one insert for the history, the follow-up `after_batch[step](objs,
-now=...)` (else `after[step]` per object), the events' messages inserted together with one delivery
-task per batch (core.notifications.batched); a deleting step deletes the batch with the model's
-`delete_many(objs)` classmethod when it has one. Give `due` the `select_related` its events read.
+`batch_size` rows with `SKIP LOCKED`, one transaction per batch (`run_in_batches`, which a job that
+is no step uses too), so that two workers share the work and a killed run loses at most its open
+batch. A batch is written in bulk, not row by row: one UPDATE for the state and stamps, one insert
+for the history, the follow-up `after_batch[step](objs, now=...)` (else `after[step]` per object),
+the events' messages inserted together with one delivery task per batch (core.notifications.batched;
+recipients found for the whole batch when the event declares `recipients_many`); a deleting step
+deletes the batch with the model's `delete_many(objs)` classmethod when it has one. Give `due` the
+`select_related` its events read; `group_by` makes a batch hold whole groups (a person's requests).
 
 Templates and rules ask what an object allows: `WORKFLOW.allowed(obj, user)` (steps whose source
 state matches and whose permission the user has), `WORKFLOW.can(obj, user, "pay")`, and the
@@ -272,33 +274,23 @@ class Workflow:
         One transaction per batch; rows locked by someone else are skipped (`SKIP LOCKED`) and
         picked up by the next run. Returns how many objects were changed (or would be: dry run).
         `should_stop()` is asked between batches (a job stopping before its time limit).
-        `group_by` (a field): a batch also takes the other due rows of the groups its rows belong to
-        (a batch holds whole groups), so that an event declared `group=True` tells each person once
-        per run, not once per batch.
+        `group_by` (a field): a batch holds whole groups (see run_in_batches), so that an event declared
+        `group=True` tells each person once per run, not once per batch.
         """
         step = self._steps[name]
         due = due.filter(**{f"{self.field}__in": step.sources})
         if dry_run:
             count = due.count()
             return count if limit is None else min(count, limit)
-        done = 0
-        while limit is None or done < limit:
-            if should_stop is not None and should_stop():
-                break
-            size = batch_size if limit is None else min(batch_size, limit - done)
-            with transaction.atomic():
-                locked = due.select_for_update(skip_locked=True, of=("self",))
-                batch = taken = list(locked.order_by("pk")[:size])
-                if group_by and taken:  # the other due rows of the groups taken join the batch (by index)
-                    groups = {getattr(obj, group_by) for obj in taken}
-                    rest = locked.filter(**{f"{group_by}__in": groups}).exclude(pk__in=[obj.pk for obj in taken])
-                    batch = sorted([*taken, *rest], key=lambda obj: (getattr(obj, group_by), obj.pk))
-                self._apply_batch(step, batch, now=now or timezone.now())
-            done += len(batch)
-            jobs.report(f"{step.name} : {done} traité(s)")  # what has committed, kept if the job run dies
-            if len(taken) < size:
-                break
-        return done
+        return run_in_batches(
+            due,
+            lambda batch: self._apply_batch(step, batch, now=now or timezone.now()),
+            batch_size=batch_size,
+            limit=limit,
+            should_stop=should_stop,
+            group_by=group_by,
+            label=step.name,
+        )
 
     def _apply_batch(self, step, objs, *, now):
         """`_apply` for a timed step on locked rows, in bulk (see the module's docstring)."""
@@ -326,12 +318,12 @@ class Workflow:
             values.update(decided_by=None, decided_at=now, decision_reason="")
         for name in step.stamps:
             values[name] = now
+        # The history first: each row's state as it is, read where it is (no row built per object).
+        history.record_transitions_of(self.model, pks, field=self.field, to_state=step.target, action=step.name)
         manager.filter(pk__in=pks).update(**values)
-        changes = [(obj, self.state_of(obj)) for obj in objs]
         for obj in objs:
             for name, value in values.items():
                 setattr(obj, name, value)
-        history.record_transitions(changes, actor=None, to_state=step.target, action=step.name)
         if step.name in self.after_batch:
             self.after_batch[step.name](objs, now=now)
         elif step.name in self.after:
@@ -340,6 +332,68 @@ class Workflow:
         if step.event:
             with notifications.batched():
                 notifications.emit_many(step.event, objs)
+
+
+def run_in_batches(
+    due: models.QuerySet,
+    apply: Callable[[list], Any],
+    *,
+    batch_size: int = 200,
+    limit: int | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    group_by: str | None = None,
+    label: str = "",
+) -> int:
+    """Calls `apply(batch)` on the rows of `due`, batch after batch, each batch in its own transaction
+    with its rows locked (`SELECT ... FOR UPDATE SKIP LOCKED`: rows locked by another worker are left
+    for the next run). A killed run keeps its committed batches; the job's run record says how far it
+    went (core.jobs.report). Returns how many rows were given to `apply`.
+
+    Without `group_by`: batches of `batch_size` rows in pk order, each read going on from the last row
+    of the one before. With `group_by` (a field): a batch holds whole groups, about `batch_size` rows (a
+    bigger group alone), planned from the groups' sizes read once per run, each batch then read by its
+    groups (by index, never sorting what is due): a person told about a group's rows is told once.
+    `limit` stops after that many rows (a whole group can exceed it).
+    """
+    plan = _group_plan(due, group_by, batch_size) if group_by else None
+    done = 0
+    last = None
+    while limit is None or done < limit:
+        if should_stop is not None and should_stop():
+            break
+        size = batch_size if limit is None else min(batch_size, limit - done)
+        if plan is not None and not plan:
+            break
+        with transaction.atomic():
+            locked = due.select_for_update(skip_locked=True, of=("self",))
+            if plan is not None and group_by:  # the next chunk of groups, whole
+                batch = list(locked.filter(**{f"{group_by}__in": plan.pop()}).order_by(group_by, "pk"))
+            else:  # the next rows, from where the last batch ended
+                batch = list((locked if last is None else locked.filter(pk__gt=last.pk)).order_by("pk")[:size])
+            if batch:
+                apply(batch)
+        more = bool(plan) if plan is not None else len(batch) == size
+        last = batch[-1] if batch else last
+        done += len(batch)
+        jobs.report(f"{label} : {done} traité(s)")  # what has committed, kept if the job run dies
+        if not more:
+            break
+    return done
+
+
+def _group_plan(due, group_by, batch_size):
+    """The groups of `due`, in chunks of about `batch_size` rows, the first chunk last (popped first)."""
+    sizes = due.order_by(group_by).values_list(group_by).annotate(rows=models.Count("pk"))
+    chunks: list[list] = []
+    rows = batch_size
+    for group, count in sizes:
+        if rows + count > batch_size and rows:
+            chunks.append([])
+            rows = 0
+        chunks[-1].append(group)
+        rows += count
+    chunks.reverse()
+    return chunks
 
 
 def _decided_model():

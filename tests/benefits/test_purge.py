@@ -11,15 +11,19 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.enums import Role
 from benefits import services
 from benefits.enums import RequestState
 from benefits.models import BenefitRequest, RequestDocument
 from core.models import JobRun, OutboundMessage
 from portal.celery import BEAT_SCHEDULE
+from tests.accounts.factories import member
+from tests.utils.queries import constant_queries
 
 from .factories import (
     BenefitRequestFactory,
     CooperativeFactory,
+    CooperatorFactory,
     catalogue,
     checked_scan,
     cooperator_with_account,
@@ -27,6 +31,7 @@ from .factories import (
 )
 
 EVENT = "benefits.request_purged"
+REMINDER = "benefits.request_purge_soon"
 
 
 def waiting(cooperator, *, days, hours=0, **fields):
@@ -172,18 +177,17 @@ def test_purge_deletes_the_history_of_the_deleted_requests(cooperator):
 
 
 @pytest.mark.django_db
-def test_hr_and_the_cooperator_are_reminded_once_three_days_before(cooperator):
-    from accounts.enums import Role
-    from tests.accounts.factories import member
-
+def test_hr_and_the_cooperator_are_reminded_once_three_days_before(cooperator, django_capture_on_commit_callbacks):
     manager = member(Role.COOP_MANAGER, organisation=cooperator.cooperative.organisation)
     due = waiting(cooperator, days=11, hours=1)
     waiting(cooperator, days=10)  # not yet
-    assert services.unapproved_requests_remind() == 1
-    assert services.unapproved_requests_remind() == 0  # once
-    messages = OutboundMessage.objects.filter(event="benefits.request_purge_soon")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.unapproved_requests_remind() == 1
+        assert services.unapproved_requests_remind() == 0  # once
+    messages = OutboundMessage.objects.filter(event=REMINDER)
     assert {m.recipient for m in messages} == {manager.email, cooperator.user.email}
-    assert due.reference in messages[0].subject and f"/prestations/demandes/{due.pk}/" in messages[0].body
+    message = delivered(messages[0])
+    assert due.reference in message.subject and f"/prestations/demandes/{due.pk}/" in message.body
     due.refresh_from_db()
     assert due.purge_reminded_at is not None and due.state == RequestState.AWAITING
 
@@ -206,6 +210,7 @@ def test_the_purge_runs_a_constant_number_of_queries_per_batch(cooperator, djang
             assert services.unapproved_requests_purge() == count
         return len(queries.captured_queries), len(callbacks)
 
+    purge(1)  # warm-up, not measured: the content types' cache
     few, few_tasks = purge(2)
     many, many_tasks = purge(12)
     assert few == many  # related rows loaded with the batch, outbox inserted in bulk, deleted at once
@@ -350,3 +355,133 @@ def test_a_delete_receiver_added_later_is_still_called_by_the_purge(cooperator, 
     assert sorted(deleted) == sorted(r.pk for r in requests)
     assert not BenefitRequest.objects.exists() and not RequestDocument.objects.exists()
     assert list(FileDeletion.objects.values_list("name", flat=True)) == ["benefits/requests/scan.pdf"]
+
+
+# --- The reminder: one e-mail per person and run, constant queries, a killed run resumed -----------
+
+
+def reminded_world():
+    """Two cooperatives: the first with two HR managers and two cooperators (three requests due, one),
+    the second with one HR manager and a cooperator without an account (two requests due)."""
+    first, second = CooperativeFactory(), CooperativeFactory()
+    managers = [member(Role.COOP_MANAGER, organisation=first.organisation) for _ in range(2)]
+    other_manager = member(Role.COOP_MANAGER, organisation=second.organisation)
+    member(Role.COOP_MANAGER, organisation=first.organisation, is_active=False)  # a former manager: not told
+    busy, quiet = cooperator_with_account(first), cooperator_with_account(first)
+    no_account = CooperatorFactory(cooperative=second)
+    requests = {
+        "busy": [waiting(busy, days=11 + index) for index in range(3)],
+        "quiet": [waiting(quiet, days=12)],
+        "no_account": [waiting(no_account, days=12), waiting(no_account, days=13)],
+    }
+    waiting(busy, days=5)  # not due yet
+    return managers, other_manager, busy, quiet, no_account, requests
+
+
+def listed(message, requests):
+    return all(r.reference in message.body and f"/prestations/demandes/{r.pk}/" in message.body for r in requests)
+
+
+@pytest.mark.django_db
+def test_each_person_is_reminded_once_of_all_their_requests(cooperator, django_capture_on_commit_callbacks):
+    managers, other_manager, busy, quiet, no_account, requests = reminded_world()
+    with django_capture_on_commit_callbacks(execute=True):
+        # Batches smaller than a cooperative still take it whole: one e-mail per person and run.
+        assert services.unapproved_requests_remind(batch_size=2) == 6
+        assert services.unapproved_requests_remind(batch_size=2) == 0  # a re-run says nothing more
+    messages = {m.recipient: delivered(m) for m in OutboundMessage.objects.filter(event=REMINDER)}
+    first_cooperative = requests["busy"] + requests["quiet"]
+    assert sorted(messages) == sorted(
+        [*(m.email for m in managers), other_manager.email, busy.user.email, quiet.user.email, no_account.email]
+    )
+    for manager in managers:  # the HR managers who can still approve: every request of their cooperative
+        message = messages[manager.email]
+        assert message.subject == "4 demandes sans accord bientôt supprimées" and listed(message, first_cooperative)
+        assert message.html_body.count("<li>") == 4
+    assert messages[other_manager.email].subject == "2 demandes sans accord bientôt supprimées"
+    assert listed(messages[other_manager.email], requests["no_account"])
+    assert listed(messages[busy.user.email], requests["busy"]) and not listed(
+        messages[busy.user.email], requests["quiet"]
+    )
+    assert messages[no_account.email].user is None and listed(messages[no_account.email], requests["no_account"])
+    # One request: the e-mail reads as it always did.
+    alone = messages[quiet.user.email]
+    [request] = requests["quiet"]
+    request = BenefitRequest.objects.get(pk=request.pk)
+    purge_on = timezone.localtime(request.purge_at).strftime("%d/%m/%Y")
+    assert alone.subject == f"Demande {request.reference} sans accord : supprimée le {purge_on}"
+    assert f"Sans cet accord, elle sera supprimée le {purge_on}." in alone.body
+    assert "<title>Demande bientôt supprimée</title>" in alone.html_body
+    assert BenefitRequest.objects.filter(purge_reminded_at__isnull=False).count() == 6
+
+
+@pytest.mark.django_db
+def test_the_reminder_runs_a_constant_number_of_queries_per_batch(cooperator, django_capture_on_commit_callbacks):
+    """3 then 30 requests, of more cooperators and HR managers: the same queries, one delivery task."""
+
+    def due(count):
+        cooperatives = [CooperativeFactory() for _ in range(max(1, count // 10))]
+        for index in range(count):
+            cooperative = cooperatives[index % len(cooperatives)]
+            if index < len(cooperatives):
+                member(Role.COOP_MANAGER, organisation=cooperative.organisation)
+            waiting(
+                cooperator_with_account(cooperative) if index % 2 else CooperatorFactory(cooperative=cooperative),
+                days=12,
+            )
+
+    due(1)
+    services.unapproved_requests_remind()  # warm-up, not measured: the content types' cache
+    OutboundMessage.objects.all().delete()
+    tasks = []
+    with constant_queries() as measure:
+        for count in (3, 30):
+            due(count)
+            with django_capture_on_commit_callbacks(execute=False) as callbacks, measure():
+                assert services.unapproved_requests_remind() == count
+            tasks.append(len(callbacks))
+    assert tasks == [1, 1]  # one delivery task per batch
+    assert OutboundMessage.objects.filter(event=REMINDER).count() == 3 + 30 + 1 + 3  # people, and HR managers
+
+
+@pytest.mark.django_db
+def test_a_reminder_killed_halfway_keeps_what_it_committed_and_the_next_run_finishes(
+    cooperator, monkeypatch, django_capture_on_commit_callbacks
+):
+    from benefits.tasks import remind_unapproved_benefit_requests
+    from core import history
+
+    cooperatives = [CooperativeFactory() for _ in range(3)]
+    people = [cooperator_with_account(cooperative) for cooperative in cooperatives]
+    for person in people:
+        waiting(person, days=11)
+        waiting(person, days=12)
+    real = history.record_transitions_of
+    calls = []
+
+    def dies_on_the_second_batch(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise SystemExit("worker killed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(history, "record_transitions_of", dies_on_the_second_batch)
+    remind = services.unapproved_requests_remind
+    monkeypatch.setattr(services, "unapproved_requests_remind", functools.partial(remind, batch_size=2))
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(SystemExit):
+        remind_unapproved_benefit_requests()
+    run = JobRun.objects.get(name="remind_unapproved_benefit_requests")
+    assert run.status == JobRun.Status.FAILED and "fait : remind_purge : 2 traité(s)" in run.summary
+    # The first batch (one cooperative) committed with its e-mail; the second left nothing half-written.
+    assert BenefitRequest.objects.filter(purge_reminded_at__isnull=False).count() == 2
+    [told] = OutboundMessage.objects.filter(event=REMINDER)
+    monkeypatch.setattr(history, "record_transitions_of", real)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "4 demande(s)" in remind_unapproved_benefit_requests()
+    assert not BenefitRequest.objects.filter(purge_reminded_at__isnull=True).exists()
+    messages = OutboundMessage.objects.filter(event=REMINDER)
+    assert sorted(m.recipient for m in messages) == sorted(p.email for p in people)  # each once, none lost
+    assert all(delivered(m).subject == "2 demandes sans accord bientôt supprimées" for m in messages)
+    assert told in messages
+    run = JobRun.objects.filter(name="remind_unapproved_benefit_requests").first()
+    assert run.ok and run.summary == "4 demande(s) sans accord rappelée(s) avant suppression"

@@ -549,3 +549,74 @@ def test_a_template_error_at_delivery_fails_that_message_not_the_batch(
 def test_grouping_needs_rendering_at_delivery():
     with pytest.raises(ValueError):
         register_event("tests.bad", "Mauvais", template="x", recipients=list, group=True)
+
+
+@pytest.fixture
+def batch_events():
+    """An event whose recipients are found for a whole batch (recipients_many), two per object."""
+    calls = []
+
+    def many(objs):
+        calls.append(len(objs))
+        return [[obj["to"], "copie@example.test"] for obj in objs]
+
+    event = register_event(
+        "tests.batch_digest",
+        "Résumé",
+        space="tests",
+        optional=False,
+        template="tests_core/emails/digest",
+        recipients=lambda obj: [obj["to"], "copie@example.test"],
+        recipients_many=many,
+        context=lambda obj: {"name": obj["name"], "when": obj["when"], "amount": obj["amount"], "label": "Montant"},
+        render_at_delivery=True,
+        group=True,
+    )
+    yield event, calls
+    notifications._EVENTS.pop(event.key, None)
+
+
+@pytest.mark.django_db
+def test_recipients_many_finds_a_batch_s_recipients_at_once(batch_events):
+    import datetime
+    from decimal import Decimal
+
+    event, calls = batch_events
+    objs = [
+        {"to": to, "name": name, "when": datetime.date(2026, 3, 2), "amount": Decimal("12.50")}
+        for to, name in (("a@example.test", "Un"), ("b@example.test", "Deux"), ("a@example.test", "Trois"))
+    ]
+    with transaction.atomic(), notifications.batched():
+        notifications.emit_many(event.key, objs)
+    assert calls == [3]  # one look-up for the batch, not one per object
+    messages = {m.recipient: m for m in OutboundMessage.objects.filter(event=event.key)}
+    names = {to: [item["name"] for item in m.context["values"]["items"]] for to, m in messages.items()}
+    # Each recipient's message lists its own objects; an object's context, captured once, is shared
+    # by its two recipients' messages without one changing the other.
+    assert names == {
+        "a@example.test": ["Un", "Trois"],
+        "b@example.test": ["Deux"],
+        "copie@example.test": ["Un", "Deux", "Trois"],
+    }
+    assert messages["b@example.test"].context["values"]["name"] == "Deux"
+    notifications.emit(event.key, objs[1])
+    assert calls == [3, 1]
+
+
+@pytest.mark.django_db
+def test_recipients_many_must_answer_for_each_object(batch_events):
+    event, _calls = batch_events
+    broken = register_event(
+        "tests.batch_broken",
+        "Cassé",
+        space="tests",
+        optional=False,
+        template="tests_core/emails/digest",
+        recipients=lambda obj: [],
+        recipients_many=lambda objs: [[]],
+    )
+    try:
+        with pytest.raises(ValueError, match="1 lists for 2 objects"):
+            notifications.emit_many(broken.key, [{}, {}])
+    finally:
+        notifications._EVENTS.pop(broken.key, None)

@@ -201,3 +201,39 @@ def test_two_workers_share_a_timed_step_without_doing_a_row_twice():
     assert Transition.objects.filter(action="close_late").count() == 40
     with transaction.atomic():
         assert ContactMessage.objects.filter(state=OPEN).count() == 0
+
+
+def test_run_due_by_group_gives_each_batch_whole_groups():
+    """group_by: the batches are planned from the groups' sizes; a group is never split, a group bigger
+    than a batch makes a batch alone, small groups share one."""
+    for email, count in (("a@example.test", 3), ("b@example.test", 1), ("c@example.test", 1), ("d@example.test", 4)):
+        ContactMessageFactory.create_batch(count, state=OPEN, email=email)
+    batches = []
+    hooked = Workflow(
+        ContactMessage,
+        register=False,
+        steps=[Step("close_late", [OPEN], CLOSED, timed=True)],
+        after_batch={"close_late": lambda objs, now: batches.append([obj.email for obj in objs])},
+    )
+    assert hooked.run_due("close_late", ContactMessage.objects.all(), batch_size=2, group_by="email") == 9
+    assert [sorted(set(batch)) for batch in batches] == [
+        ["a@example.test"],
+        ["b@example.test", "c@example.test"],
+        ["d@example.test"],
+    ]
+    assert [len(batch) for batch in batches] == [3, 2, 4]
+    assert not ContactMessage.objects.filter(state=OPEN).exists()
+
+
+def test_a_batch_s_history_is_written_from_each_row_s_own_state():
+    hooked = Workflow(
+        ContactMessage,
+        register=False,
+        steps=[Step("archive", [OPEN, CLOSED], CLOSED, timed=True)],
+    )
+    was_open, was_closed = ContactMessageFactory(state=OPEN), ContactMessageFactory(state=CLOSED)
+    assert hooked.run_due("archive", ContactMessage.objects.all()) == 2
+    assert timeline_for(was_open).get().from_state == OPEN
+    entry = timeline_for(was_closed).get()
+    assert (entry.from_state, entry.to_state, entry.action, entry.actor_id) == (CLOSED, CLOSED, "archive", None)
+    assert entry.object_id == str(was_closed.pk)
