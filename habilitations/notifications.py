@@ -58,6 +58,12 @@ def _access_validators(access_request):
     return access_request_validators(access_request)
 
 
+def _access_validators_many(access_requests):
+    from .selectors import access_request_validators_many
+
+    return access_request_validators_many(access_requests)
+
+
 def _requester(access_request):
     return [access_request.user]
 
@@ -77,6 +83,32 @@ def _access_context(access_request):
         "requester": access_request.user,
         "queue_url": portal_url(_path("habilitations:queue")),
         "history_url": portal_url(_path("habilitations:my_rights")),
+    }
+
+
+def _reminder_context(access_request):
+    """What a reminder says of each request (captured: rendered at delivery, one e-mail per validator
+    listing the batch's requests; `days` is given by the job)."""
+    return {
+        "requester": access_request.user.get_full_name(),
+        "organisme": access_request.organisme.name,
+        "application": access_request.application.name,
+        "tacit_on": access_request.tacit_on,
+        "queue_url": portal_url(_path("habilitations:queue")),
+    }
+
+
+def _granted_context(access_request):
+    """What the acceptance says of each request (captured: rendered at delivery; the tacit acceptance
+    tells each requester once, listing the batch's requests)."""
+    from .enums import AccessRequestState
+
+    return {
+        "first_name": access_request.user.first_name,
+        "last_name": access_request.user.last_name,
+        "application": access_request.application.name,
+        "organisme": access_request.organisme.name,
+        "tacit": access_request.state == AccessRequestState.TACIT,
     }
 
 
@@ -135,20 +167,29 @@ def register():
         context=_access_context,
         **common,
     )
+    # Sent by the timed job: one e-mail per validator and batch listing the requests waiting for them,
+    # their validators found with a few queries per batch, rendered by the delivery task.
     register_event(
         ACCESS_REMINDER,
         _("Relance : demande d’habilitation en attente"),
         template="habilitations/emails/access_request_reminder",
         recipients=_access_validators,
-        context=_access_context,
+        recipients_many=_access_validators_many,
+        context=_reminder_context,
+        render_at_delivery=True,
+        group=True,
         **common,
     )
+    # A validator's grant (one request), or the tacit acceptance (one e-mail per requester and run listing
+    # the requests accepted), rendered by the delivery task.
     register_event(
         ACCESS_GRANTED,
         _("Habilitation accordée"),
         template="habilitations/emails/access_request_granted",
         recipients=_requester,
-        context=_access_context,
+        context=_granted_context,
+        render_at_delivery=True,
+        group=True,
         **common,
     )
     register_event(

@@ -1,7 +1,5 @@
 """Scoped reads of the Espace Organismes: every list a view shows comes from here."""
 
-from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -55,13 +53,39 @@ def current_delegations(organisation, today=None):
 
 def organisme_validators(organisation):
     """Who validates for an organisme today: its correspondents, each absent one replaced by their delegate."""
-    delegations = list(current_delegations(organisation).select_related("delegate"))
-    absent = {d.absent_id for d in delegations}
-    validators = [user for user in correspondents(organisation) if user.pk not in absent]
-    for delegation in delegations:
-        if delegation.delegate.is_active and all(u.pk != delegation.delegate_id for u in validators):
-            validators.append(delegation.delegate)
-    return validators
+    pk = getattr(organisation, "pk", organisation)
+    return organisme_validators_by_id([pk])[pk]
+
+
+def organisme_validators_by_id(organisation_ids, today=None):
+    """organisme_validators() of several organismes (a timed job's batch), in two queries:
+    {organisation id: [users]}, every id given present."""
+    ids = set(organisation_ids)
+    found: dict = {pk: [] for pk in ids}
+    if not ids:
+        return found
+    today = today or timezone.localdate()
+    delegations: dict = {}
+    for delegation in Delegation.objects.filter(
+        organisme_id__in=ids, starts_on__lte=today, ends_on__gte=today
+    ).select_related("delegate"):
+        delegations.setdefault(delegation.organisme_id, []).append(delegation)
+    correspondent_rows = (
+        Membership.objects.filter(
+            organisation_id__in=ids, role=Role.CORRESPONDENT, is_active=True, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("organisation_id", "user__last_name", "user__first_name", "user_id")
+    )
+    for membership in correspondent_rows:
+        found[membership.organisation_id].append(membership.user)
+    for pk, validators in found.items():
+        absent = {d.absent_id for d in delegations.get(pk, ())}
+        validators[:] = [user for user in validators if user.pk not in absent]
+        for delegation in delegations.get(pk, ()):
+            if delegation.delegate.is_active and all(u.pk != delegation.delegate_id for u in validators):
+                validators.append(delegation.delegate)
+    return found
 
 
 def account_request_validators(organisation):
@@ -89,6 +113,25 @@ def application_managers(application):
     ).order_by("last_name", "first_name")
 
 
+def application_managers_by_id(application_ids):
+    """application_managers() of several applications, in one query: {application id: [users]}."""
+    ids = set(application_ids)
+    found: dict = {pk: [] for pk in ids}
+    if not ids:
+        return found
+    grants = (
+        ApplicationUserPermission.objects.filter(
+            content_object_id__in=ids, permission__codename="manage_application", user__is_active=True
+        )
+        .select_related("user")
+        .order_by("content_object_id", "user__last_name", "user__first_name", "user_id")
+    )
+    for grant in grants:
+        if all(user.pk != grant.user_id for user in found[grant.content_object_id]):
+            found[grant.content_object_id].append(grant.user)
+    return found
+
+
 def managed_application_ids(user):
     return ApplicationUserPermission.objects.filter(user=user, permission__codename="manage_application").values_list(
         "content_object_id", flat=True
@@ -104,37 +147,33 @@ def held_application_ids(user):
     )
 
 
-# Inside validators_memo(): who validates, looked up once per organisme or application (a job's batch).
-_MEMO: ContextVar[dict | None] = ContextVar("habilitations_validators_memo", default=None)
-
-
-@contextmanager
-def validators_memo():
-    token = _MEMO.set({})
-    try:
-        yield
-    finally:
-        _MEMO.reset(token)
-
-
-def _memo(key, compute):
-    memo = _MEMO.get()
-    if memo is None:
-        return compute()
-    if key not in memo:
-        memo[key] = compute()
-    return memo[key]
-
-
 def access_request_validators(access_request):
     """Local application: the organisme's validators; central one: its managers; else the central admins."""
-    application = access_request.application
-    if application.management == Management.CENTRAL:
-        validators = _memo(("app", application.pk), lambda: list(application_managers(application)))
-    else:
-        validators = _memo(("org", access_request.organisme_id), lambda: organisme_validators(access_request.organisme))
-    others = [u for u in validators if u.pk != access_request.user_id]
-    return others or _memo("admins", lambda: list(ucanss_admins()))
+    return access_request_validators_many([access_request])[0]
+
+
+def access_request_validators_many(access_requests):
+    """access_request_validators() of each of a batch's requests (read with their application), found with
+    at most four queries for the whole batch: the managers of its central applications, the
+    correspondents and today's delegations of its organismes, and the central admins if one needs them."""
+    central = {r.application_id for r in access_requests if r.application.management == Management.CENTRAL}
+    local = {r.organisme_id for r in access_requests if r.application_id not in central}
+    managers = application_managers_by_id(central)
+    validators = organisme_validators_by_id(local)
+    admins = None
+    found = []
+    for access_request in access_requests:
+        if access_request.application_id in central:
+            candidates = managers[access_request.application_id]
+        else:
+            candidates = validators[access_request.organisme_id]
+        others = [user for user in candidates if user.pk != access_request.user_id]
+        if not others:
+            if admins is None:
+                admins = list(ucanss_admins())
+            others = admins
+        found.append(others)
+    return found
 
 
 # --- account requests ------------------------------------------------------------------------------

@@ -19,7 +19,8 @@ from accounts.models import Membership, Organisation
 from accounts.services.security_log import log_event
 from core.history import record_transition
 from core.notifications import batched as notifications_batched
-from core.notifications import emit, send_email
+from core.notifications import emit, emit_many, send_email
+from core.workflows import run_in_batches
 
 from . import notifications, selectors
 from .enums import REMINDER_DAYS, AccessRequestState, AccountRequestState, RightState
@@ -271,22 +272,29 @@ TACIT_BATCH_SIZE = 1000
 
 def tacit_acceptance_run(*, now=None, dry_run=False, batch_size=TACIT_BATCH_SIZE, limit=None, should_stop=None):
     """Accepts the requests neither granted nor refused 10 days after they were made (the "acceptée
-    tacitement" step, a system decision), in batches with SKIP LOCKED: idempotent, safe with two workers."""
+    tacitement" step, a system decision), in batches with SKIP LOCKED: idempotent, safe with two workers.
+    Each requester is told once per run, one e-mail listing their requests accepted (a batch holds a
+    requester's requests together)."""
     now = now or timezone.now()
     return ACCESS_REQUEST.run_due(
         "accept_tacitly",
+        # What the rights and the e-mail read (notifications._granted_context), loaded with each batch.
         selectors.due_for_tacit_acceptance(now).select_related("user").prefetch_related("application", "organisme"),
         batch_size=batch_size,
         limit=limit,
         dry_run=dry_run,
         should_stop=should_stop,
         now=now,
+        group_by="user_id",
     )
 
 
-def reminders_send(*, now=None, dry_run=False, batch_size=TACIT_BATCH_SIZE):
-    """Reminds the validators of a request pending for 3 days, then 7 days (once each). A batch's
-    validators are looked up once per organisme (or application) and its messages inserted together."""
+def reminders_send(*, now=None, dry_run=False, batch_size=TACIT_BATCH_SIZE, should_stop=None):
+    """Reminds the validators of a request pending for 3 days, then 7 days (once each): one e-mail per
+    validator and batch listing the requests waiting for them (a batch holds an organisme's requests
+    together). In batches with SKIP LOCKED, one transaction each: the validators of a batch are found with
+    a few queries, its messages inserted together and delivered by one task. Returns how many reminders
+    (requests reminded, for each of the two days) were sent, or would be."""
     now = now or timezone.now()
     sent = 0
     for number, days in enumerate(REMINDER_DAYS, start=1):
@@ -296,19 +304,20 @@ def reminders_send(*, now=None, dry_run=False, batch_size=TACIT_BATCH_SIZE):
         if dry_run:
             sent += due.count()
             continue
-        while True:
-            with transaction.atomic(), notifications_batched(), selectors.validators_memo():
-                batch = list(
-                    due.select_for_update(skip_locked=True, of=("self",))
-                    .select_related("application", "organisme", "user")
-                    .order_by("pk")[:batch_size]
-                )
-                for access_request in batch:
-                    emit(notifications.ACCESS_REMINDER, access_request, context={"days": days})
-                AccessRequest.objects.filter(pk__in=[r.pk for r in batch]).update(reminders_sent=number)
-            sent += len(batch)
-            if len(batch) < batch_size:
-                break
+
+        def remind(batch, number=number, days=days):
+            with notifications_batched():
+                emit_many(notifications.ACCESS_REMINDER, batch, context={"days": days})
+            AccessRequest.objects.filter(pk__in=[r.pk for r in batch]).update(reminders_sent=number)
+
+        sent += run_in_batches(
+            due.select_related("application", "organisme", "user"),
+            remind,
+            batch_size=batch_size,
+            should_stop=should_stop,
+            group_by="organisme_id",
+            label=f"relance du jour {days}",
+        )
     return sent
 
 

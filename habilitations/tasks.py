@@ -19,6 +19,10 @@ def accept_pending_access_requests():
     (a system decision, batched with SKIP LOCKED: idempotent, safe with two workers); validators of
     requests pending for 3 and 7 days are reminded once each."""
     started = time.monotonic()
-    accepted = services.tacit_acceptance_run(should_stop=lambda: time.monotonic() - started > BUDGET_SECONDS)
-    reminded = services.reminders_send()
+
+    def should_stop():
+        return time.monotonic() - started > BUDGET_SECONDS
+
+    accepted = services.tacit_acceptance_run(should_stop=should_stop)
+    reminded = services.reminders_send(should_stop=should_stop)
     return f"{accepted} demande(s) acceptée(s) tacitement, {reminded} relance(s)"

@@ -191,15 +191,16 @@ def test_an_access_request_is_refused_when_held_or_pending_or_for_a_foreign_orga
         services.access_request_create(user=membership.user, application=held, organisme=membership.organisation)
 
 
-def test_tacit_acceptance_after_ten_days_is_idempotent_and_has_a_dry_run():
+def test_tacit_acceptance_after_ten_days_is_idempotent_and_has_a_dry_run(django_capture_on_commit_callbacks):
     day_9 = AccessRequestFactory(days_ago=9)
     day_11 = AccessRequestFactory(days_ago=11)
     refused = AccessRequestFactory(days_ago=12, state=AccessRequestState.REFUSED)
     assert services.tacit_acceptance_run(dry_run=True) == 1
     day_11.refresh_from_db()
     assert day_11.state == AccessRequestState.PENDING
-    assert services.tacit_acceptance_run() == 1
-    assert services.tacit_acceptance_run() == 0
+    with django_capture_on_commit_callbacks(execute=True):  # the e-mail is rendered when delivered
+        assert services.tacit_acceptance_run() == 1
+        assert services.tacit_acceptance_run() == 0
     day_9.refresh_from_db(), day_11.refresh_from_db(), refused.refresh_from_db()
     assert day_9.state == AccessRequestState.PENDING and refused.state == AccessRequestState.REFUSED
     assert day_11.state == AccessRequestState.TACIT and day_11.decided_by is None
@@ -218,6 +219,8 @@ def test_the_tacit_job_runs_a_batch_in_constant_queries_with_one_delivery_task(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    AccessRequestFactory(days_ago=11)
+    services.tacit_acceptance_run()  # warm-up, not measured: the content types' and permissions' caches
     counts = []
     for size in (2, 8):
         AccessRequestFactory.create_batch(size, days_ago=11)
@@ -226,8 +229,8 @@ def test_the_tacit_job_runs_a_batch_in_constant_queries_with_one_delivery_task(
         counts.append(len(queries.captured_queries))
         assert len(callbacks) == 1
     assert counts[0] == counts[1], counts
-    assert Right.objects.filter(tacit=True, state=RightState.ACTIVE).count() == 10
-    assert OutboundMessage.objects.filter(event="habilitations.access_request_granted").count() == 10
+    assert Right.objects.filter(tacit=True, state=RightState.ACTIVE).count() == 11
+    assert OutboundMessage.objects.filter(event="habilitations.access_request_granted").count() == 11
 
 
 def test_a_request_whose_right_was_given_meanwhile_is_accepted_without_a_second_right():
@@ -283,7 +286,8 @@ def test_reminders_at_day_3_and_day_7_once_each():
     AccessRequestFactory(organisme=validator.organisation, days_ago=1)
     assert services.reminders_send() == 3  # day 4: first; day 8: first and second
     assert services.reminders_send() == 0
-    assert OutboundMessage.objects.filter(event="habilitations.access_request_reminder").count() == 3
+    # One e-mail per reminder day: the first lists the two requests, the second the older one.
+    assert OutboundMessage.objects.filter(event="habilitations.access_request_reminder").count() == 2
 
 
 def test_reminders_look_up_each_organisme_s_validators_once_per_batch():
