@@ -22,8 +22,10 @@ Method (bench/pages.py lists what is measured):
   spread (±) is half the difference of the ratios of the two pairs: the drift of the machine's load.
 - Exports: one request at a time, time to the first byte and to the last, the gunicorn workers' peak
   RSS, against COPY ... TO STDOUT CSV of the same rows.
-- Timed jobs (--jobs): the 14-day purge of benefit requests on 100,000 back-dated requests, on a
-  copy of the database (guichet_bench_jobs): benefits.services.unapproved_requests_purge (run_due).
+- Timed jobs (--jobs), on a copy of the database (guichet_bench_jobs): the purge reminder then the
+  14-day purge of benefit requests on 100,000 back-dated requests (benefits.services
+  unapproved_requests_remind and unapproved_requests_purge), and the 10-day tacit acceptance of
+  100,000 access requests seeded in the copy (habilitations.services.tacit_acceptance_run).
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/guichet_bench),
 BENCH_REDIS_URL (default redis://127.0.0.1:6379/2), BENCH_WORKERS (gunicorn workers, default 3).
@@ -298,29 +300,93 @@ import time
 from datetime import timedelta
 from django.db import connection
 from django.utils import timezone
-from benefits.models import BenefitRequest
+from accounts.enums import OrganisationKind, Role
+from accounts.models import Membership, Organisation, User
+from benefits.models import BenefitRequest, Cooperative
 from benefits import selectors, services
+from core.models import OutboundMessage
+from habilitations import selectors as habilitations_selectors, services as habilitations_services
+from habilitations.models import AccessRequest, Application
 
-# 100,000 requests become due for the 14-day purge: awaiting the cooperative's approval, entered 15 days ago.
-ids = list(BenefitRequest.objects.order_by("pk").values_list("pk", flat=True)[:ROWS])
-past = timezone.now() - timedelta(days=15)
-BenefitRequest.objects.filter(pk__in=ids).update(state="awaiting", created_at=past)
-due = selectors.purge_candidates().count()
 queries = [0]
 def count(execute, sql, params, many, context):
     queries[0] += 1
     return execute(sql, params, many, context)
-began = time.perf_counter()
-with connection.execute_wrapper(count):
-    services.unapproved_requests_purge()
-elapsed = time.perf_counter() - began
-left = selectors.purge_candidates().count()
-print(f"BENCH_JOBS={elapsed:.3f} {due} {left} {queries[0]}")
+def measure(name, job, due, left):
+    \"\"\"Times one job on what is due; prints its line: seconds, due, left, queries, e-mails written.\"\"\"
+    with connection.cursor() as cursor:  # the statistics of the tables as seeded
+        cursor.execute("ANALYZE")
+    before = OutboundMessage.objects.count()
+    queries[0] = 0
+    began = time.perf_counter()
+    with connection.execute_wrapper(count):
+        job()
+    elapsed = time.perf_counter() - began
+    written = OutboundMessage.objects.count() - before
+    print(f"BENCH_JOBS={name} {elapsed:.3f} {due} {left()} {queries[0]} {written}")
+
+ids = list(BenefitRequest.objects.order_by("pk").values_list("pk", flat=True)[:ROWS])
+now = timezone.now()
+
+# The purge reminder: ROWS requests awaiting approval, entered 12 days ago (3 days before the purge);
+# each of their cooperatives has an HR manager (told with the cooperators: one e-mail each, listing).
+BenefitRequest.objects.filter(pk__in=ids).update(state="awaiting", created_at=now - timedelta(days=12))
+managed = Membership.objects.filter(role=Role.COOP_MANAGER).values("organisation_id")
+unmanaged = list(Cooperative.objects.exclude(organisation_id__in=managed).values_list("organisation_id", flat=True))
+managers = User.objects.bulk_create(
+    [User(identifier=f"bench-rh-{pk}", email=f"bench-rh-{pk}@bench.test", last_name=f"RH {pk}") for pk in unmanaged]
+)
+Membership.objects.bulk_create(
+    [Membership(user=u, organisation_id=pk, role=Role.COOP_MANAGER) for u, pk in zip(managers, unmanaged)]
+)
+due = selectors.purge_reminder_candidates().count()
+measure("reminder", services.unapproved_requests_remind, due, lambda: selectors.purge_reminder_candidates().count())
+
+# The 14-day purge: the same requests, entered 15 days ago.
+BenefitRequest.objects.filter(pk__in=ids).update(created_at=now - timedelta(days=15))
+due = selectors.purge_candidates().count()
+measure("purge", services.unapproved_requests_purge, due, lambda: selectors.purge_candidates().count())
+
+# The 10-day tacit acceptance: ROWS access requests made 11 days ago (reminded already), four per user
+# (12 applications, half managed centrally), the users spread over 100 organismes.
+organismes = Organisation.objects.bulk_create(
+    [Organisation(kind=OrganisationKind.ORGANISME, code=f"{970000 + i}", name=f"Organisme {i}") for i in range(100)]
+)
+applications = Application.objects.bulk_create(
+    [Application(slug=f"bench-jobs-{i}", name=f"Application {i}", management=("central", "local")[i % 2])
+     for i in range(12)]
+)
+requesters = User.objects.bulk_create(
+    [User(identifier=f"bench-agent-{i}@bench.test", email=f"bench-agent-{i}@bench.test") for i in range(ROWS // 4)],
+    batch_size=5000,
+)
+AccessRequest.objects.bulk_create(
+    [
+        AccessRequest(
+            user=user,
+            organisme=organismes[index % len(organismes)],
+            application=applications[(index + n * 3) % len(applications)],
+            created_at=now - timedelta(days=11),
+            reminders_sent=2,
+        )
+        for index, user in enumerate(requesters)
+        for n in range(4)
+    ],
+    batch_size=5000,
+)
+due = habilitations_selectors.due_for_tacit_acceptance().count()
+measure(
+    "tacit", habilitations_services.tacit_acceptance_run, due,
+    lambda: habilitations_selectors.due_for_tacit_acceptance().count(),
+)
 """
+JOB_LABELS = {"reminder": "purge reminder", "purge": "purge", "tacit": "tacit acceptance"}
 
 
 def jobs(env, rows):
-    """The purge of `rows` back-dated requests on a copy of the bench database: (seconds, due, left, queries)."""
+    """The timed jobs on `rows` back-dated rows each, on a copy of the bench database (its requests made
+    due for the purge's reminder then the purge; access requests seeded for the tacit acceptance):
+    {job: (seconds, due, left, queries, e-mails written)}."""
     import psycopg
 
     name = database_name()
@@ -331,9 +397,12 @@ def jobs(env, rows):
     try:
         job_env = {**env, "DATABASE_URL": with_database(copy), "CELERY_TASK_ALWAYS_EAGER": "false"}
         out = manage(["shell", "--no-imports", "-c", JOBS_SNIPPET.replace("ROWS", str(rows))], job_env, True)
-        line = next(line for line in out.splitlines() if line.startswith("BENCH_JOBS="))
-        seconds, due, left, queries = line.split("=", 1)[1].split()
-        return float(seconds), int(due), int(left), int(queries)
+        found = {}
+        for line in out.splitlines():
+            if line.startswith("BENCH_JOBS="):
+                job, seconds, due, left, queries, written = line.split("=", 1)[1].split()
+                found[job] = (float(seconds), int(due), int(left), int(queries), int(written))
+        return found
     finally:
         with psycopg.connect(admin_url(), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
@@ -372,7 +441,7 @@ def main():
     parser.add_argument("--window", type=float, default=float(os.environ.get("BENCH_WINDOW", "4")))
     parser.add_argument("--clients", type=int, default=int(os.environ.get("BENCH_CLIENTS", "16")))
     parser.add_argument("--pairs", type=int, default=2)
-    parser.add_argument("--jobs", action=argparse.BooleanOptionalAction, default=True, help="the timed jobs (purge)")
+    parser.add_argument("--jobs", action=argparse.BooleanOptionalAction, default=True, help="the timed jobs")
     parser.add_argument("--job-rows", type=int, default=100_000)
     parser.add_argument("--reset", action="store_true", help="drop the bench database and seed it again")
     options = parser.parse_args()
@@ -550,15 +619,15 @@ def main():
         os.killpg(gunicorn.pid, signal.SIGTERM)
         gunicorn.wait(30)
         if options.jobs:
-            say(f"timed job: the purge of {options.job_rows} back-dated requests (on a copy of the database)")
-            seconds, due, left, queries = jobs(env, options.job_rows)
-            results["targets"].append(
-                (
-                    f"purge of {due} due requests < 30 s",
-                    f"{seconds:.1f} s, {queries} queries, {left} left",
-                    seconds < 30 and left == 0,
+            say(f"timed jobs: purge reminder, purge, tacit acceptance of {options.job_rows} rows (a copy)")
+            for job, (seconds, due, left, queries, written) in jobs(env, options.job_rows).items():
+                results["targets"].append(
+                    (
+                        f"{JOB_LABELS[job]} of {due} rows < 30 s",
+                        f"{seconds:.1f} s, {queries} queries, {written} e-mails, {left} left",
+                        seconds < 30 and left == 0,
+                    )
                 )
-            )
         text = report(results, options, started, load_before, load_after)
         print(text)
         RESULTS.mkdir(parents=True, exist_ok=True)
