@@ -44,7 +44,8 @@ def delete_recorded_files(ids=None, *, limit=500):
     queryset = FileDeletion.objects.order_by("pk")
     if ids is not None:
         queryset = queryset.filter(pk__in=ids)
-    deleted = failed = 0
+    done = []
+    failed = 0
     for row in queryset[:limit]:
         try:
             storage = storages[row.storage]
@@ -56,9 +57,10 @@ def delete_recorded_files(ids=None, *, limit=500):
             )
             logger.warning("file %s not deleted yet (attempt %s): %s", row.name, row.attempts + 1, exc)
             continue
-        FileDeletion.objects.filter(pk=row.pk).delete()
-        deleted += 1
-    return deleted, failed
+        done.append(row.pk)
+    # The rows of the files deleted go at once (a run killed before: the files are deleted again, harmlessly).
+    FileDeletion.objects.filter(pk__in=done).delete()
+    return len(done), failed
 
 
 def oldest_pending_age():

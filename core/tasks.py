@@ -124,13 +124,15 @@ def _send(message):
         send_sms(message.recipient, message.body)
 
 
-SWEEP_CHUNK = 1000
+SWEEP_CHUNK = 1000  # messages read and stamped at once
+SWEEP_TASK_SIZE = 200  # messages per delivery task: a few workers share a backlog, each task well in its limits
 
 
 @shared_task(acks_late=True, time_limit=300, soft_time_limit=270)
 @timed_job("deliver_pending_messages")
 def deliver_pending_messages():
-    """Safety net: enqueues again the messages whose delivery was lost, all of them, at full speed.
+    """Safety net: enqueues again the messages whose delivery was lost, all of them, at full speed: one
+    `deliver_messages` task per SWEEP_TASK_SIZE messages, not one task per message.
 
     Never tried 5 minutes after they were written or last swept (the broker was down at commit), or
     still pending long after every retry should have run (the retry chain was lost). Messages waiting
@@ -153,13 +155,15 @@ def deliver_pending_messages():
         if not ids:
             break
         OutboundMessage.objects.filter(pk__in=ids).update(queued_at=now)
-        for pk in ids:
-            if not enqueue(deliver_message, pk):
-                # The broker is down: the rows are pending still; the next sweep tries again.
-                OutboundMessage.objects.filter(pk__in=ids, queued_at=now).update(queued_at=None)
+        # One delivery task per chunk (a message that fails is retried on its own with its backoff).
+        for start in range(0, len(ids), SWEEP_TASK_SIZE):
+            chunk = ids[start : start + SWEEP_TASK_SIZE]
+            if not enqueue(deliver_messages, chunk):
+                # The broker is down: the rows not handed over are pending still; the next sweep tries again.
+                OutboundMessage.objects.filter(pk__in=ids[start:], queued_at=now).update(queued_at=None)
                 report(f"{swept} message(s) relancé(s), file de tâches indisponible")
                 return f"{swept} message(s) relancé(s), file de tâches indisponible"
-            swept += 1
+            swept += len(chunk)
         after = ids[-1]
         report(f"{swept} message(s) relancé(s)")
         if out_of_time():

@@ -293,12 +293,14 @@ def test_the_sweep_enqueues_a_whole_backlog_once(monkeypatch):
 
     monkeypatch.setattr(tasks, "SWEEP_CHUNK", 7)
     backlog = [lost_message() for _ in range(30)]
-    with mock.patch.object(tasks.deliver_message, "delay") as delay:
+    with mock.patch.object(tasks.deliver_messages, "delay") as delay:
         assert run_command("run_job", "deliver_pending_messages").strip().endswith("30 message(s) relancé(s)")
-        assert delay.call_count == 30  # not 500 per five minutes: everything, at once
+        # Not 500 per five minutes: everything, at once, one delivery task per chunk of 7.
+        assert sorted(pk for call in delay.call_args_list for pk in call.args[0]) == sorted(m.pk for m in backlog)
+        assert delay.call_count == 5
         # Not yet delivered (the worker is busy): the next sweep does not enqueue them a second time.
         assert "0 message(s) relancé(s)" in run_command("run_job", "deliver_pending_messages")
-    assert delay.call_count == 30
+    assert delay.call_count == 5
     assert all(m.queued_at for m in OutboundMessage.objects.filter(pk__in=[m.pk for m in backlog]))
 
 

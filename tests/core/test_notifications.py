@@ -21,7 +21,7 @@ from core.notifications import (
     set_preferences,
 )
 from core.sms.phone import InvalidPhoneNumber
-from core.tasks import MAX_RETRIES, deliver_message, deliver_pending_messages, retry_countdown
+from core.tasks import MAX_RETRIES, deliver_message, deliver_messages, deliver_pending_messages, retry_countdown
 from tests.accounts.factories import UserFactory
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -409,11 +409,43 @@ def test_deliver_pending_messages_enqueues_the_lost_ones_only():
     sent = pending_message(age=timedelta(hours=1), status=Status.SENT)
     failed = pending_message(age=timedelta(hours=5), attempts=9, status=Status.FAILED)
 
-    with mock.patch.object(deliver_message, "delay") as delay:
+    with mock.patch.object(deliver_messages, "delay") as delay:
         summary = deliver_pending_messages()
-    assert sorted(call.args[0] for call in delay.call_args_list) == sorted([lost.pk, lost_retry_chain.pk])
+    [call] = delay.call_args_list  # one delivery task for the lost ones
+    assert sorted(call.args[0]) == sorted([lost.pk, lost_retry_chain.pk])
     assert summary == "2 message(s) relancé(s)"
-    assert {recent.pk, waiting_for_retry.pk, sent.pk, failed.pk}.isdisjoint(c.args[0] for c in delay.call_args_list)
+    assert {recent.pk, waiting_for_retry.pk, sent.pk, failed.pk}.isdisjoint(call.args[0])
+
+
+@pytest.mark.django_db
+def test_the_sweep_enqueues_one_task_per_chunk_in_constant_queries(monkeypatch):
+    from core import tasks
+    from tests.utils.queries import constant_queries
+
+    monkeypatch.setattr(tasks, "SWEEP_TASK_SIZE", 4)
+    published = []
+    publish = mock.patch.object(deliver_messages, "delay", side_effect=lambda ids: published.append(list(ids)))
+    with publish, constant_queries() as measure:
+        for count in (3, 30):
+            lost = [pending_message(age=timedelta(minutes=10)).pk for _ in range(count)]
+            published.clear()
+            with measure():
+                assert deliver_pending_messages() == f"{count} message(s) relancé(s)"
+            assert sorted(pk for ids in published for pk in ids) == sorted(lost)
+            assert [len(ids) for ids in published] == [4] * (count // 4) + ([count % 4] if count % 4 else [])
+
+
+@pytest.mark.django_db
+def test_the_sweep_leaves_what_it_could_not_hand_over_for_the_next_one(monkeypatch):
+    from core import tasks
+
+    monkeypatch.setattr(tasks, "SWEEP_TASK_SIZE", 2)
+    lost = [pending_message(age=timedelta(minutes=10)) for _ in range(5)]
+    answers = iter([True, False])
+    monkeypatch.setattr(tasks, "enqueue", lambda task, ids: next(answers))
+    assert deliver_pending_messages() == "2 message(s) relancé(s), file de tâches indisponible"
+    queued = OutboundMessage.objects.filter(pk__in=[m.pk for m in lost], queued_at__isnull=False)
+    assert sorted(queued.values_list("pk", flat=True)) == [lost[0].pk, lost[1].pk]  # handed over: stamped
 
 
 @pytest.mark.django_db

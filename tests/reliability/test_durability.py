@@ -72,6 +72,21 @@ def test_a_storage_error_keeps_the_row_and_the_sweep_deletes_it_later():
     assert delete_recorded_files() == (0, 0)  # idempotent
 
 
+@pytest.mark.django_db
+def test_the_sweep_deletes_the_rows_of_a_chunk_at_once():
+    """delete_pending_files: one storage call per file (there is no other way), the rows in one query."""
+    from tests.utils.queries import constant_queries
+
+    with constant_queries() as measure:
+        for count in (3, 30):
+            names = [_stored(f"tests/sweep-{count}-{index}.pdf") for index in range(count)]
+            FileDeletion.objects.bulk_create([FileDeletion(name=name) for name in names])
+            with measure():
+                assert delete_recorded_files() == (count, 0)
+            assert not any(default_storage.exists(name) for name in names)
+    assert not FileDeletion.objects.exists()
+
+
 @pytest.fixture
 def cooperator(db):
     catalogue()
