@@ -99,16 +99,18 @@ def record_transitions(changes, *, actor, to_state, reason="", action=""):
     return Transition.objects.bulk_create(rows, batch_size=1000)
 
 
-def record_transitions_of(model, pks, *, field, to_state, reason="", action=""):
+def record_transitions_of(model, pks, *, field, to_state=None, reason="", action=""):
     """One history row per row of `model` in `pks` (a timed step run on a batch, actor the system), each
-    from the state its `field` holds now: call it before the state changes. Set-based: one INSERT ...
-    SELECT per 1,000 rows, no object built per row (a job's 100,000). Returns how many were written."""
+    from the state its `field` holds now: call it before the state changes (`to_state` None: an event that
+    leaves the state as it is, as record_event). Set-based: one INSERT ... SELECT per 1,000 rows, no
+    object built per row (a job's 100,000). Returns how many were written."""
     quote = connection.ops.quote_name
     fields = ("content_type", "object_id", "actor", "from_state", "to_state", "reason", "action", "created_at")
     columns = ", ".join(quote(Transition._meta.get_field(name).column) for name in fields)  # type: ignore[union-attr,arg-type]
     pk_column, state_column = quote(model._meta.pk.column), quote(model._meta.get_field(field).column)
     content_type = ContentType.objects.get_for_model(model)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
+    target, target_params = (f"COALESCE({state_column}, '')", []) if to_state is None else ("%s", [to_state])
     written = 0
     with connection.cursor() as cursor:
         for start in range(0, len(pks), 1000):
@@ -116,9 +118,9 @@ def record_transitions_of(model, pks, *, field, to_state, reason="", action=""):
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(
                 f"INSERT INTO {quote(Transition._meta.db_table)} ({columns}) "  # noqa: S608 - names quoted, values bound
-                f"SELECT %s, CAST({pk_column} AS TEXT), NULL, COALESCE({state_column}, ''), %s, %s, %s, %s "
+                f"SELECT %s, CAST({pk_column} AS TEXT), NULL, COALESCE({state_column}, ''), {target}, %s, %s, %s "
                 f"FROM {quote(model._meta.db_table)} WHERE {pk_column} IN ({marks}) ORDER BY {pk_column}",
-                [content_type.pk, to_state, reason or "", action or "", now, *chunk],
+                [content_type.pk, *target_params, reason or "", action or "", now, *chunk],
             )
             written += cursor.rowcount
     return written

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.deletions import files_delete_later
-from core.history import record_event
+from core.history import record_transitions_of
 from core.jobs import report
 from core.models import Transition
 
@@ -39,25 +39,41 @@ def due(now=None):
     return Evaluation.objects.filter(closed_at__lt=limit, anonymised_at__isnull=True)
 
 
-def _anonymise(evaluation, now):
-    if evaluation.report:
-        files_delete_later([evaluation.report.name])
-    evaluation.last_name, evaluation.first_name = ANONYMOUS, ""
-    evaluation.birth_date = None
-    evaluation.address = evaluation.phone = evaluation.pension_number = ""
-    evaluation.reason = evaluation.decision_reason = ""
-    evaluation.living_conditions = evaluation.help_in_place = evaluation.family_support = ""
-    evaluation.housing_kind = evaluation.living_arrangement = ""
-    evaluation.aggir, evaluation.aggir_illustrative, evaluation.plan = {}, {}, []
-    evaluation.needs = evaluation.plan_comment = ""
-    evaluation.report = ""
-    evaluation.anonymised_at = now
-    evaluation.save()
-    SyncSubmission.objects.filter(evaluation=evaluation).update(payload={}, detail="")
+# What anonymising erases: identity, contact details, every health answer (the file's number, type,
+# dates, GIR and fee stay, for the payment slips and the statistics).
+ERASED = {
+    "last_name": ANONYMOUS,
+    "first_name": "",
+    "birth_date": None,
+    "address": "",
+    "phone": "",
+    "pension_number": "",
+    "reason": "",
+    "decision_reason": "",
+    "living_conditions": "",
+    "help_in_place": "",
+    "family_support": "",
+    "housing_kind": "",
+    "living_arrangement": "",
+    "aggir": {},
+    "aggir_illustrative": {},
+    "plan": [],
+    "needs": "",
+    "plan_comment": "",
+    "report": "",
+}
+
+
+def _anonymise_batch(batch, now):
+    """Anonymises a batch of locked evaluations, set-based: a statement per table, whatever its size."""
+    ids = [pk for pk, _report in batch]
+    files_delete_later([report for _pk, report in batch if report])
+    Evaluation.objects.filter(pk__in=ids).update(**ERASED, anonymised_at=now)
+    SyncSubmission.objects.filter(evaluation_id__in=ids).update(payload={}, detail="")
     Transition.objects.filter(
-        content_type=ContentType.objects.get_for_model(Evaluation), object_id=str(evaluation.pk)
+        content_type=ContentType.objects.get_for_model(Evaluation), object_id__in=[str(pk) for pk in ids]
     ).update(reason="")
-    record_event(evaluation, actor=None, action="anonymised")
+    record_transitions_of(Evaluation, ids, field="state", action="anonymised")  # the state stays
 
 
 def evaluations_anonymise(*, dry_run=None, now=None, batch_size=200, should_stop=None):
@@ -69,9 +85,14 @@ def evaluations_anonymise(*, dry_run=None, now=None, batch_size=200, should_stop
     done = 0
     while not (should_stop and should_stop()):
         with transaction.atomic():
-            batch = list(due(now).select_for_update(skip_locked=True, of=("self",)).order_by("pk")[:batch_size])
-            for evaluation in batch:
-                _anonymise(evaluation, now)
+            batch = list(
+                due(now)
+                .select_for_update(skip_locked=True, of=("self",))
+                .order_by("pk")
+                .values_list("pk", "report")[:batch_size]
+            )
+            if batch:
+                _anonymise_batch(batch, now)
         done += len(batch)
         report(f"{done} évaluation(s) anonymisée(s)")
         if len(batch) < batch_size:

@@ -67,3 +67,23 @@ def test_the_command_simulates_unless_told_to_apply():
     assert "seraient anonymisée" in out.getvalue() and Evaluation.objects.filter(anonymised_at=None).exists()
     call_command("anonymise_evaluations", "--apply", stdout=io.StringIO())
     assert not Evaluation.objects.filter(anonymised_at=None).exists()
+
+
+def test_a_batch_is_anonymised_in_constant_queries_and_its_history_says_so(settings):
+    """Set-based: a statement per table for the batch, whatever its size; each evaluation's history says it
+    was anonymised (its state unchanged), and its report is recorded for deletion."""
+    from tests.utils.queries import constant_queries
+
+    settings.PARTNERS_EVALUATION_ANONYMISE = True
+    anonymised = []
+    with constant_queries() as measure:
+        for count in (3, 30):
+            batch = [_old() for _ in range(count)]
+            with measure():
+                assert retention.evaluations_anonymise(batch_size=100) == (count, False)
+            anonymised += batch
+    for evaluation in anonymised:
+        entry = Transition.objects.filter(object_id=str(evaluation.pk), action="anonymised").get()
+        assert (entry.from_state, entry.to_state, entry.actor_id) == (EvaluationState.PAID, EvaluationState.PAID, None)
+    assert Evaluation.objects.filter(pk__in=[e.pk for e in anonymised], last_name="ANONYME").count() == 33
+    assert FileDeletion.objects.count() == 33
