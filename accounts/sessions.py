@@ -18,8 +18,6 @@ once. Without Redis (the database store) nothing changes.
 """
 
 import contextvars
-import threading
-from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
@@ -27,34 +25,17 @@ from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBS
 from django.contrib.sessions.middleware import SessionMiddleware as BaseSessionMiddleware
 
 from core import fragments
+from core.lru import LRU
 
 HINTS_MAX = 10_000  # session keys whose user this process remembers, the most recent kept
 
-_hints: OrderedDict[str, str] = OrderedDict()
-_lock = threading.Lock()
+_hints = LRU(HINTS_MAX)  # session key -> the user id it holds
 _current: contextvars.ContextVar = contextvars.ContextVar("guichet_session", default=None)
-
-
-def _hint(session_key):
-    with _lock:
-        user = _hints.get(session_key)
-        if user is not None:
-            _hints.move_to_end(session_key)
-        return user
-
-
-def _learn(session_key, user):
-    with _lock:
-        _hints[session_key] = user
-        _hints.move_to_end(session_key)
-        while len(_hints) > HINTS_MAX:
-            _hints.popitem(last=False)
 
 
 def forget_hints():
     """Forgets which user each session key holds (tests)."""
-    with _lock:
-        _hints.clear()
+    _hints.clear()
 
 
 class SessionStore(CachedDBStore):
@@ -69,7 +50,7 @@ class SessionStore(CachedDBStore):
         from . import identity
 
         self.prefetched = self.prefetched_generations = None
-        hint = _hint(self.session_key) if self.session_key else None
+        hint = _hints.get(self.session_key) if self.session_key else None
         if hint is None or settings.SESSION_CACHE_ALIAS != "default":
             data = super().load()
         else:
@@ -88,7 +69,7 @@ class SessionStore(CachedDBStore):
         if user is None or (self.prefetched and self.prefetched[0] != user):
             self.prefetched = None
         if user is not None and self.session_key:
-            _learn(self.session_key, user)
+            _hints.set(self.session_key, user)
         return data
 
 

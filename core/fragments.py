@@ -28,7 +28,6 @@ import logging
 import re
 import secrets
 import threading
-from collections import OrderedDict
 from contextlib import contextmanager
 
 from django.apps import apps
@@ -36,6 +35,8 @@ from django.core.cache import cache
 from django.db.backends.signals import connection_created
 from django.utils import timezone
 from django.utils.translation import get_language
+
+from core.lru import LRU
 
 logger = logging.getLogger("core.fragments")
 
@@ -133,29 +134,7 @@ connection_created.connect(install, dispatch_uid="core.fragments.install")
 
 # -- the lookups -------------------------------------------------------------------------------------
 
-_local: OrderedDict[str, str] = OrderedDict()
-_local_bytes = [0]
-_lock = threading.Lock()
-
-
-def _local_get(key):
-    with _lock:
-        value = _local.get(key)
-        if value is not None:
-            _local.move_to_end(key)
-        return value
-
-
-def _local_set(key, value):
-    with _lock:
-        old = _local.pop(key, None)
-        if old is not None:
-            _local_bytes[0] -= len(old)
-        _local[key] = value
-        _local_bytes[0] += len(value)
-        while _local_bytes[0] > LOCAL_BYTES and _local:
-            _key, dropped = _local.popitem(last=False)
-            _local_bytes[0] -= len(dropped)
+_local = LRU(LOCAL_BYTES, size=len)
 
 
 def _who(request):
@@ -231,16 +210,12 @@ def key_for(request, name, labels, vary):
 # not get that way is read as before.
 
 PAGE_KEYS_MAX = 2_000  # paths whose generation keys this process remembers, the most recent kept
-_page_keys: OrderedDict[str, tuple[str, ...]] = OrderedDict()
+_page_keys = LRU(PAGE_KEYS_MAX)
 
 
 def page_keys(path):
     """The generation keys the last visit of `path` read in this process (to read with the session)."""
-    with _lock:
-        keys = _page_keys.get(path)
-        if keys is not None:
-            _page_keys.move_to_end(path)
-        return keys or ()
+    return _page_keys.get(path) or ()
 
 
 def page_read(request):
@@ -249,12 +224,8 @@ def page_read(request):
     if not known:
         return
     keys = tuple(sorted(known))
-    with _lock:
-        if _page_keys.get(request.path) != keys:
-            _page_keys[request.path] = keys
-            _page_keys.move_to_end(request.path)
-            while len(_page_keys) > PAGE_KEYS_MAX:
-                _page_keys.popitem(last=False)
+    if _page_keys.get(request.path) != keys:
+        _page_keys.set(request.path, keys)
 
 
 def _prefetched(request):
@@ -279,22 +250,20 @@ def remembered(request, name, labels, vary, compute):
 
 
 def get(key):
-    value = _local_get(key)
+    value = _local.get(key)
     if value is None:
         value = cache.get(key)
         if value is not None:
-            _local_set(key, value)
+            _local.set(key, value)
     return value
 
 
 def put(key, value):
-    _local_set(key, value)
+    _local.set(key, value)
     cache.set(key, value, FRAGMENT_SECONDS)
 
 
 def clear_local():
     """Forgets this process's copies and the generation keys of its pages (tests)."""
-    with _lock:
-        _local.clear()
-        _local_bytes[0] = 0
-        _page_keys.clear()
+    _local.clear()
+    _page_keys.clear()

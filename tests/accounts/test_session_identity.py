@@ -72,7 +72,7 @@ def test_the_session_decides_whose_identity_is_read(client, reads):
     user, other = member(Role.COOP_MANAGER), member(Role.UNION_OFFICER)
     sign_in(client, user)
     client.get(BARE)
-    sessions._hints[client.session.session_key] = str(other.pk)  # a wrong hint...
+    sessions._hints.set(client.session.session_key, str(other.pk))  # a wrong hint...
     response = client.get(BARE)
     assert response.status_code == 200
     assert response.wsgi_request.user.pk == user.pk  # ...is not used: the session names its user
@@ -108,7 +108,7 @@ def test_a_logged_out_session_is_not_read_from_its_hint(client):
     client.get(BARE)
     key = client.session.session_key
     client.logout()
-    sessions._hints[key] = str(user.pk)
+    sessions._hints.set(key, str(user.pk))
     response = client.get(BARE)
     assert not response.wsgi_request.user.is_authenticated
 

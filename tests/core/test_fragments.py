@@ -137,9 +137,9 @@ def test_each_request_gets_its_own_csrf_token():
 
 
 def test_the_local_copies_stay_within_their_budget(monkeypatch):
-    monkeypatch.setattr(fragments, "LOCAL_BYTES", 100)
+    monkeypatch.setattr(fragments._local, "limit", 100)
     for n in range(10):
-        fragments._local_set(f"k{n}", "x" * 30)
-    assert fragments._local_bytes[0] <= 100
-    assert fragments._local_get("k9") == "x" * 30
-    assert fragments._local_get("k0") is None
+        fragments._local.set(f"k{n}", "x" * 30)
+    assert fragments._local.used <= 100
+    assert fragments._local.get("k9") == "x" * 30
+    assert fragments._local.get("k0") is None
